@@ -1,0 +1,82 @@
+import { isSmdpAddress } from './domain/activationCode.js';
+import { isEmail, normalizeEmail } from './domain/email.js';
+import type { OrgSettings } from './domain/types.js';
+
+/** Every setting, read once from the environment; `.env.example` documents each. */
+export interface Config {
+  port: number;
+  dataDir: string;
+  /** Seeds a new store's admin list. */
+  adminEmails: string[];
+  /** Seeds a new store's org settings; admins change them at run time afterwards. */
+  initialSettings: OrgSettings;
+  /** Bearer token the eSIM provider presents; unset = the endpoints refuse everyone. */
+  esimProviderToken?: string;
+  webexBotToken?: string;
+  webhookUrl?: string;
+  webhookSecret?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be on or off (true/false); it is "${env[name]}".`);
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const adminEmails = (env.ADMIN_EMAILS ?? '')
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map(normalizeEmail);
+  const badAdmin = adminEmails.find((e) => !isEmail(e));
+  if (badAdmin) throw new ConfigError(`ADMIN_EMAILS holds "${badAdmin}", which is not an email address.`);
+  const smdpAddress = optional(env, 'ESIM_SMDP_ADDRESS') ?? 'smdp.webexgo.example.com';
+  if (!isSmdpAddress(smdpAddress)) {
+    throw new ConfigError(`ESIM_SMDP_ADDRESS must be a host name like smdp.example.com; it is "${smdpAddress}".`);
+  }
+  const webhookUrl = optional(env, 'WEBHOOK_URL');
+  if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) {
+    throw new ConfigError(`WEBHOOK_URL must be an http(s) URL; it is "${webhookUrl}".`);
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    dataDir: optional(env, 'DATA_DIR') ?? './data',
+    adminEmails: [...new Set(adminEmails)],
+    initialSettings: {
+      licenses: integer(env, 'WEBEX_GO_LICENSES', 25, 0, 1_000_000),
+      notifyUsers: boolean(env, 'NOTIFY_USERS', true),
+      codeTtlDays: integer(env, 'CODE_TTL_DAYS', 90, 1, 365),
+      smdpAddress,
+    },
+    esimProviderToken: optional(env, 'ESIM_PROVIDER_TOKEN'),
+    webexBotToken: optional(env, 'WEBEX_BOT_TOKEN'),
+    webhookUrl,
+    webhookSecret: optional(env, 'WEBHOOK_SECRET'),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * eSIM activation codes, GSMA SGP.22 §4.1:
+ *   "1" "$" smdp-address "$" matching-id [ "$" [ smdp-oid ] [ "$" "1" ] ]
+ * optionally behind the QR prefix "LPA:".
+ */
+
+export interface ActivationCode {
+  smdpAddress: string;
+  matchingId: string;
+  smdpOid?: string;
+  confirmationCodeRequired: boolean;
+}
+
+const LABEL = '(?!-)[A-Za-z0-9-]{1,63}(?<!-)';
+const FQDN = new RegExp(`^(?=.{1,253}$)${LABEL}(?:\\.${LABEL})+$`);
+const MATCHING_ID = /^[0-9A-Z-]+$/;
+const OID = /^[0-2](?:\.(?:0|[1-9][0-9]*))+$/;
+
+export function isSmdpAddress(value: string): boolean {
+  return FQDN.test(value);
+}
+
+export function parseActivationCode(input: string): ActivationCode | undefined {
+  const code = input.trim().replace(/^LPA:/i, '');
+  const fields = code.split('$');
+  if (fields.length < 3 || fields.length > 5 || fields[0] !== '1') return undefined;
+  const [, smdpAddress, matchingId, smdpOid = '', confirmation] = fields;
+  if (!isSmdpAddress(smdpAddress) || !MATCHING_ID.test(matchingId)) return undefined;
+  if (smdpOid !== '' && !OID.test(smdpOid)) return undefined;
+  if (confirmation !== undefined && confirmation !== '1') return undefined;
+  // "1$A$B$" names an empty OID and no flag: not a form the grammar produces.
+  if (fields.length === 4 && smdpOid === '') return undefined;
+  return {
+    smdpAddress,
+    matchingId,
+    ...(smdpOid ? { smdpOid } : {}),
+    confirmationCodeRequired: confirmation === '1',
+  };
+}
+
+export function formatActivationCode(code: ActivationCode): string {
+  let text = `1$${code.smdpAddress}$${code.matchingId}`;
+  if (code.smdpOid || code.confirmationCodeRequired) text += `$${code.smdpOid ?? ''}`;
+  if (code.confirmationCodeRequired) text += '$1';
+  return text;
+}
+
+export function qrPayload(code: ActivationCode): string {
+  return `LPA:${formatActivationCode(code)}`;
+}

@@ -1,0 +1,41 @@
+import type { AuditRecord, CodeRecord, Device, DeviceStatus, OrgSettings, ProfileRecord } from './types.js';
+
+/** What the domain reads; a committed, consistent view. */
+export interface StoreReader {
+  settings(): OrgSettings;
+  admins(): string[];
+  device(id: string): Device | undefined;
+  deviceByEmail(email: string): Device | undefined;
+  devices(status?: DeviceStatus): Device[];
+  deviceCount(): number;
+  code(key: string): CodeRecord | undefined;
+  profile(iccid: string): ProfileRecord | undefined;
+}
+
+/** A unit of work: reads see its own writes; all of it lands, or none of it. */
+export interface StoreTransaction extends StoreReader {
+  putSettings(settings: OrgSettings): void;
+  putAdmins(emails: string[]): void;
+  putDevice(device: Device): void;
+  removeDevice(id: string): void;
+  putCode(code: CodeRecord): void;
+  putProfile(profile: ProfileRecord): void;
+  audit(record: AuditRecord): void;
+}
+
+export interface AuditQuery {
+  email?: string;
+  limit: number;
+}
+
+/**
+ * The store behind the service. Transactions run one at a time, so no update is ever lost;
+ * the promise settles once the change is durable.
+ */
+export interface Repository {
+  read<T>(fn: (reader: StoreReader) => T): T;
+  transact<T>(fn: (tx: StoreTransaction) => T): Promise<T>;
+  /** Newest first. */
+  auditTrail(query: AuditQuery): Promise<AuditRecord[]>;
+  close(): Promise<void>;
+}

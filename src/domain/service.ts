@@ -1,0 +1,468 @@
+import { createHash } from 'node:crypto';
+import { isSmdpAddress, parseActivationCode, qrPayload } from './activationCode.js';
+import { isEmail, normalizeEmail } from './email.js';
+import { isIccid } from './iccid.js';
+import { Refusal, isRefusal } from './refusal.js';
+import type { AuditQuery, Repository, StoreReader, StoreTransaction } from './repository.js';
+import type { Clock, EsimProvider } from './ports.js';
+import {
+  PHONE_ACTOR,
+  STATUS_INDICATOR,
+  type ActivationDetails,
+  type AuditRecord,
+  type ChangeCause,
+  type CodeRecord,
+  type Device,
+  type DeviceStatus,
+  type DeviceView,
+  type LicensePool,
+  type OrgSettings,
+} from './types.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const CODE_TTL_DAYS_RANGE = { min: 1, max: 365 } as const;
+export const LICENSES_MAX = 1_000_000;
+
+export type PhoneEvent = 'disabled' | 'enabled' | 'deleted';
+export const PHONE_EVENTS: readonly PhoneEvent[] = ['disabled', 'enabled', 'deleted'];
+
+/** The outcome of an action that issued a code: the device and, for private eyes only, the code. */
+export interface IssuedCode {
+  device: DeviceView;
+  activation: ActivationDetails;
+  /** Lost/stolen only: the ICCID whose line was cut off, if a phone had one. */
+  revokedIccid?: string;
+}
+
+export interface DeletedDevice {
+  device: DeviceView;
+  /** The seed: the user must still delete the deactivated line on the phone by hand. */
+  userMustRemoveLine: true;
+}
+
+export type SettingsPatch = Partial<OrgSettings>;
+
+export interface ServiceDeps {
+  repo: Repository;
+  clock: Clock;
+  esim: EsimProvider;
+  newId: () => string;
+}
+
+/** A hash is enough to recognise a code again; the secret itself need not be kept once spent. */
+export function codeKey(matchingId: string): string {
+  return createHash('sha256').update(matchingId).digest('hex');
+}
+
+/**
+ * The Webex Go line service: every state change of the product goes through here. Admin
+ * actions check the actor is an admin; every change and every refused admin action is audited.
+ */
+export class WebexGoService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  // ---- queries -------------------------------------------------------------------------------
+
+  isAdmin(email: string): boolean {
+    const normalized = normalizeEmail(email);
+    return this.deps.repo.read((r) => r.admins().includes(normalized));
+  }
+
+  admins(): string[] {
+    return this.deps.repo.read((r) => [...r.admins()]);
+  }
+
+  settings(): OrgSettings {
+    return this.deps.repo.read((r) => ({ ...r.settings() }));
+  }
+
+  licensePool(): LicensePool {
+    return this.deps.repo.read((r) => pool(r));
+  }
+
+  deviceOf(email: string): DeviceView | undefined {
+    return this.deps.repo.read((r) => {
+      const device = r.deviceByEmail(normalizeEmail(email));
+      return device && this.view(r, device);
+    });
+  }
+
+  /** Every device with its real status; sorted by email so pages are stable. */
+  devices(status?: DeviceStatus): DeviceView[] {
+    return this.deps.repo.read((r) =>
+      r
+        .devices(status)
+        .map((d) => this.view(r, d))
+        .sort((a, b) => a.email.localeCompare(b.email)),
+    );
+  }
+
+  /** The user's code that can still be redeemed, for sending again to that user only. */
+  currentActivation(email: string): ActivationDetails | undefined {
+    return this.deps.repo.read((r) => {
+      const device = r.deviceByEmail(normalizeEmail(email));
+      const code = device?.currentCodeKey ? r.code(device.currentCodeKey) : undefined;
+      if (!device || !code?.matchingId || code.state !== 'valid' || this.expired(code)) return undefined;
+      return activationDetails(device.email, code);
+    });
+  }
+
+  auditTrail(query: AuditQuery): Promise<AuditRecord[]> {
+    const email = query.email === undefined ? undefined : normalizeEmail(query.email);
+    return this.deps.repo.auditTrail({ ...query, email });
+  }
+
+  // ---- admin actions -------------------------------------------------------------------------
+
+  /** Add a Webex Go device for a user: one license from the pool, a first code. */
+  assign(actor: string, email: string): Promise<IssuedCode> {
+    return this.adminAction(actor, 'assign', email, (tx, user) => {
+      if (tx.deviceByEmail(user)) throw new Refusal('already-assigned', { email: user });
+      const { available, total } = pool(tx);
+      if (available <= 0) throw new Refusal('no-licenses', { total });
+      const now = this.nowIso();
+      const device: Device = {
+        id: this.deps.newId(),
+        email: user,
+        status: 'pending',
+        statusSince: now,
+        createdAt: now,
+        lastChange: { at: now, cause: 'assigned', by: actor },
+      };
+      const issued = this.issueCode(tx, device);
+      return { device: this.view(tx, issued.device), activation: issued.activation };
+    });
+  }
+
+  /** Generate new activation code: only while Pending activation; earlier codes die. */
+  newCode(actor: string, email: string): Promise<IssuedCode> {
+    return this.adminAction(actor, 'new-code', email, (tx, user) => {
+      const device = requireDevice(tx, user);
+      if (device.status !== 'pending') {
+        throw new Refusal('not-pending', { email: user, status: device.status });
+      }
+      const changed = this.changeStatus(device, 'pending', 'new-code', actor);
+      const issued = this.issueCode(tx, changed);
+      return { device: this.view(tx, issued.device), activation: issued.activation };
+    });
+  }
+
+  /** Lost/stolen: cut the lost phone's line off, back to Pending activation, a new code. */
+  lostStolen(actor: string, email: string): Promise<IssuedCode> {
+    return this.adminAction(actor, 'lost-stolen', email, (tx, user) => {
+      const device = requireDevice(tx, user);
+      const revokedIccid = this.endProfile(tx, device, 'revoked');
+      const changed = this.changeStatus({ ...device, iccid: undefined }, 'pending', 'lost-stolen', actor);
+      const issued = this.issueCode(tx, changed);
+      return {
+        device: this.view(tx, issued.device),
+        activation: issued.activation,
+        ...(revokedIccid ? { revokedIccid } : {}),
+      };
+    });
+  }
+
+  /** Delete: codes and profile dead, the license back in the pool. */
+  deleteDevice(actor: string, email: string): Promise<DeletedDevice> {
+    return this.adminAction(actor, 'delete', email, (tx, user) => {
+      const device = requireDevice(tx, user);
+      this.invalidateCodes(tx, device);
+      this.endProfile(tx, device, 'revoked');
+      tx.removeDevice(device.id);
+      return { device: this.view(tx, device), userMustRemoveLine: true as const };
+    });
+  }
+
+  updateSettings(actor: string, patch: SettingsPatch): Promise<OrgSettings> {
+    const changed = Object.keys(patch).join(',');
+    return this.adminAction(actor, 'settings', undefined, (tx) => {
+      const next = { ...tx.settings(), ...patch };
+      validateSettings(next);
+      const inUse = tx.deviceCount();
+      if (next.licenses < inUse) throw new Refusal('pool-below-in-use', { requested: next.licenses, inUse });
+      tx.putSettings(next);
+      return { ...next };
+    }, changed);
+  }
+
+  addAdmin(actor: string, email: string): Promise<string[]> {
+    return this.adminAction(actor, 'admin-add', email, (tx, user) => {
+      const admins = tx.admins();
+      if (admins.includes(user)) throw new Refusal('already-admin', { email: user });
+      const next = [...admins, user].sort();
+      tx.putAdmins(next);
+      return next;
+    });
+  }
+
+  removeAdmin(actor: string, email: string): Promise<string[]> {
+    return this.adminAction(actor, 'admin-remove', email, (tx, user) => {
+      const admins = tx.admins();
+      if (!admins.includes(user)) throw new Refusal('not-an-admin', { email: user });
+      if (admins.length === 1) throw new Refusal('last-admin', { email: user });
+      const next = admins.filter((a) => a !== user);
+      tx.putAdmins(next);
+      return next;
+    });
+  }
+
+  // ---- phone side ----------------------------------------------------------------------------
+
+  /** The phone redeemed an activation code: the profile is installed and the line is Online. */
+  download(activationCode: string): Promise<{ iccid: string; device: DeviceView }> {
+    return this.phoneAction('download', (tx) => {
+      const parsed = parseActivationCode(activationCode);
+      if (!parsed) throw new Refusal('code-malformed');
+      const code = tx.code(codeKey(parsed.matchingId));
+      if (!code || code.smdpAddress.toLowerCase() !== parsed.smdpAddress.toLowerCase()) {
+        throw new Refusal('code-unknown');
+      }
+      const device = tx.device(code.deviceId);
+      const context: { deviceId: string; email?: string } = device
+        ? { email: device.email, deviceId: device.id }
+        : { deviceId: code.deviceId };
+      if (code.state === 'used') throw new Refusal('code-used', context);
+      if (code.state === 'invalidated' || !device) throw new Refusal('code-invalidated', context);
+      if (this.expired(code)) throw new Refusal('code-expired', { ...context, expiresAt: code.expiresAt });
+      tx.putCode(spent(code, 'used'));
+      const iccid = this.deps.esim.newIccid();
+      tx.putProfile({ iccid, deviceId: device.id, state: 'active', since: this.nowIso() });
+      const changed = this.changeStatus(
+        { ...device, iccid, currentCodeKey: undefined },
+        'online',
+        'downloaded',
+        PHONE_ACTOR,
+      );
+      tx.putDevice(changed);
+      return { result: { iccid, device: this.view(tx, changed) }, audit: { ...context, detail: `iccid ${iccid}` } };
+    });
+  }
+
+  /** The user switched the line off or on, or removed it from the phone. */
+  phoneEvent(iccid: string, event: string): Promise<DeviceView> {
+    return this.phoneAction(`phone-${event}`, (tx) => {
+      if (!isIccid(iccid)) throw new Refusal('iccid-malformed');
+      if (!(PHONE_EVENTS as readonly string[]).includes(event)) throw new Refusal('unknown-event', { event });
+      const profile = tx.profile(iccid);
+      if (!profile) throw new Refusal('iccid-unknown');
+      const device = tx.device(profile.deviceId);
+      const context: { deviceId: string; email?: string } = { deviceId: profile.deviceId, ...(device ? { email: device.email } : {}) };
+      if (profile.state !== 'active' || !device) throw new Refusal('profile-revoked', { ...context, iccid });
+      let changed: Device;
+      if (event === 'deleted') {
+        this.endProfile(tx, device, 'deleted');
+        changed = this.changeStatus({ ...device, iccid: undefined }, 'pending', 'deleted-on-phone', PHONE_ACTOR);
+      } else {
+        const status: DeviceStatus = event === 'disabled' ? 'offline' : 'online';
+        changed = this.changeStatus(device, status, event as ChangeCause, PHONE_ACTOR);
+      }
+      tx.putDevice(changed);
+      return { result: this.view(tx, changed), audit: { ...context, detail: `iccid ${iccid}` } };
+    });
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private nowIso(): string {
+    return this.deps.clock().toISOString();
+  }
+
+  private expired(code: CodeRecord): boolean {
+    return this.deps.clock().getTime() >= Date.parse(code.expiresAt);
+  }
+
+  /**
+   * Runs an admin action as one transaction; a refusal leaves the store untouched but is
+   * itself audited.
+   */
+  private async adminAction<T>(
+    actor: string,
+    action: string,
+    email: string | undefined,
+    fn: (tx: StoreTransaction, user: string) => T,
+    detail?: string,
+  ): Promise<T> {
+    const by = normalizeEmail(actor);
+    const user = email === undefined ? '' : normalizeEmail(email);
+    const subject = user ? { email: user } : {};
+    try {
+      return await this.deps.repo.transact((tx) => {
+        if (!tx.admins().includes(by)) throw new Refusal('not-admin', { actor: by });
+        if (email !== undefined && !isEmail(user)) throw new Refusal('invalid-email', { input: email.trim() });
+        const result = fn(tx, user);
+        const device = user ? tx.deviceByEmail(user) ?? deviceOfResult(result) : undefined;
+        tx.audit({
+          at: this.nowIso(),
+          actor: by,
+          action,
+          ...subject,
+          ...(device ? { deviceId: device.id } : {}),
+          outcome: 'ok',
+          ...(detail ? { detail } : {}),
+        });
+        return result;
+      });
+    } catch (error) {
+      if (isRefusal(error)) {
+        const device = user ? this.deps.repo.read((r) => r.deviceByEmail(user)) : undefined;
+        await this.auditRefusal(
+          { actor: by, action, ...subject, ...(device ? { deviceId: device.id } : {}), ...(detail ? { detail } : {}) },
+          error,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async phoneAction<T>(
+    action: string,
+    fn: (tx: StoreTransaction) => { result: T; audit: { email?: string; deviceId?: string; detail?: string } },
+  ): Promise<T> {
+    try {
+      return await this.deps.repo.transact((tx) => {
+        const { result, audit } = fn(tx);
+        tx.audit({ at: this.nowIso(), actor: PHONE_ACTOR, action, ...audit, outcome: 'ok' });
+        return result;
+      });
+    } catch (error) {
+      if (isRefusal(error)) {
+        const { email, deviceId } = error.params;
+        await this.auditRefusal(
+          {
+            actor: PHONE_ACTOR,
+            action,
+            ...(typeof email === 'string' ? { email } : {}),
+            ...(typeof deviceId === 'string' ? { deviceId } : {}),
+          },
+          error,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private auditRefusal(record: Omit<AuditRecord, 'at' | 'outcome'>, refusal: Refusal): Promise<void> {
+    return this.deps.repo.transact((tx) =>
+      tx.audit({ ...record, at: this.nowIso(), outcome: 'refused', reason: refusal.reason }),
+    );
+  }
+
+  /** Issues a code for the device, invalidating every earlier one, and saves the device. */
+  private issueCode(tx: StoreTransaction, device: Device): { device: Device; activation: ActivationDetails } {
+    this.invalidateCodes(tx, device);
+    const settings = tx.settings();
+    let matchingId = this.deps.esim.newMatchingId();
+    // A clash with any code ever issued would make redemption ambiguous: draw again.
+    while (tx.code(codeKey(matchingId))) matchingId = this.deps.esim.newMatchingId();
+    const issuedAt = this.deps.clock();
+    const code: CodeRecord = {
+      key: codeKey(matchingId),
+      deviceId: device.id,
+      smdpAddress: settings.smdpAddress,
+      matchingId,
+      issuedAt: issuedAt.toISOString(),
+      expiresAt: new Date(issuedAt.getTime() + settings.codeTtlDays * DAY_MS).toISOString(),
+      state: 'valid',
+    };
+    tx.putCode(code);
+    const saved = { ...device, currentCodeKey: code.key };
+    tx.putDevice(saved);
+    return { device: saved, activation: activationDetails(device.email, code) };
+  }
+
+  private invalidateCodes(tx: StoreTransaction, device: Device): void {
+    // Only the current code can be valid: each issue invalidates the one before it.
+    const current = device.currentCodeKey ? tx.code(device.currentCodeKey) : undefined;
+    if (current?.state === 'valid') tx.putCode(spent(current, 'invalidated'));
+  }
+
+  /** Ends the device's installed profile, if any; returns its ICCID. */
+  private endProfile(tx: StoreTransaction, device: Device, state: 'revoked' | 'deleted'): string | undefined {
+    const profile = device.iccid ? tx.profile(device.iccid) : undefined;
+    if (!profile || profile.state !== 'active') return undefined;
+    tx.putProfile({ ...profile, state, since: this.nowIso() });
+    return profile.iccid;
+  }
+
+  private changeStatus(device: Device, status: DeviceStatus, cause: ChangeCause, by: string): Device {
+    const now = this.nowIso();
+    return {
+      ...device,
+      status,
+      statusSince: status === device.status ? device.statusSince : now,
+      lastChange: { at: now, cause, by },
+    };
+  }
+
+  private view(r: StoreReader, device: Device): DeviceView {
+    const code = device.currentCodeKey ? r.code(device.currentCodeKey) : undefined;
+    const view: DeviceView = {
+      id: device.id,
+      email: device.email,
+      status: device.status,
+      indicator: STATUS_INDICATOR[device.status],
+      statusSince: device.statusSince,
+      createdAt: device.createdAt,
+      lastChange: device.lastChange,
+      canGenerateCode: device.status === 'pending',
+    };
+    if (device.iccid) view.iccid = device.iccid;
+    if (code?.state === 'valid') {
+      view.code = { issuedAt: code.issuedAt, expiresAt: code.expiresAt, expired: this.expired(code) };
+    }
+    return view;
+  }
+}
+
+function pool(r: StoreReader): LicensePool {
+  const total = r.settings().licenses;
+  const inUse = r.deviceCount();
+  return { total, inUse, available: Math.max(0, total - inUse) };
+}
+
+function requireDevice(tx: StoreReader, email: string): Device {
+  const device = tx.deviceByEmail(email);
+  if (!device) throw new Refusal('no-device', { email });
+  return device;
+}
+
+function spent(code: CodeRecord, state: 'used' | 'invalidated'): CodeRecord {
+  const { matchingId: _secret, ...rest } = code;
+  return { ...rest, state };
+}
+
+function activationDetails(email: string, code: CodeRecord): ActivationDetails {
+  if (!code.matchingId) throw new Error('activation details asked of a spent code');
+  const payload = qrPayload({
+    smdpAddress: code.smdpAddress,
+    matchingId: code.matchingId,
+    confirmationCodeRequired: false,
+  });
+  return {
+    email,
+    smdpAddress: code.smdpAddress,
+    matchingId: code.matchingId,
+    qrPayload: payload,
+    networkProviderCode: payload,
+    expiresAt: code.expiresAt,
+  };
+}
+
+function deviceOfResult(result: unknown): { id: string } | undefined {
+  const device = (result as { device?: { id?: unknown } } | undefined)?.device;
+  return typeof device?.id === 'string' ? { id: device.id } : undefined;
+}
+
+export function validateSettings(settings: OrgSettings): void {
+  const { licenses, codeTtlDays, smdpAddress, notifyUsers } = settings;
+  if (!Number.isInteger(licenses) || licenses < 0 || licenses > LICENSES_MAX) {
+    throw new Refusal('invalid-setting', { setting: 'licenses', min: 0, max: LICENSES_MAX });
+  }
+  if (!Number.isInteger(codeTtlDays) || codeTtlDays < CODE_TTL_DAYS_RANGE.min || codeTtlDays > CODE_TTL_DAYS_RANGE.max) {
+    throw new Refusal('invalid-setting', { setting: 'ttl', ...CODE_TTL_DAYS_RANGE });
+  }
+  if (typeof smdpAddress !== 'string' || !isSmdpAddress(smdpAddress)) {
+    throw new Refusal('invalid-setting', { setting: 'smdp' });
+  }
+  if (typeof notifyUsers !== 'boolean') throw new Refusal('invalid-setting', { setting: 'notify' });
+}

@@ -1,0 +1,115 @@
+/** The Webex Go device lifecycle as the seed describes it: plain data, no I/O. */
+
+export type DeviceStatus = 'pending' | 'online' | 'offline';
+
+/** Control Hub's colour for each status (seed: "Webex Go device status"). */
+export const STATUS_INDICATOR: Record<DeviceStatus, 'grey' | 'green' | 'red'> = {
+  pending: 'grey',
+  online: 'green',
+  offline: 'red',
+};
+
+export const DEVICE_STATUSES: readonly DeviceStatus[] = ['pending', 'online', 'offline'];
+
+/** What last moved a device's status; shown to admins so a change can be explained. */
+export type ChangeCause =
+  | 'assigned'
+  | 'new-code'
+  | 'lost-stolen'
+  | 'downloaded'
+  | 'disabled'
+  | 'enabled'
+  | 'deleted-on-phone';
+
+export interface Device {
+  id: string;
+  /** Lower-cased; a user has at most one device. */
+  email: string;
+  status: DeviceStatus;
+  statusSince: string;
+  createdAt: string;
+  lastChange: { at: string; cause: ChangeCause; by: string };
+  /** ICCID of the eSIM profile on the phone, while one is installed. */
+  iccid?: string;
+  /** Key of the one activation code that can still be redeemed, if any. */
+  currentCodeKey?: string;
+}
+
+export type CodeState = 'valid' | 'used' | 'invalidated';
+
+export interface CodeRecord {
+  /** SHA-256 of the Matching ID: old codes stay recognisable without keeping the secret. */
+  key: string;
+  deviceId: string;
+  smdpAddress: string;
+  /** Kept only while the code can still be redeemed (the user may ask for it again). */
+  matchingId?: string;
+  issuedAt: string;
+  expiresAt: string;
+  state: CodeState;
+}
+
+export type ProfileState = 'active' | 'revoked' | 'deleted';
+
+export interface ProfileRecord {
+  iccid: string;
+  deviceId: string;
+  state: ProfileState;
+  since: string;
+}
+
+export interface OrgSettings {
+  /** Size of the org's Webex Go license pool. */
+  licenses: number;
+  /** Off = the org suppresses notifications: the admin hands the code over instead. */
+  notifyUsers: boolean;
+  codeTtlDays: number;
+  smdpAddress: string;
+}
+
+export const PHONE_ACTOR = 'phone';
+
+export interface AuditRecord {
+  at: string;
+  /** An admin's email, a user's email for self-service, or "phone". */
+  actor: string;
+  action: string;
+  email?: string;
+  deviceId?: string;
+  outcome: 'ok' | 'refused';
+  reason?: string;
+  detail?: string;
+}
+
+/** Everything a person needs to install the eSIM: a credential, shown only in private. */
+export interface ActivationDetails {
+  email: string;
+  smdpAddress: string;
+  /** Apple's "Activation Code" field: the Matching ID. */
+  matchingId: string;
+  /** What the QR code encodes: `LPA:1$<smdp>$<matchingId>`. */
+  qrPayload: string;
+  /** Android's network provider code: the whole activation code as the QR carries it. */
+  networkProviderCode: string;
+  expiresAt: string;
+}
+
+export interface DeviceView {
+  id: string;
+  email: string;
+  status: DeviceStatus;
+  indicator: 'grey' | 'green' | 'red';
+  statusSince: string;
+  createdAt: string;
+  lastChange: Device['lastChange'];
+  iccid?: string;
+  /** The pending code's lifetime, never its value. */
+  code?: { issuedAt: string; expiresAt: string; expired: boolean };
+  canGenerateCode: boolean;
+}
+
+export interface LicensePool {
+  total: number;
+  inUse: number;
+  available: number;
+}

@@ -1,0 +1,34 @@
+import type { NextFunction, Request, Response } from 'express';
+import { HTTP_MESSAGES } from '../messages.js';
+
+/** Every HTTP error answers {"error": sentence for a person, "reason": code}. */
+export function sendError(res: Response, status: number, reason: string, error: string): void {
+  res.status(status).json({ error, reason });
+}
+
+/** What body-parser reports, as the clear 4xx it deserves. */
+const BODY_ERRORS: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'bad-json', HTTP_MESSAGES.badJson],
+  'entity.too.large': [413, 'too-large', HTTP_MESSAGES.tooLarge],
+  'encoding.unsupported': [415, 'not-json', HTTP_MESSAGES.notJson],
+  'charset.unsupported': [415, 'not-json', HTTP_MESSAGES.notJson],
+  'request.aborted': [400, 'aborted', HTTP_MESSAGES.badJson],
+  'request.size.invalid': [400, 'bad-json', HTTP_MESSAGES.badJson],
+};
+
+export function errorHandler(log: (line: string) => void) {
+  return (error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const type = (error as { type?: unknown })?.type;
+    const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+    if (known) {
+      sendError(res, known[0], known[1], known[2]);
+      return;
+    }
+    log(`HTTP handler failed: ${(error as Error)?.message ?? String(error)}`);
+    sendError(res, 500, 'internal', HTTP_MESSAGES.internal);
+  };
+}

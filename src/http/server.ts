@@ -1,0 +1,29 @@
+import express, { type Express, type Router } from 'express';
+import type { WebexGoService } from '../domain/service.js';
+import { HTTP_MESSAGES } from '../messages.js';
+import { errorHandler, sendError } from './errors.js';
+import { esimRoutes } from './esimRoutes.js';
+
+export interface HttpDeps {
+  service: WebexGoService;
+  esimProviderToken: string | undefined;
+  version: string;
+  storeState: () => unknown;
+  log: (line: string) => void;
+  /** Further routes (the Webex webhook, the local Webex page), mounted before the 404. */
+  mounts?: { path: string; router: Router }[];
+}
+
+/** The one express app: eSIM provider endpoints, health, and whatever the app mounts. */
+export function createHttpApp(deps: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', version: deps.version, store: deps.storeState() });
+  });
+  app.use('/esim/v1', esimRoutes(deps.service, deps.esimProviderToken));
+  for (const mount of deps.mounts ?? []) app.use(mount.path, mount.router);
+  app.use((_req, res) => sendError(res, 404, 'not-found', HTTP_MESSAGES.notFound));
+  app.use(errorHandler(deps.log));
+  return app;
+}
