@@ -1,0 +1,188 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Router } from 'express';
+import { WebhookDispatcher, webhookMatches } from './delivery.js';
+import { JsonFile } from './persistence.js';
+import { createRestRouter, sendError, type RequestRecord } from './rest.js';
+import { FakeWorld, type Snapshot } from './world.js';
+import type { Change, Message } from './types.js';
+
+export type * from './types.js';
+export type { RequestRecord } from './rest.js';
+export type { PostMessageInput, PressButtonInput } from './world.js';
+
+export interface FakeWebexOptions {
+  /** The one token the fake accepts; it belongs to the bot. */
+  botToken: string;
+  botEmail: string;
+  botDisplayName: string;
+  /** Keep everything (files too) in this JSON file across restarts; memory only without it. */
+  dataFile?: string;
+  /** Where failed webhook deliveries and persistence errors are reported (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface FailureRule {
+  /** HTTP method to match, any when omitted. */
+  method?: string;
+  /** A prefix of the request path (`/v1/messages` or `/messages`), or a RegExp tested on the `/v1/…` path. */
+  path: string | RegExp;
+  status: number;
+  /** Sent as the `Retry-After` header. */
+  retryAfterSeconds?: number;
+  /** How many matching requests fail (default 1). */
+  times?: number;
+}
+
+/** Kept requests; older ones are dropped so a long local session does not grow without bound. */
+const MAX_RECORDED_REQUESTS = 5000;
+
+/**
+ * A fake Webex REST API for one bot, served on loopback, plus the people's side of Webex as a
+ * programmatic API (add people, create spaces, write messages, press card buttons). The real
+ * webex-node-bot-framework runs against it in webhook mode when HYDRA_SERVICE_URL points at
+ * `<url>/v1` before the framework is first loaded.
+ *
+ * `reset()` forgets people, spaces, messages, recorded requests and pending failures but keeps
+ * the bot and the registered webhooks, so a framework started once keeps working across tests.
+ * `close()` ends the instance: it stops the server and deliveries and writes the data file.
+ */
+export class FakeWebex extends FakeWorld {
+  /** The REST API under `/v1`; mount it on another express app to serve it from there. */
+  readonly router: Router;
+  /** Every request under `/v1`, oldest first. */
+  readonly requests: RequestRecord[] = [];
+  private readonly rules: Array<Required<Omit<FailureRule, 'retryAfterSeconds'>> & Pick<FailureRule, 'retryAfterSeconds'>> = [];
+  private readonly dispatcher: WebhookDispatcher;
+  private readonly file: JsonFile<Snapshot> | undefined;
+  private server: Server | undefined;
+
+  constructor(options: FakeWebexOptions) {
+    const log = options.log ?? ((line: string) => console.error(`[fake-webex] ${line}`));
+    const file = options.dataFile
+      ? new JsonFile<Snapshot>(options.dataFile, (error) => log(`saving ${options.dataFile} failed: ${String(error)}`))
+      : undefined;
+    super(options.botEmail, options.botDisplayName, file?.load());
+    this.file = file;
+    this.dispatcher = new WebhookDispatcher(log);
+    this.on('webhookEvent', (event) => {
+      for (const webhook of this.webhooks()) {
+        if (webhookMatches(webhook, event, this.bot.id)) this.dispatcher.deliver(webhook, event);
+      }
+    });
+    if (file) this.on('change', () => file.save(() => this.snapshot()));
+    this.router = createRestRouter({
+      world: this,
+      botToken: options.botToken,
+      record: (request) => {
+        this.requests.push(request);
+        if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
+      },
+      takeFault: (method, path) => this.takeFault(method, path),
+    });
+  }
+
+  /** Serves the REST API; resolves with the base URL (`http://127.0.0.1:PORT`, no `/v1`). */
+  async listen(port = 0, host = '127.0.0.1'): Promise<{ url: string }> {
+    if (this.server) throw new Error('FakeWebex is already listening');
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(this.router);
+    app.use((_req, res) => sendError(res, 404, 'The requested resource could not be found.'));
+    const server = app.listen(port, host);
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    const address = server.address() as AddressInfo;
+    const hostInUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return { url: `http://${hostInUrl}:${address.port}` };
+  }
+
+  /** Stops serving and delivering, and writes the data file. The instance is done afterwards. */
+  async close(): Promise<void> {
+    this.dispatcher.stop();
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      // The SDK keeps connections alive; without this, close() would wait for them to time out.
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    }
+    await this.file?.flush();
+  }
+
+  /** Resolves when every webhook delivery queued so far has been attempted. */
+  idle(): Promise<void> {
+    return this.dispatcher.idle();
+  }
+
+  /**
+   * Makes the next `times` matching requests fail with `status` (after the token check), with
+   * a Webex-style error body and, when given, `Retry-After`.
+   */
+  failNext(rule: FailureRule): void {
+    const { path, status, retryAfterSeconds, times = 1 } = rule;
+    const underV1 = typeof path !== 'string' || path === '/v1' || path.startsWith('/v1/');
+    this.rules.push({
+      method: rule.method?.toUpperCase() ?? '',
+      path: underV1 ? path : `/v1${path}`,
+      status,
+      retryAfterSeconds,
+      times,
+    });
+  }
+
+  /**
+   * The first message, existing or future, that matches; rejects after `timeoutMs`. Edited
+   * messages are tested again after each edit.
+   */
+  waitForMessage(predicate: (message: Message) => boolean, timeoutMs = 5000): Promise<Message> {
+    const existing = this.messages().find(predicate);
+    if (existing) return Promise.resolve(existing);
+    return new Promise((resolve, reject) => {
+      const onChange = (change: Change) => {
+        if (change.kind === 'message' && change.action !== 'deleted' && predicate(change.message)) {
+          finish();
+          resolve(change.message);
+        }
+      };
+      const timer = setTimeout(() => {
+        finish();
+        const recent = this.messages()
+          .slice(-5)
+          .map((m) => `${m.personEmail}: ${JSON.stringify(m.text ?? m.markdown ?? '(card or file)')}`);
+        reject(
+          new Error(
+            `No matching message within ${timeoutMs} ms. Last messages:\n  ${recent.join('\n  ') || '(none)'}`,
+          ),
+        );
+      }, timeoutMs);
+      const finish = () => {
+        clearTimeout(timer);
+        this.off('change', onChange);
+      };
+      this.on('change', onChange);
+    });
+  }
+
+  override reset(): void {
+    this.requests.length = 0;
+    this.rules.length = 0;
+    super.reset();
+  }
+
+  private takeFault(method: string, path: string): { status: number; retryAfterSeconds?: number } | undefined {
+    const index = this.rules.findIndex(
+      (rule) =>
+        (rule.method === '' || rule.method === method) &&
+        (typeof rule.path === 'string' ? path.startsWith(rule.path) : rule.path.test(path)),
+    );
+    if (index < 0) return undefined;
+    const rule = this.rules[index]!;
+    rule.times -= 1;
+    if (rule.times <= 0) this.rules.splice(index, 1);
+    return { status: rule.status, retryAfterSeconds: rule.retryAfterSeconds };
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The objects the fake Webex keeps. Field names and shapes follow the Webex REST API, so the
+ * REST layer can return most of them as they are; where the programmatic view differs (message
+ * files carry their bytes here and a URL on the wire) the REST layer converts.
+ */
+
+export interface Person {
+  id: string;
+  emails: string[];
+  phoneNumbers: never[];
+  displayName: string;
+  nickName: string;
+  firstName: string;
+  lastName: string;
+  orgId: string;
+  created: string;
+  type: 'person' | 'bot';
+}
+
+export type RoomType = 'direct' | 'group';
+
+export interface Room {
+  id: string;
+  /** For a 1:1 space, the other person's display name (what the bot sees). */
+  title: string;
+  type: RoomType;
+  isLocked: boolean;
+  lastActivity: string;
+  creatorId: string;
+  ownerId: string;
+  created: string;
+}
+
+export interface Membership {
+  id: string;
+  roomId: string;
+  roomType: RoomType;
+  personId: string;
+  personEmail: string;
+  personDisplayName: string;
+  personOrgId: string;
+  isModerator: boolean;
+  isMonitor: boolean;
+  isRoomHidden: boolean;
+  created: string;
+}
+
+/** An adaptive card as Webex carries it in `attachments`. */
+export interface CardAttachment {
+  contentType: string;
+  content: unknown;
+}
+
+export interface FileInput {
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** A file attached to a message; on the wire it is a URL under `/v1/contents/:id`. */
+export interface StoredFile extends FileInput {
+  id: string;
+}
+
+export interface Message {
+  id: string;
+  roomId: string;
+  roomType: RoomType;
+  personId: string;
+  personEmail: string;
+  text?: string;
+  markdown?: string;
+  html?: string;
+  parentId?: string;
+  toPersonId?: string;
+  toPersonEmail?: string;
+  mentionedPeople?: string[];
+  attachments?: CardAttachment[];
+  files?: StoredFile[];
+  created: string;
+  /** Set by an edit. */
+  updated?: string;
+  /** How many times the message was edited (Webex allows 10). */
+  editCount: number;
+}
+
+export interface AttachmentAction {
+  id: string;
+  type: 'submit';
+  messageId: string;
+  personId: string;
+  roomId: string;
+  inputs: Record<string, unknown>;
+  created: string;
+}
+
+export interface Webhook {
+  id: string;
+  name: string;
+  targetUrl: string;
+  resource: string;
+  event: string;
+  filter?: string;
+  secret?: string;
+  status: 'active';
+  orgId: string;
+  createdBy: string;
+  appId: string;
+  ownedBy: 'creator';
+  created: string;
+}
+
+/** Something Webex tells a webhook about: the part of the webhook body that is not the webhook. */
+export interface WebhookEvent {
+  resource: 'messages' | 'memberships' | 'attachmentActions';
+  event: 'created' | 'deleted';
+  actorId: string;
+  data: Record<string, unknown>;
+}
+
+/** Every change to the fake's state, for observers such as a browser page. */
+export type Change =
+  | { kind: 'person'; action: 'created'; person: Person }
+  | { kind: 'room'; action: 'created'; room: Room }
+  | { kind: 'membership'; action: 'created' | 'deleted'; membership: Membership }
+  | { kind: 'message'; action: 'created' | 'updated' | 'deleted'; message: Message }
+  | { kind: 'attachmentAction'; action: 'created'; attachmentAction: AttachmentAction }
+  | { kind: 'webhook'; action: 'created' | 'updated' | 'deleted'; webhook: Webhook }
+  | { kind: 'reset' };
+
+export interface FakeWebexEvents {
+  /** A message was created, by anyone. */
+  message: [message: Message];
+  /** Anything changed. */
+  change: [change: Change];
+  /** The bot's webhooks are being told about an event (before filtering by webhook). */
+  webhookEvent: [event: WebhookEvent];
+}
