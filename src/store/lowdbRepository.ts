@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Low } from 'lowdb';
@@ -9,7 +9,10 @@ import type { AuditRecord, CodeRecord, Device, DeviceStatus, OrgSettings, Profil
 
 export const SCHEMA_VERSION = 1;
 export const STATE_FILE = 'webex-go.json';
+export const JOURNAL_FILE = 'webex-go.journal.jsonl';
 export const AUDIT_FILE = 'audit.jsonl';
+/** Journal entries after which the snapshot is rewritten and the journal emptied. */
+const COMPACT_AFTER = 20_000;
 
 export interface StoreData {
   schemaVersion: number;
@@ -34,21 +37,33 @@ export class StoreOpenError extends Error {
   }
 }
 
+/** One committed transaction's changes, as a journal line; re-applying it is harmless. */
+interface JournalEntry {
+  settings?: OrgSettings;
+  admins?: string[];
+  devices?: Record<string, Device | null>;
+  codes?: Record<string, CodeRecord>;
+  profiles?: Record<string, ProfileRecord>;
+}
+
 /**
- * The embedded store: state in one lowdb JSON file (atomic: written to a temp file, then
- * renamed), audit trail in an append-only JSON-lines file beside it so its growth never slows
- * other writes. Transactions are applied in memory one at a time, then written; concurrent
- * commits share one file write.
+ * The embedded store. State lives in a lowdb JSON snapshot (written atomically: temp file, then
+ * rename) plus a journal of the transactions since, so a write costs an append, not a rewrite of
+ * every device; the journal is folded into the snapshot on start and when it grows long. The
+ * audit trail is its own append-only file, so its growth never slows other writes. Transactions
+ * are applied in memory one at a time; concurrent commits share one append.
  */
 export class LowdbRepository implements Repository {
   private readonly emailIndex = new Map<string, string>();
   private pendingAudit: string[] = [];
-  private stateDirty = false;
+  private pendingJournal: string[] = [];
+  private journalLength = 0;
   private queuedFlush: Promise<void> | undefined;
   private lastFlush: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly db: Low<StoreData>,
+    private readonly journalPath: string,
     private readonly auditPath: string,
   ) {
     for (const device of Object.values(db.data.devices)) this.emailIndex.set(device.email, device.id);
@@ -78,10 +93,11 @@ export class LowdbRepository implements Repository {
       );
     }
     assertShape(db.data, statePath);
-    const repo = new LowdbRepository(db, join(dataDir, AUDIT_FILE));
-    // A new store is written at once, so its seed is what the next start finds.
-    repo.stateDirty = true;
-    await repo.flush();
+    const journalPath = join(dataDir, JOURNAL_FILE);
+    await replayJournal(db.data, journalPath);
+    const repo = new LowdbRepository(db, journalPath, join(dataDir, AUDIT_FILE));
+    // Start from a snapshot that holds everything (a new store's seed included) and an empty journal.
+    await repo.compact();
     return repo;
   }
 
@@ -106,7 +122,7 @@ export class LowdbRepository implements Repository {
     }
     const lines = createInterface({ input: createReadStream(this.auditPath, 'utf8'), crlfDelay: Infinity });
     for await (const line of lines) {
-      const record = parseAuditLine(line);
+      const record = parseLine<AuditRecord>(line);
       if (!record || (query.email && record.email !== query.email)) continue;
       newest.push(record);
       if (newest.length > query.limit) newest.shift();
@@ -158,7 +174,8 @@ export class LowdbRepository implements Repository {
     }
     for (const [key, code] of changes.codes) data.codes[key] = code;
     for (const [iccid, profile] of changes.profiles) data.profiles[iccid] = profile;
-    if (tx.touchesState) this.stateDirty = true;
+    const entry = tx.journalEntry();
+    if (entry) this.pendingJournal.push(JSON.stringify(entry));
     for (const record of changes.audit) this.pendingAudit.push(JSON.stringify(record));
   }
 
@@ -172,17 +189,31 @@ export class LowdbRepository implements Repository {
         .catch(() => undefined)
         .then(async () => {
           this.queuedFlush = undefined;
+          const journal = this.pendingJournal;
           const audit = this.pendingAudit;
-          const writeState = this.stateDirty;
+          this.pendingJournal = [];
           this.pendingAudit = [];
-          this.stateDirty = false;
+          if (journal.length > 0) await appendFile(this.journalPath, journal.join('\n') + '\n', 'utf8');
           if (audit.length > 0) await appendFile(this.auditPath, audit.join('\n') + '\n', 'utf8');
-          if (writeState) await this.db.write();
+          this.journalLength += journal.length;
+          if (this.journalLength >= COMPACT_AFTER) await this.compact();
         });
       this.queuedFlush = flush;
       this.lastFlush = flush;
     }
     return this.queuedFlush;
+  }
+
+  /**
+   * Folds the journal into the snapshot. A crash between the two steps is harmless: the
+   * journal is replayed over a snapshot that already holds it.
+   */
+  private async compact(): Promise<void> {
+    await this.db.write();
+    await truncate(this.journalPath, 0).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    this.journalLength = 0;
   }
 }
 
@@ -199,9 +230,16 @@ class Transaction implements StoreTransaction {
 
   constructor(private readonly base: StoreReader) {}
 
-  get touchesState(): boolean {
+  /** The state this transaction changes, or nothing when it only audits. */
+  journalEntry(): JournalEntry | undefined {
     const c = this.changes;
-    return Boolean(c.settings || c.admins || c.devices.size || c.codes.size || c.profiles.size);
+    const entry: JournalEntry = {};
+    if (c.settings) entry.settings = c.settings;
+    if (c.admins) entry.admins = c.admins;
+    if (c.devices.size) entry.devices = Object.fromEntries(c.devices);
+    if (c.codes.size) entry.codes = Object.fromEntries(c.codes);
+    if (c.profiles.size) entry.profiles = Object.fromEntries(c.profiles);
+    return Object.keys(entry).length ? entry : undefined;
   }
 
   settings(): OrgSettings {
@@ -289,11 +327,32 @@ function assertShape(data: unknown, path: string): asserts data is StoreData {
   }
 }
 
+async function replayJournal(data: StoreData, path: string): Promise<void> {
+  try {
+    await stat(path);
+  } catch {
+    return;
+  }
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) {
+    const entry = parseLine<JournalEntry>(line);
+    if (!entry) continue;
+    if (entry.settings) data.settings = entry.settings;
+    if (entry.admins) data.admins = entry.admins;
+    for (const [id, device] of Object.entries(entry.devices ?? {})) {
+      if (device) data.devices[id] = device;
+      else delete data.devices[id];
+    }
+    Object.assign(data.codes, entry.codes);
+    Object.assign(data.profiles, entry.profiles);
+  }
+}
+
 /** A line cut short by a crash mid-append is skipped, not fatal. */
-function parseAuditLine(line: string): AuditRecord | undefined {
+function parseLine<T>(line: string): T | undefined {
   if (!line) return undefined;
   try {
-    return JSON.parse(line) as AuditRecord;
+    return JSON.parse(line) as T;
   } catch {
     return undefined;
   }
