@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
+import { commandTable } from './bot/commands/index.js';
+import { Dispatcher } from './bot/dispatcher.js';
+import { activationSheet } from './bot/sheet.js';
 import type { Config } from './config.js';
 import type { Clock, EsimProvider } from './domain/ports.js';
 import { WebexGoService } from './domain/service.js';
 import { createBuiltinEsimProvider } from './esim/builtinProvider.js';
+import { qrPng } from './esim/qrPng.js';
 import { createHttpApp } from './http/server.js';
+import { sendError } from './http/errors.js';
 import type { LowdbRepository } from './store/lowdbRepository.js';
+import { connectDispatcher, createFramework, startFramework, webhookRouter, type Framework } from './webex/botAdapter.js';
+import { WebexMessenger, type Messenger } from './webex/messenger.js';
+import { WebexClient } from './webex/webexClient.js';
 
 export interface AppDeps {
   config: Config;
@@ -15,46 +23,104 @@ export interface AppDeps {
   log: (line: string) => void;
   clock?: Clock;
   esim?: EsimProvider;
+  /** Replaces the Webex messenger (unit tests). */
+  messenger?: Messenger;
+  /** Where to listen; the local mode keeps to loopback. */
+  host?: string;
+  /** Routers mounted on the same server before the 404 (the local Webex and its page). */
+  mounts?: { path: string; router: express.Router }[];
+  /**
+   * Runs once the port is known and before the Webex framework loads: the local mode points the
+   * Webex SDK at itself here. Returns the webhook URL to register, if it decides it.
+   */
+  beforeWebex?: (port: number) => string | undefined;
 }
 
 export interface App {
   service: WebexGoService;
+  dispatcher: Dispatcher;
   http: Express;
-  /** Starts listening; resolves with the bound port. */
+  /** Listens, then connects to Webex when a bot token is configured; resolves with the port. */
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
 }
 
+export const WEBHOOK_PATH_LOCAL = '/webex/webhook';
+
 /** Builds everything and starts nothing, so tests can build it with fakes. */
 export function createApp(deps: AppDeps): App {
+  const { config, log } = deps;
   const service = new WebexGoService({
     repo: deps.repo,
     clock: deps.clock ?? (() => new Date()),
     esim: deps.esim ?? createBuiltinEsimProvider(),
     newId: randomUUID,
   });
+  let framework: Framework | undefined;
+  const client = new WebexClient(undefined, undefined, log);
+  const messenger =
+    deps.messenger ??
+    new WebexMessenger(() => {
+      if (!framework) throw new Error('Webex is not connected');
+      return framework.webex;
+    }, client);
+  const dispatcher = new Dispatcher({ service, messenger, log, qrPng, sheetPdf: activationSheet }, commandTable(), () =>
+    [framework?.person?.displayName].filter((n): n is string => Boolean(n)),
+  );
+
+  // The webhook route exists from the start and answers once the framework is up.
+  let webhook: express.Router | undefined;
+  const webhookPath = config.webhookUrl ? new URL(config.webhookUrl).pathname : WEBHOOK_PATH_LOCAL;
+  const webhookGate = express.Router();
+  webhookGate.use((req, res, next) => {
+    if (webhook) webhook(req, res, next);
+    else sendError(res, 503, 'not-ready', 'The bot is still connecting to Webex.');
+  });
+
   const http = createHttpApp({
     service,
-    esimProviderToken: deps.config.esimProviderToken,
+    esimProviderToken: config.esimProviderToken,
     version: deps.version,
     storeState: () => deps.repo.describe(),
-    log: deps.log,
+    log,
+    mounts: [{ path: webhookPath, router: webhookGate }, ...(deps.mounts ?? [])],
   });
+
   let server: Server | undefined;
+  const listen = () =>
+    new Promise<number>((resolve, reject) => {
+      const listening = deps.host ? http.listen(config.port, deps.host) : http.listen(config.port);
+      listening.once('listening', () => {
+        const address = listening.address();
+        resolve(typeof address === 'object' && address ? address.port : config.port);
+      });
+      listening.once('error', reject);
+      server = listening;
+    });
+
   return {
     service,
+    dispatcher,
     http,
-    start: () =>
-      new Promise((resolve, reject) => {
-        const listening = http.listen(deps.config.port, () => {
-          const address = listening.address();
-          resolve({ port: typeof address === 'object' && address ? address.port : deps.config.port });
-        });
-        listening.once('error', reject);
-        server = listening;
-      }),
-    stop: async () => {
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    async start() {
+      const port = await listen();
+      const webhookUrl = deps.beforeWebex?.(port) ?? config.webhookUrl;
+      if (config.webexBotToken) {
+        const options = { token: config.webexBotToken, webhookUrl, webhookSecret: config.webhookSecret, log };
+        framework = createFramework(options);
+        connectDispatcher(framework, dispatcher, log);
+        if (webhookUrl) webhook = webhookRouter(framework, config.webhookSecret, log);
+        await startFramework(framework, options);
+      }
+      return { port };
+    },
+    async stop() {
+      await framework?.stop().catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        if (!server) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await deps.repo.close();
     },
   };

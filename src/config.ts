@@ -64,6 +64,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) {
     throw new ConfigError(`WEBHOOK_URL must be an http(s) URL; it is "${webhookUrl}".`);
   }
+  const webhookSecret = optional(env, 'WEBHOOK_SECRET');
+  if (webhookUrl && !webhookSecret) {
+    throw new ConfigError('WEBHOOK_SECRET must be set with WEBHOOK_URL: unsigned webhooks are refused.');
+  }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     dataDir: optional(env, 'DATA_DIR') ?? './data',
@@ -77,6 +81,6 @@ export function loadConfig(env: Env = process.env): Config {
     esimProviderToken: optional(env, 'ESIM_PROVIDER_TOKEN'),
     webexBotToken: optional(env, 'WEBEX_BOT_TOKEN'),
     webhookUrl,
-    webhookSecret: optional(env, 'WEBHOOK_SECRET'),
+    webhookSecret,
   };
 }

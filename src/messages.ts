@@ -4,7 +4,7 @@
  * functions that build private activation messages.
  */
 import type { Refusal, RefusalParams, RefusalReason } from './domain/refusal.js';
-import type { DeviceStatus } from './domain/types.js';
+import type { ActivationDetails, AuditRecord, DeviceStatus, DeviceView, LicensePool, OrgSettings } from './domain/types.js';
 
 export const STATUS_LABEL: Record<DeviceStatus, string> = {
   pending: 'Pending activation',
@@ -67,6 +67,7 @@ export function refusalMessage(refusal: Refusal): string {
 /** Answers of the eSIM provider endpoints that are not refusals of the domain. */
 export const HTTP_MESSAGES = {
   unauthorized: 'This endpoint needs "Authorization: Bearer <ESIM_PROVIDER_TOKEN>".',
+  badSignature: 'The X-Spark-Signature header is missing or does not match WEBHOOK_SECRET.',
   notFound: 'There is no such endpoint. The eSIM endpoints are POST /esim/v1/download and POST /esim/v1/events.',
   badJson: 'The body is not valid JSON.',
   tooLarge: 'The body is larger than 64 KB.',
@@ -74,3 +75,176 @@ export const HTTP_MESSAGES = {
   fieldMissing: (field: string, example: string) => `"${field}" is missing or not a string. Send for example ${example}.`,
   internal: 'Something went wrong on our side. Try again in a moment.',
 } as const;
+
+/** How each admin action reads in a space and in the audit view. */
+export const ACTION_LABEL: Record<string, string> = {
+  assign: 'assigned a device',
+  'new-code': 'generated a new activation code',
+  'lost-stolen': 'marked lost/stolen',
+  delete: 'deleted the device',
+  settings: 'changed settings',
+  'admin-add': 'added an admin',
+  'admin-remove': 'removed an admin',
+  download: 'installed the line on the phone',
+  'phone-disabled': 'switched the line off on the phone',
+  'phone-enabled': 'switched the line on on the phone',
+  'phone-deleted': 'removed the line from the phone',
+};
+
+export const CAUSE_LABEL: Record<DeviceView['lastChange']['cause'], string> = {
+  assigned: 'device added',
+  'new-code': 'new activation code generated',
+  'lost-stolen': 'marked lost/stolen',
+  downloaded: 'line installed on the phone',
+  disabled: 'line switched off on the phone',
+  enabled: 'line switched on on the phone',
+  'deleted-on-phone': 'line removed from the phone',
+};
+
+const PHONE_STEPS = [
+  '**iPhone** (iOS 15.4 or later): Settings → Cellular → **Add Cellular Plan** → scan the QR code, or tap **Enter Details Manually** and type the SM-DP+ address and the activation code.',
+  '**Samsung** (One UI 5.1 or later): Settings → Connections → **SIM manager** → **Add mobile plan** → **Scan carrier QR code**, or enter the code by hand.',
+  '**Pixel** (Android 13 or later): Settings → Network & internet → **+** next to SIMs → **Download a SIM instead?** → scan the QR code, or tap **Need help** and enter the network provider code.',
+];
+
+/** Plain-text steps for the printable sheet and the email body. */
+export const SHEET_TEXT = {
+  title: 'Activate your Webex Go business line',
+  intro: (email: string) =>
+    `For ${email}. Your phone needs to be unlocked, dual-SIM and eSIM-capable. Scan the QR code from your phone's eSIM settings, or type the details below.`,
+  fields: (d: ActivationDetails) => [
+    { label: 'SM-DP+ address (iPhone)', value: d.smdpAddress },
+    { label: 'Activation code (iPhone)', value: d.matchingId },
+    { label: 'Network provider code (Android)', value: d.networkProviderCode },
+    { label: 'Works once; expires on', value: formatDate(d.expiresAt) },
+  ],
+  sections: [
+    { heading: 'iPhone (iOS 15.4 or later)', steps: ['Open Settings → Cellular.', 'Tap Add Cellular Plan.', 'Scan the QR code, or tap Enter Details Manually and type the SM-DP+ address and activation code.', 'Follow the prompts; the carrier shows as "Webex".'] },
+    { heading: 'Samsung (One UI 5.1 or later)', steps: ['Open Settings → Connections → SIM manager.', 'Tap Add mobile plan.', 'Tap Scan carrier QR code, or enter the network provider code by hand.', 'Follow the prompts; the carrier shows as "Webex".'] },
+    { heading: 'Google Pixel (Android 13 or later)', steps: ['Open Settings → Network & internet.', 'Tap + next to SIMs, then Download a SIM instead?', 'Scan the QR code, or tap Need help and enter the network provider code.', 'Follow the prompts; the carrier shows as "Webex".'] },
+  ],
+  footer: 'Business calls need VoLTE and 4G/LTE turned on. The code works once; if it fails or expires, ask your Webex admin for a new one.',
+};
+
+function detailsBlock(d: ActivationDetails): string {
+  return [
+    `- **iPhone**: SM-DP+ address \`${d.smdpAddress}\` and activation code \`${d.matchingId}\``,
+    `- **Android**: network provider code \`${d.networkProviderCode}\``,
+    `- The code works **once** and expires on **${formatDate(d.expiresAt)}**.`,
+  ].join('\n');
+}
+
+export type IssueKind = 'assign' | 'new-code' | 'lost-stolen';
+
+const ISSUE_LABEL: Record<IssueKind, string> = {
+  assign: 'Webex Go device added',
+  'new-code': 'New activation code issued',
+  'lost-stolen': 'Lost/stolen: the old phone\'s line is off and a new activation code is issued',
+};
+
+export const BOT_TEXT = {
+  notAdmin:
+    'Sorry, only Webex Go admins can do that, and nothing was changed. Type **help** to see what you can do, or ask an admin.',
+  internalError: 'Something went wrong on my side and I could not finish that. Try again in a moment; if it keeps failing, tell your Webex admin.',
+  unknownButton: 'That button belongs to an older version of me. Type **help** to see what I can do now.',
+  unknownCommand: (typed: string, example: string) =>
+    `I didn't understand "${typed.slice(0, 80)}". Did you mean **${example}**? Type **help** for everything I can do.`,
+  usage: (problem: string, usage: string, example: string) => `${problem} Type it as **${usage}**, for example **${example}**.`,
+  missingEmail: 'The user\'s email address is missing.',
+  notEmail: (input: string) => `"${input.slice(0, 80)}" is not an email address.`,
+  extraWords: (input: string) => `I don't know what to do with "${input.slice(0, 80)}".`,
+  helpIntro: (admin: boolean) =>
+    admin
+      ? 'I run **Webex Go** for your organization. In a group space, @mention me first. You can type:'
+      : 'I help you with your **Webex Go** business line. You can type:',
+  helpLine: (usage: string, summary: string, example: string) => `- **${usage}** — ${summary} (e.g. \`${example}\`)`,
+
+  // Outcomes posted where the admin acted: never a code.
+  issuedPublic: (kind: IssueKind, email: string, notified: boolean, admin: string) =>
+    `${ISSUE_LABEL[kind]} for ${email}. ` +
+    (notified
+      ? `The activation details were sent to ${email} privately, and a copy to ${admin}'s 1:1 with me.`
+      : `Notifications are off, so ${admin} has the activation details in a 1:1 with me to hand over.`),
+  deletedPublic: (email: string, notified: boolean) =>
+    `Webex Go device of ${email} deleted; its license is back in the pool. ` +
+    (notified
+      ? `${email} was told to remove the deactivated line from the phone by hand.`
+      : `Notifications are off: tell ${email} to remove the deactivated Webex Go line from the phone by hand.`),
+  outdatedCard: (email: string) => `This card was out of date, so nothing was done. Here is ${email}'s device as it is now.`,
+  deviceGone: (email: string) => `${email} no longer has a Webex Go device, so nothing was done.`,
+  cancelled: 'Cancelled: nothing was changed.',
+  confirmDelete: (email: string) =>
+    `Delete the Webex Go device of ${email}? The line stops working, the license returns to the pool, and ${email} must remove the line from the phone by hand.`,
+  confirmLost: (email: string) =>
+    `Mark the phone of ${email} as lost/stolen? The line on that phone is switched off for good and a new activation code is issued for the replacement phone.`,
+  noDevice: (email: string) => `${email} has no Webex Go device. Add one with **assign ${email}**.`,
+  dmFailed: (email: string, reason: string) => `I could not reach ${email}: ${reason}. The change itself is done; hand the details over another way.`,
+
+  // Private 1:1 messages.
+  activationForUser: (kind: IssueKind, d: ActivationDetails) =>
+    [
+      kind === 'lost-stolen'
+        ? '**Your Webex Go line has a new activation code.** The line on your old phone has been switched off.'
+        : '**Your Webex Go business line is ready to install.**',
+      '',
+      'Scan the QR code above from your phone\'s eSIM settings, or enter the details by hand:',
+      detailsBlock(d),
+      '',
+      ...PHONE_STEPS,
+      '',
+      'Afterwards your phone shows the carrier **Webex**. Business calls need VoLTE and 4G/LTE turned on.',
+    ].join('\n'),
+  activationForAdmin: (kind: IssueKind, d: ActivationDetails, notified: boolean) =>
+    [
+      `**${ISSUE_LABEL[kind]} for ${d.email}.** ${notified ? `${d.email} got these details in a 1:1 with me.` : 'Notifications are off: the user got nothing from me. Copy, email or print these details for them.'}`,
+      '',
+      detailsBlock(d),
+    ].join('\n'),
+  handoverCard: (email: string) => `Hand the activation details to ${email}: email them, or print the attached sheet.`,
+  sheetAttached: (email: string) => `Printable activation sheet for ${email}.`,
+  mailSubject: 'Activate your Webex Go business line',
+  mailBody: (d: ActivationDetails) =>
+    [
+      'Hello,',
+      '',
+      'Your Webex Go business line is ready. From your phone\'s eSIM settings, enter:',
+      `- iPhone: SM-DP+ address ${d.smdpAddress} and activation code ${d.matchingId}`,
+      `- Android: network provider code ${d.networkProviderCode}`,
+      `The code works once and expires on ${formatDate(d.expiresAt)}.`,
+      '',
+      ...SHEET_TEXT.sections.map((s) => `${s.heading}: ${s.steps.join(' ')}`),
+      '',
+      SHEET_TEXT.footer,
+    ].join('\n'),
+  deletedForUser:
+    '**Your Webex Go business line was deleted** by your admin. Business calls no longer work from your phone\'s dialer. ' +
+    'Please remove the deactivated Webex Go line from your phone by hand: iPhone: Settings → Cellular → the Webex line → Delete eSIM; ' +
+    'Android: Settings → SIM manager (or Network & internet → SIMs) → the Webex line → Remove.',
+
+  // Self-service.
+  myLine: (view: DeviceView | undefined) =>
+    view
+      ? `Your Webex Go line is **${STATUS_LABEL[view.status]}** since ${formatDateTime(view.statusSince)}.` +
+        (view.status === 'pending'
+          ? view.code && !view.code.expired
+            ? ` Your activation code expires on ${formatDate(view.code.expiresAt)}; type **resend** to get it again in our 1:1.`
+            : ' You have no valid activation code: ask your Webex admin for a new one.'
+          : '')
+      : 'You have no Webex Go line. Ask your Webex admin if you need one.',
+  resendSent: 'I sent your activation details to our 1:1.',
+  resendNone: 'You have no activation code that still works. Ask your Webex admin for a new one.',
+  resendSuppressed: 'In your organization the admins hand out activation codes. Ask your Webex admin for yours.',
+
+  // Admin views in words.
+  settingsChanged: (s: OrgSettings) =>
+    `Settings saved: notify users **${s.notifyUsers ? 'on' : 'off'}**, **${s.licenses}** licenses, codes last **${s.codeTtlDays}** days, SM-DP+ \`${s.smdpAddress}\`.`,
+  admins: (emails: string[]) => `**Webex Go admins** (${emails.length}):\n${emails.map((e) => `- ${e}`).join('\n')}`,
+  adminAdded: (email: string) => `${email} is now a Webex Go admin.`,
+  adminRemoved: (email: string) => `${email} is no longer a Webex Go admin.`,
+  auditEmpty: 'No audit records yet.',
+  auditTitle: (email: string | undefined, count: number) => `**Audit trail${email ? ` for ${email}` : ''}** (newest first, ${count}):`,
+  auditLine: (r: AuditRecord) =>
+    `- ${formatDateTime(r.at)} · ${r.actor} ${ACTION_LABEL[r.action] ?? r.action}${r.email ? ` · ${r.email}` : ''}` +
+    (r.outcome === 'refused' ? ` · **refused** (${r.reason})` : ''),
+  poolLine: (p: LicensePool) => `${p.inUse} of ${p.total} Webex Go licenses in use, ${p.available} available.`,
+};

@@ -19,7 +19,7 @@ function textBlocks(card: unknown): string[] {
 
 describe('card templates', () => {
   it('are found in cards/', () => {
-    assert.ok(cardTemplateNames().includes('example'));
+    assert.ok(cardTemplateNames().includes('device'));
   });
 
   for (const name of cardTemplateNames()) {
@@ -43,45 +43,42 @@ describe('card templates', () => {
 });
 
 describe('renderCard', () => {
-  const sample = JSON.parse(readFileSync(join(CARDS_DIR, 'samples', 'example.json'), 'utf8'))[0] as Record<string, unknown> & {
+  const sample = JSON.parse(readFileSync(join(CARDS_DIR, 'samples', 'device.json'), 'utf8'))[0] as Record<string, unknown> & {
     raw: Record<string, unknown>;
   };
+  const emailBlock = (card: unknown) => textBlocks(card)[2];
 
   it('shows markdown typed by a user literally', () => {
-    const displayName = '*Bob* [x](https://evil)';
-    const card = renderCard('example', { ...sample, displayName });
-    const heading = textBlocks(card)[0];
-    assert.equal(heading, 'Webex Go device of \\*Bob\\* \\[x\\](https://evil)');
-    assert.equal(commonMarkUnescape(heading), `Webex Go device of ${displayName}`);
+    const email = '*Bob* [x](https://evil)';
+    const card = renderCard('device', { ...sample, email });
+    assert.equal(emailBlock(card), '\\*Bob\\* \\[x\\](https://evil)');
+    assert.equal(commonMarkUnescape(emailBlock(card)), email);
     assert.deepEqual(validateCard(card), []);
   });
 
   it('does not expand template syntax in data', () => {
-    const card = renderCard('example', { ...sample, displayName: '${secret}', secret: 'leaked', raw: { ...sample.raw, note: '${secret}' } });
-    const heading = textBlocks(card)[0];
-    assert.equal(commonMarkUnescape(heading), 'Webex Go device of ${secret}');
+    const card = renderCard('device', { ...sample, email: '${secret}', secret: 'leaked', raw: { ...sample.raw, email: '${secret}' } });
+    assert.equal(commonMarkUnescape(emailBlock(card)), '${secret}');
     assert.ok(!JSON.stringify(card).includes('leaked'));
-    const noteInput = (card.body as Record<string, unknown>[]).find((element) => element.id === 'note');
-    assert.equal(noteInput?.value, '${secret}');
+    const submit = (card.actions as Record<string, unknown>[])[0] as { data: Record<string, string> };
+    assert.equal(submit.data.args, '${secret}');
   });
 
   it('leaves values under raw unescaped', () => {
-    const card = renderCard('example', { ...sample, raw: { ...sample.raw, deviceId: 'dev_1*[x]', note: '**as typed**' } });
+    const card = renderCard('device', { ...sample, raw: { ...sample.raw, deviceId: 'dev_1*[x]' } });
     const submit = (card.actions as Record<string, unknown>[])[0];
-    assert.deepEqual(submit.data, { action: 'device.newCode', deviceId: 'dev_1*[x]' });
-    const noteInput = (card.body as Record<string, unknown>[]).find((element) => element.id === 'note');
-    assert.equal(noteInput?.value, '**as typed**');
+    assert.deepEqual(submit.data, { command: 'code', args: 'alice@example.com', deviceId: 'dev_1*[x]', version: '2026-11-26T09:00:00.000Z' });
   });
 
   it('does not change the data it is given', () => {
     const data = structuredClone(sample);
-    renderCard('example', data);
+    renderCard('device', data);
     assert.deepEqual(data, sample);
   });
 
   it('throws on an unbound field, naming the template, the field and where it is', () => {
-    const { phoneNumber: _omitted, ...withoutPhone } = sample;
-    assert.throws(() => renderCard('example', withoutPhone), /card template "example" has unbound fields: \$\{phoneNumber\} at body\[1\]\.facts\[1\]\.value/);
+    const { since: _omitted, ...withoutSince } = sample;
+    assert.throws(() => renderCard('device', withoutSince), /card template "device" has unbound fields: \$\{since\} at body\[4\]\.facts\[0\]\.value/);
   });
 
   it('throws on an unknown or invalid template name', () => {

@@ -112,6 +112,12 @@ export class WebexGoService {
     return this.deps.repo.auditTrail({ ...query, email });
   }
 
+  /** An entry point refused someone before any action ran (e.g. a non-admin command): audit it. */
+  recordDenied(actor: string, action: string, email?: string): Promise<void> {
+    const user = email && isEmail(email) ? { email: normalizeEmail(email) } : {};
+    return this.auditRefusal({ actor: normalizeEmail(actor), action, ...user }, new Refusal('not-admin'));
+  }
+
   // ---- admin actions -------------------------------------------------------------------------
 
   /** Add a Webex Go device for a user: one license from the pool, a first code. */

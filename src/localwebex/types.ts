@@ -118,6 +118,41 @@ export interface WebhookEvent {
   data: Record<string, unknown>;
 }
 
+/**
+ * A person's phone in the local world (the browser page plays it): the Webex Go line it holds,
+ * if any, and what the eSIM server last answered it. Kept with the fake's data so a restart
+ * keeps the ICCID.
+ */
+export interface Phone {
+  /** Lower-cased email of its owner. */
+  email: string;
+  line?: PhoneLine;
+  lastAnswer?: PhoneAnswer;
+  updated: string;
+}
+
+export interface PhoneLine {
+  iccid: string;
+  /** "Webex Go line" switched on in the phone's settings. */
+  enabled: boolean;
+  installedAt: string;
+}
+
+/** One call of the phone to the eSIM server and how it ended. */
+export interface PhoneAnswer {
+  action: 'install' | 'enabled' | 'disabled' | 'deleted';
+  ok: boolean;
+  /** HTTP status; absent when the server could not be reached. */
+  httpStatus?: number;
+  /** The device status the server reports on success (`online`, `offline`, `pending`). */
+  status?: string;
+  iccid?: string;
+  /** The server's error sentence (or why it could not be reached), and its reason code. */
+  error?: string;
+  reason?: string;
+  at: string;
+}
+
 /** Every change to the fake's state, for observers such as a browser page. */
 export type Change =
   | { kind: 'person'; action: 'created'; person: Person }
@@ -126,6 +161,7 @@ export type Change =
   | { kind: 'message'; action: 'created' | 'updated' | 'deleted'; message: Message }
   | { kind: 'attachmentAction'; action: 'created'; attachmentAction: AttachmentAction }
   | { kind: 'webhook'; action: 'created' | 'updated' | 'deleted'; webhook: Webhook }
+  | { kind: 'phone'; action: 'updated'; phone: Phone }
   | { kind: 'reset' };
 
 export interface FakeWebexEvents {

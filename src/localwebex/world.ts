@@ -10,6 +10,7 @@ import type {
   Membership,
   Message,
   Person,
+  Phone,
   Room,
   StoredFile,
   Webhook,
@@ -89,6 +90,8 @@ export interface Snapshot {
   messages: Array<Omit<Message, 'files'> & { files?: Array<Omit<StoredFile, 'data'> & { data: string }> }>;
   attachmentActions: AttachmentAction[];
   webhooks: Webhook[];
+  /** Absent in files written before phones existed. */
+  phones?: Phone[];
 }
 
 const WEBHOOK_RESOURCES = ['all', 'messages', 'memberships', 'rooms', 'attachmentActions'];
@@ -131,6 +134,7 @@ export class FakeWorld extends EventEmitter<FakeWebexEvents> {
   private readonly messagesById = new Map<string, Message>();
   private readonly actionsById = new Map<string, AttachmentAction>();
   private readonly webhooksById = new Map<string, Webhook>();
+  private readonly phonesByEmail = new Map<string, Phone>();
 
   constructor(botEmail: string, botDisplayName: string, snapshot?: Snapshot) {
     super();
@@ -443,10 +447,31 @@ export class FakeWorld extends EventEmitter<FakeWebexEvents> {
     this.changed({ kind: 'webhook', action: 'deleted', webhook });
   }
 
+  // ---------------------------------------------------------------- phones
+
+  /** The phone of the person with this email, when it was ever used. */
+  phone(email: string): Phone | undefined {
+    return this.phonesByEmail.get(email.toLowerCase());
+  }
+
+  phones(): Phone[] {
+    return [...this.phonesByEmail.values()];
+  }
+
+  /** Replaces what a person's phone holds (the local page plays the phone). */
+  setPhone(email: string, state: Omit<Phone, 'email' | 'updated'>): Phone {
+    const key = email.toLowerCase();
+    if (!this.person(key)) throw new Error(`No person with email ${email}`);
+    const phone: Phone = { email: key, ...state, updated: now() };
+    this.phonesByEmail.set(key, phone);
+    this.changed({ kind: 'phone', action: 'updated', phone });
+    return phone;
+  }
+
   // ---------------------------------------------------------------- whole state
 
   /**
-   * Forgets people (but the bot), spaces, memberships, messages and button presses. Webhooks
+   * Forgets people (but the bot), spaces, memberships, messages, button presses and phones. Webhooks
    * stay: they belong to a framework that is still running and would otherwise go deaf.
    */
   reset(): void {
@@ -457,6 +482,7 @@ export class FakeWorld extends EventEmitter<FakeWebexEvents> {
     this.membershipsById.clear();
     this.messagesById.clear();
     this.actionsById.clear();
+    this.phonesByEmail.clear();
     this.changed({ kind: 'reset' });
   }
 
@@ -474,6 +500,7 @@ export class FakeWorld extends EventEmitter<FakeWebexEvents> {
       ),
       attachmentActions: [...this.actionsById.values()],
       webhooks: this.webhooks(),
+      phones: this.phones(),
     };
   }
 
@@ -493,6 +520,7 @@ export class FakeWorld extends EventEmitter<FakeWebexEvents> {
     }
     for (const a of s.attachmentActions) this.actionsById.set(a.id, a);
     for (const w of s.webhooks) this.webhooksById.set(w.id, w);
+    for (const p of s.phones ?? []) this.phonesByEmail.set(p.email, p);
   }
 
   private newPerson(email: string, displayName: string, type: Person['type']): Person {

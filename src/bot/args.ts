@@ -1,0 +1,39 @@
+/** Argument checks shared by commands: a wrong argument gets its own answer, naming the right form. */
+import { isEmail, normalizeEmail } from '../domain/email.js';
+import type { DeviceView } from '../domain/types.js';
+import { BOT_TEXT } from '../messages.js';
+import type { Command, CommandContext } from './types.js';
+import { deviceCard, deviceVersion, noticeCard } from './views.js';
+
+export async function usageError(ctx: CommandContext, command: Pick<Command, 'usage' | 'example'>, problem: string): Promise<void> {
+  await ctx.say({ markdown: BOT_TEXT.usage(problem, command.usage, command.example) });
+}
+
+/** The one email argument a command takes, or an answer saying what is wrong. */
+export async function emailArg(ctx: CommandContext, command: Pick<Command, 'usage' | 'example'>): Promise<string | undefined> {
+  const [first, ...rest] = ctx.args.split(' ').filter(Boolean);
+  if (!first) return void (await usageError(ctx, command, BOT_TEXT.missingEmail));
+  const email = first.replace(/^mailto:/i, '');
+  if (!isEmail(email)) return void (await usageError(ctx, command, BOT_TEXT.notEmail(first)));
+  if (rest.length > 0) return void (await usageError(ctx, command, BOT_TEXT.extraWords(rest.join(' '))));
+  return normalizeEmail(email);
+}
+
+/**
+ * A press on a device card acts only if the card still shows the device as it is: otherwise the
+ * card is refreshed and nothing happens (an outdated card or a second press does no harm).
+ */
+export async function currentDevice(ctx: CommandContext, email: string): Promise<DeviceView | undefined> {
+  const view = ctx.deps.service.deviceOf(email);
+  const press = ctx.press?.data;
+  if (!press?.deviceId) return view;
+  if (!view || view.id !== press.deviceId) {
+    await ctx.reply(noticeCard(BOT_TEXT.deviceGone(email)));
+    return undefined;
+  }
+  if (press.version !== deviceVersion(view)) {
+    await ctx.reply(deviceCard(view, BOT_TEXT.outdatedCard(email)));
+    return undefined;
+  }
+  return view;
+}

@@ -1,0 +1,30 @@
+import { BOT_TEXT } from '../../messages.js';
+import { emailArg, usageError } from '../args.js';
+import type { Command } from '../types.js';
+
+export const adminsCommand: Command = {
+  name: 'admins',
+  phrases: ['admins', 'admin'],
+  access: 'admin',
+  usage: 'admins [add|remove <email>]',
+  example: 'admins add bob@example.com',
+  summary: 'who may administer Webex Go; add or remove one',
+  async run(ctx) {
+    const { service } = ctx.deps;
+    if (!ctx.args) return ctx.reply({ markdown: BOT_TEXT.admins(service.admins()) });
+    const [verb, ...rest] = ctx.args.split(' ');
+    const sub = { usage: `admins ${verb.toLowerCase()} <email>`, example: `admins ${verb.toLowerCase()} bob@example.com` };
+    const email = ['add', 'remove', 'delete'].includes(verb.toLowerCase()) ? await emailArg({ ...ctx, args: rest.join(' ') }, sub) : undefined;
+    if (!['add', 'remove', 'delete'].includes(verb.toLowerCase())) {
+      return usageError(ctx, this, `"${verb}" is not something I can do with admins.`);
+    }
+    if (!email) return;
+    if (verb.toLowerCase() === 'add') {
+      await service.addAdmin(ctx.actor.email, email);
+      await ctx.reply({ markdown: BOT_TEXT.adminAdded(email) });
+    } else {
+      await service.removeAdmin(ctx.actor.email, email);
+      await ctx.reply({ markdown: BOT_TEXT.adminRemoved(email) });
+    }
+  },
+};

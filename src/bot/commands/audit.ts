@@ -1,0 +1,21 @@
+import { BOT_TEXT } from '../../messages.js';
+import { emailArg } from '../args.js';
+import type { Command } from '../types.js';
+
+const SHOWN = 20;
+
+export const auditCommand: Command = {
+  name: 'audit',
+  phrases: ['audit', 'history', 'log'],
+  access: 'admin',
+  usage: 'audit [email]',
+  example: 'audit alice@example.com',
+  summary: 'recent audit records, for everyone or one user',
+  async run(ctx) {
+    const email = ctx.args ? await emailArg(ctx, this) : undefined;
+    if (ctx.args && !email) return;
+    const records = await ctx.deps.service.auditTrail({ email, limit: SHOWN });
+    if (records.length === 0) return ctx.reply({ markdown: BOT_TEXT.auditEmpty });
+    await ctx.reply({ markdown: [BOT_TEXT.auditTitle(email, records.length), ...records.map(BOT_TEXT.auditLine)].join('\n') });
+  },
+};

@@ -1,0 +1,23 @@
+import { BOT_TEXT } from '../../messages.js';
+import { deliverActivation } from '../activation.js';
+import { currentDevice, emailArg } from '../args.js';
+import type { Command } from '../types.js';
+import { deviceCard } from '../views.js';
+
+export const codeCommand: Command = {
+  name: 'code',
+  phrases: ['code', 'new code', 'newcode', 'generate', 'generate code', 'generate new activation code', 'new activation code', 'regenerate', 'reissue'],
+  access: 'admin',
+  usage: 'code <email>',
+  example: 'code alice@example.com',
+  summary: 'generate a new activation code (only while Pending activation; earlier codes stop working)',
+  async run(ctx) {
+    const email = await emailArg(ctx, this);
+    if (!email) return;
+    if (!(await currentDevice(ctx, email)) && ctx.press?.data.deviceId) return;
+    const issued = await ctx.deps.service.newCode(ctx.actor.email, email);
+    const notified = ctx.deps.service.settings().notifyUsers;
+    await ctx.reply(deviceCard(issued.device, BOT_TEXT.issuedPublic('new-code', email, notified, ctx.actor.email)));
+    await deliverActivation(ctx, 'new-code', issued.activation);
+  },
+};

@@ -1,0 +1,23 @@
+import { DEVICE_STATUSES, type DeviceStatus } from '../../domain/types.js';
+import { usageError } from '../args.js';
+import type { Command } from '../types.js';
+import { devicesCard } from '../views.js';
+
+const FILTER_WORDS: Record<string, DeviceStatus> = { pending: 'pending', online: 'online', offline: 'offline', 'pending activation': 'pending' };
+
+export const devicesCommand: Command = {
+  name: 'devices',
+  phrases: ['devices', 'list', 'users', 'lines'],
+  access: 'admin',
+  usage: 'devices [pending|online|offline]',
+  example: 'devices offline',
+  summary: 'every device with its real status, optionally only one status',
+  async run(ctx) {
+    const match = /^(?:(pending activation|pending|online|offline)\s*)?(?:page\s+(\d{1,6}))?$/i.exec(ctx.args);
+    if (!match) return usageError(ctx, this, `"${ctx.args.slice(0, 60)}" is not a status.`);
+    const filter = match[1] ? FILTER_WORDS[match[1].toLowerCase()] : undefined;
+    if (filter && !DEVICE_STATUSES.includes(filter)) return usageError(ctx, this, 'Unknown status.');
+    const page = match[2] ? Number(match[2]) : 1;
+    await ctx.reply(devicesCard(ctx.deps.service.devices(filter), filter, page));
+  },
+};

@@ -1,0 +1,37 @@
+/** The command table: every typed command and every card button is one of these. */
+import { visibleCommands } from '../parse.js';
+import type { Command } from '../types.js';
+import { adminsCommand } from './admins.js';
+import { assignCommand } from './assign.js';
+import { auditCommand } from './audit.js';
+import { cancelCommand } from './cancel.js';
+import { codeCommand } from './code.js';
+import { deleteCommand } from './delete.js';
+import { devicesCommand } from './devices.js';
+import { helpCommand } from './help.js';
+import { licensesCommand } from './licenses.js';
+import { lostCommand } from './lost.js';
+import { myLineCommand } from './myLine.js';
+import { resendCommand } from './resend.js';
+import { settingsCommand } from './settings.js';
+import { statusCommand } from './status.js';
+
+export function commandTable(): Command[] {
+  const table: Command[] = [
+    assignCommand,
+    statusCommand,
+    devicesCommand,
+    codeCommand,
+    lostCommand,
+    deleteCommand,
+    licensesCommand,
+    settingsCommand,
+    adminsCommand,
+    auditCommand,
+    myLineCommand,
+    resendCommand,
+    cancelCommand,
+  ];
+  table.unshift(helpCommand((ctx) => visibleCommands(table, ctx.deps.service.isAdmin(ctx.actor.email))));
+  return table;
+}

@@ -1,0 +1,14 @@
+import { BOT_TEXT } from '../../messages.js';
+import type { Command } from '../types.js';
+
+export const myLineCommand: Command = {
+  name: 'my line',
+  phrases: ['my line', 'myline', 'my status', 'my device', 'my phone', 'me'],
+  access: 'anyone',
+  usage: 'my line',
+  example: 'my line',
+  summary: 'the status of your own Webex Go line',
+  async run(ctx) {
+    await ctx.reply({ markdown: BOT_TEXT.myLine(ctx.deps.service.deviceOf(ctx.actor.email)) });
+  },
+};

@@ -1,0 +1,45 @@
+import type { SettingsPatch } from '../../domain/service.js';
+import { usageError } from '../args.js';
+import type { Command } from '../types.js';
+import { settingsCard } from '../views.js';
+
+const ON = ['on', 'yes', 'true'];
+const OFF = ['off', 'no', 'false'];
+
+/** Reads "notify off", "licenses 50", "ttl 30", "smdp host": a patch, or what is wrong. */
+function parsePatch(args: string): SettingsPatch | string {
+  const [name, value, ...rest] = args.toLowerCase().split(' ');
+  if (rest.length > 0) return `I don't know what to do with "${rest.join(' ')}".`;
+  if (value === undefined) return `"${name}" needs a value.`;
+  switch (name) {
+    case 'notify':
+      if (ON.includes(value)) return { notifyUsers: true };
+      if (OFF.includes(value)) return { notifyUsers: false };
+      return `Notify is on or off, not "${value}".`;
+    case 'licenses':
+    case 'license':
+      return /^\d+$/.test(value) ? { licenses: Number(value) } : `The license pool is a whole number, not "${value}".`;
+    case 'ttl':
+      return /^\d+$/.test(value) ? { codeTtlDays: Number(value) } : `The code lifetime is a whole number of days, not "${value}".`;
+    case 'smdp':
+      return { smdpAddress: value.toUpperCase() };
+    default:
+      return `"${name}" is not a setting.`;
+  }
+}
+
+export const settingsCommand: Command = {
+  name: 'settings',
+  phrases: ['settings', 'setting', 'config'],
+  access: 'admin',
+  usage: 'settings [notify on|off | licenses <number> | ttl <days>]',
+  example: 'settings notify off',
+  summary: 'show or change the org settings',
+  async run(ctx) {
+    if (!ctx.args) return ctx.reply(settingsCard(ctx.deps.service.settings(), 'Webex Go settings.'));
+    const patch = parsePatch(ctx.args);
+    if (typeof patch === 'string') return usageError(ctx, this, patch);
+    const saved = await ctx.deps.service.updateSettings(ctx.actor.email, patch);
+    await ctx.reply(settingsCard(saved));
+  },
+};

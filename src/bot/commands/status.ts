@@ -1,0 +1,19 @@
+import { BOT_TEXT } from '../../messages.js';
+import { emailArg } from '../args.js';
+import type { Command } from '../types.js';
+import { deviceCard } from '../views.js';
+
+export const statusCommand: Command = {
+  name: 'status',
+  phrases: ['status', 'show', 'device', 'user'],
+  access: 'admin',
+  usage: 'status <email>',
+  example: 'status alice@example.com',
+  summary: "a user's device card with its status and actions",
+  async run(ctx) {
+    const email = await emailArg(ctx, this);
+    if (!email) return;
+    const view = ctx.deps.service.deviceOf(email);
+    await ctx.reply(view ? deviceCard(view) : { markdown: BOT_TEXT.noDevice(email) });
+  },
+};

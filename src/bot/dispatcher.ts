@@ -1,0 +1,99 @@
+import { isRefusal } from '../domain/refusal.js';
+import { BOT_TEXT, refusalMessage } from '../messages.js';
+import type { OutgoingMessage } from '../webex/messenger.js';
+import { closestCommand, matchCommand, normalize, visibleCommands } from './parse.js';
+import type { Actor, BotDeps, ButtonData, Command, CommandContext, Space } from './types.js';
+
+/** Presses remembered to drop Webex's repeated deliveries of the same one. */
+const REMEMBERED_PRESSES = 1000;
+
+export interface IncomingPress {
+  /** The attachment action's id: the same press delivered twice has the same id. */
+  id: string;
+  messageId: string;
+  inputs: Record<string, unknown>;
+}
+
+/**
+ * Every way in — typed text and card buttons — goes through here: find the command, check the
+ * caller may run it (deny by default), run it, and answer every failure in words.
+ */
+export class Dispatcher {
+  private readonly seenPresses = new Set<string>();
+
+  constructor(
+    private readonly deps: BotDeps,
+    private readonly commands: Command[],
+    private readonly botNames: () => string[],
+  ) {}
+
+  async onText(actor: Actor, space: Space, text: string): Promise<void> {
+    const typed = normalize(text, this.botNames());
+    const match = matchCommand(typed, this.commands.filter((c) => c.listed !== false));
+    if (!match) {
+      const suggestion = closestCommand(typed, visibleCommands(this.commands, this.deps.service.isAdmin(actor.email)));
+      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: BOT_TEXT.unknownCommand(typed, suggestion.example) }));
+      return;
+    }
+    await this.run(match.command, actor, space, match.args);
+  }
+
+  async onPress(actor: Actor, space: Space, press: IncomingPress): Promise<void> {
+    if (this.seenPresses.has(press.id)) return;
+    this.seenPresses.add(press.id);
+    if (this.seenPresses.size > REMEMBERED_PRESSES) this.seenPresses.delete(this.seenPresses.values().next().value!);
+    const data: ButtonData = {};
+    for (const [key, value] of Object.entries(press.inputs)) if (typeof value === 'string') data[key] = value;
+    const command = this.commands.find((c) => c.name === data.command);
+    if (!command) {
+      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: BOT_TEXT.unknownButton }));
+      return;
+    }
+    await this.run(command, actor, space, (data.args ?? '').replace(/\s+/g, ' ').trim(), { messageId: press.messageId, data });
+  }
+
+
+  private async run(command: Command, actor: Actor, space: Space, args: string, press?: CommandContext['press']): Promise<void> {
+    await this.safely(actor, space, press, async (ctx) => {
+      if (command.access === 'admin' && !this.deps.service.isAdmin(actor.email)) {
+        await this.deps.service.recordDenied(actor.email, command.name, args.split(' ')[0]);
+        await ctx.say({ markdown: BOT_TEXT.notAdmin });
+        return;
+      }
+      await command.run({ ...ctx, args });
+    });
+  }
+
+  /** Runs a handler so that no failure escapes: refusals are answered, surprises logged and answered. */
+  private async safely(
+    actor: Actor,
+    space: Space,
+    press: CommandContext['press'],
+    handler: (ctx: CommandContext) => Promise<void>,
+  ): Promise<void> {
+    const { messenger } = this.deps;
+    const say = async (message: OutgoingMessage) => {
+      await messenger.say(space.id, message);
+    };
+    const ctx: CommandContext = {
+      deps: this.deps,
+      actor,
+      space,
+      args: '',
+      ...(press ? { press } : {}),
+      say,
+      reply: press
+        ? async (message) => {
+            await messenger.update(space.id, press.messageId, message);
+          }
+        : say,
+    };
+    try {
+      await handler(ctx);
+    } catch (error) {
+      const answer = isRefusal(error) ? refusalMessage(error) : BOT_TEXT.internalError;
+      if (!isRefusal(error)) this.deps.log(`command failed: ${(error as Error)?.message ?? String(error)}`);
+      await say({ markdown: answer }).catch((e: unknown) => this.deps.log(`could not answer in the space: ${(e as Error).message}`));
+    }
+  }
+}

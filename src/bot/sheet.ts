@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import type { ActivationDetails } from '../domain/types.js';
+import { SHEET_TEXT } from '../messages.js';
+import { qrPng } from '../esim/qrPng.js';
+import { activationSheetPdf, type ActivationSheetOptions } from '../webex/activationSheet.js';
+
+const DEJAVU = '/usr/share/fonts/truetype/dejavu/';
+const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf', code: 'DejaVuSansMono-Bold.ttf' };
+
+/** Unicode fonts where the machine has them; PDF's built-in fonts print Latin-1 only. */
+function fonts(): ActivationSheetOptions['fonts'] {
+  const paths = Object.fromEntries(Object.entries(FONT_FILES).map(([k, f]) => [k, DEJAVU + f])) as typeof FONT_FILES;
+  return Object.values(paths).every((p) => existsSync(p)) ? paths : undefined;
+}
+
+const UNICODE_FONTS = fonts();
+const latin1 = (text: string) => (UNICODE_FONTS ? text : text.replace(/→/g, '>').replace(/[^\x00-\xff]/g, '?'));
+
+/** The printable activation sheet an admin hands over when notifications are off. */
+export async function activationSheet(details: ActivationDetails): Promise<Buffer> {
+  return activationSheetPdf(
+    {
+      title: latin1(SHEET_TEXT.title),
+      intro: latin1(SHEET_TEXT.intro(details.email)),
+      qrPng: await qrPng(details.qrPayload),
+      fields: SHEET_TEXT.fields(details),
+      sections: SHEET_TEXT.sections.map((s) => ({ heading: latin1(s.heading), steps: s.steps.map(latin1) })),
+      footer: latin1(SHEET_TEXT.footer),
+    },
+    UNICODE_FONTS ? { fonts: UNICODE_FONTS } : {},
+  );
+}

@@ -1,0 +1,61 @@
+import type { WebexGoService } from '../domain/service.js';
+import type { Messenger, OutgoingMessage } from '../webex/messenger.js';
+
+export interface Actor {
+  email: string;
+  personId: string;
+}
+
+export interface Space {
+  id: string;
+  type: 'direct' | 'group';
+}
+
+/** Values a card button carries back; Webex merges them with the card's inputs, all strings. */
+export type ButtonData = Record<string, string>;
+
+/** A button press on one of the bot's cards. */
+export interface Press {
+  messageId: string;
+  data: ButtonData;
+}
+
+export interface BotDeps {
+  service: WebexGoService;
+  messenger: Messenger;
+  log: (line: string) => void;
+  /** QR code PNG for an `LPA:` payload. */
+  qrPng: (payload: string) => Promise<Buffer>;
+  /** Printable activation sheet (PDF). */
+  sheetPdf: (details: import('../domain/types.js').ActivationDetails) => Promise<Buffer>;
+}
+
+/** One run of a command, typed or pressed. */
+export interface CommandContext {
+  deps: BotDeps;
+  actor: Actor;
+  space: Space;
+  /** What followed the command's words, spaces collapsed. */
+  args: string;
+  /** Set when a card button started this run. */
+  press?: Press;
+  /** Answers the person: a new message, or for a press the pressed card replaced in place. */
+  reply(message: OutgoingMessage): Promise<void>;
+  /** A new message in the same space, whatever started the run. */
+  say(message: OutgoingMessage): Promise<void>;
+}
+
+export interface Command {
+  /** Canonical name; also what buttons name in their data. */
+  name: string;
+  /** Words that invoke it, canonical first; longer phrases win over shorter ones. */
+  phrases: string[];
+  access: 'admin' | 'anyone';
+  /** How to type it, e.g. `status <email>`, and an example. */
+  usage: string;
+  example: string;
+  summary: string;
+  /** False for card-only actions (not listed in help). */
+  listed?: boolean;
+  run(ctx: CommandContext): Promise<void>;
+}

@@ -1,0 +1,744 @@
+// The local Webex page: pick who you are, read and write in your spaces, press card buttons,
+// and play your phone (scan the QR from the bot, install the Webex Go line, switch it).
+import { renderCard } from './cards.js';
+import { escapeHtml, renderMarkdown } from './markdown.js';
+
+const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
+
+const el = {
+  personSelect: $('person-select'),
+  addToggle: $('add-person-toggle'),
+  addForm: $('add-person-form'),
+  addEmail: $('add-person-email'),
+  addName: $('add-person-name'),
+  addError: $('add-person-error'),
+  live: $('live-status'),
+  spaceList: $('space-list'),
+  spaceEmpty: $('space-list-empty'),
+  messageBot: $('message-bot'),
+  spaceTitle: $('space-title'),
+  spaceSub: $('space-sub'),
+  messages: $('message-list'),
+  composer: $('composer'),
+  mentionToggle: $('mention-toggle'),
+  mentionLabel: $('mention-toggle-label'),
+  input: $('composer-input'),
+  composerError: $('composer-error'),
+  phoneTitle: $('phone-title'),
+  carrier: $('phone-carrier'),
+  phoneState: $('phone-state'),
+  iccid: $('phone-iccid'),
+  installSection: $('phone-install-section'),
+  scan: $('phone-scan'),
+  scanPreview: $('phone-scan-preview'),
+  scanResult: $('phone-scan-result'),
+  code: $('phone-code'),
+  install: $('phone-install'),
+  lineSection: $('phone-line-section'),
+  lineToggle: $('phone-line-toggle'),
+  remove: $('phone-remove'),
+  answer: $('phone-answer'),
+  newPhone: $('phone-new'),
+  device: $('phone-device'),
+};
+
+const state = {
+  bot: { email: '', displayName: 'the bot' },
+  people: [],
+  me: null, // email
+  spaces: [],
+  spaceId: null,
+  /** id -> message view of the open space */
+  messages: new Map(),
+  /** spaces with news since they were last open, for the current person */
+  unread: new Set(),
+  phone: null,
+  busy: false,
+};
+
+// ---------------------------------------------------------------- HTTP
+
+async function api(path, options = {}) {
+  const init = { method: options.method ?? 'GET', headers: {} };
+  if (options.body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  let res;
+  try {
+    res = await fetch(`/local/api${path}`, init);
+  } catch {
+    throw new Error('The local Webex server does not answer. Is it running?');
+  }
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(data.error ?? `The server answered HTTP ${res.status}.`);
+  return data;
+}
+
+const enc = encodeURIComponent;
+
+// ---------------------------------------------------------------- helpers
+
+function initials(name) {
+  const parts = String(name).trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? parts[parts.length - 1][0] : '')).toUpperCase();
+}
+
+function hue(text) {
+  let h = 0;
+  for (const c of String(text)) h = (h * 31 + c.charCodeAt(0)) % 360;
+  return h;
+}
+
+function avatar(name, email, isBot) {
+  const span = document.createElement('span');
+  span.className = `avatar${isBot ? ' bot' : ''}`;
+  span.textContent = initials(name);
+  if (!isBot) span.style.background = `hsl(${hue(email)} 45% 42%)`;
+  span.setAttribute('aria-hidden', 'true');
+  return span;
+}
+
+function formatTime(iso) {
+  const date = new Date(iso);
+  const now = new Date();
+  const time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  if (date.toDateString() === now.toDateString()) return time;
+  return `${date.toLocaleDateString([], { month: 'short', day: 'numeric' })}, ${time}`;
+}
+
+function formatSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function currentSpace() {
+  return state.spaces.find((s) => s.id === state.spaceId) ?? null;
+}
+
+function directSpace() {
+  return state.spaces.find((s) => s.type === 'direct') ?? null;
+}
+
+function me() {
+  return state.people.find((p) => p.email === state.me) ?? null;
+}
+
+function remember() {
+  const url = new URL(location.href);
+  if (state.me) url.searchParams.set('as', state.me);
+  else url.searchParams.delete('as');
+  history.replaceState(null, '', url);
+  if (state.me) {
+    sessionStorage.setItem('localwebex.me', state.me);
+    localStorage.setItem('localwebex.me', state.me);
+    if (state.spaceId) sessionStorage.setItem(`localwebex.space.${state.me}`, state.spaceId);
+  }
+}
+
+// ---------------------------------------------------------------- people
+
+async function loadPeople() {
+  state.people = await api('/people');
+  const previous = el.personSelect.value;
+  el.personSelect.replaceChildren(
+    ...state.people.map((p) => {
+      const option = document.createElement('option');
+      option.value = p.email;
+      option.textContent = `${p.displayName} <${p.email}>`;
+      return option;
+    }),
+  );
+  if (state.me && state.people.some((p) => p.email === state.me)) el.personSelect.value = state.me;
+  else if (previous) el.personSelect.value = previous;
+}
+
+async function selectPerson(email) {
+  if (!email) return;
+  state.me = email.toLowerCase();
+  el.personSelect.value = state.me;
+  state.unread.clear();
+  state.spaceId = null;
+  state.messages.clear();
+  const person = me();
+  el.phoneTitle.textContent = person ? `${person.displayName.split(' ')[0]}'s phone` : 'Phone';
+  el.scanResult.textContent = '';
+  el.scanPreview.hidden = true;
+  el.code.value = '';
+  await Promise.all([loadSpaces(), loadPhone()]);
+  const wanted = sessionStorage.getItem(`localwebex.space.${state.me}`);
+  const first = state.spaces.find((s) => s.id === wanted) ?? state.spaces[0];
+  if (first) await openSpace(first.id);
+  else renderConversation();
+  remember();
+}
+
+el.personSelect.addEventListener('change', () => void selectPerson(el.personSelect.value));
+
+el.addToggle.addEventListener('click', () => {
+  el.addForm.hidden = !el.addForm.hidden;
+  el.addToggle.setAttribute('aria-expanded', String(!el.addForm.hidden));
+  if (!el.addForm.hidden) el.addEmail.focus();
+});
+
+el.addForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  el.addError.textContent = '';
+  try {
+    const person = await api('/people', { method: 'POST', body: { email: el.addEmail.value, displayName: el.addName.value } });
+    el.addEmail.value = '';
+    el.addName.value = '';
+    el.addForm.hidden = true;
+    el.addToggle.setAttribute('aria-expanded', 'false');
+    await loadPeople();
+    await selectPerson(person.email);
+  } catch (error) {
+    el.addError.textContent = error.message;
+  }
+});
+
+// ---------------------------------------------------------------- spaces
+
+async function loadSpaces() {
+  if (!state.me) return;
+  const email = state.me;
+  const spaces = await api(`/people/${enc(email)}/spaces`);
+  if (state.me !== email) return;
+  state.spaces = spaces;
+  renderSpaces();
+}
+
+function renderSpaces() {
+  el.spaceList.replaceChildren(
+    ...state.spaces.map((space) => {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'space-item';
+      button.dataset.testid = 'space-item';
+      button.dataset.spaceId = space.id;
+      button.dataset.spaceType = space.type;
+      button.dataset.spaceTitle = space.title;
+      if (space.id === state.spaceId) button.setAttribute('aria-current', 'true');
+      if (state.unread.has(space.id)) button.classList.add('unread');
+      const icon = avatar(space.title, space.id, space.type === 'direct');
+      icon.classList.add('small');
+      if (space.type === 'group') icon.classList.add('group');
+      const text = document.createElement('span');
+      text.className = 'space-text';
+      const title = document.createElement('span');
+      title.className = 'space-name';
+      title.textContent = space.title;
+      const sub = document.createElement('span');
+      sub.className = 'space-kind';
+      sub.textContent = space.type === 'direct' ? '1:1 with the bot' : `Group · ${space.memberCount} members`;
+      text.append(title, sub);
+      button.append(icon, text);
+      if (state.unread.has(space.id)) {
+        const dot = document.createElement('span');
+        dot.className = 'dot';
+        dot.setAttribute('aria-label', 'new messages');
+        button.append(dot);
+      }
+      button.addEventListener('click', () => void openSpace(space.id));
+      li.append(button);
+      return li;
+    }),
+  );
+  el.spaceEmpty.hidden = state.spaces.length > 0;
+  el.messageBot.hidden = !state.me || directSpace() !== null;
+  el.messageBot.textContent = `Message ${state.bot.displayName}`;
+}
+
+el.messageBot.addEventListener('click', async () => {
+  const space = await api(`/people/${enc(state.me)}/direct`, { method: 'POST' });
+  await loadSpaces();
+  await openSpace(space.id);
+});
+
+// ---------------------------------------------------------------- messages
+
+async function openSpace(id) {
+  state.spaceId = id;
+  state.unread.delete(id);
+  state.messages.clear();
+  renderSpaces();
+  renderConversation();
+  const email = state.me;
+  try {
+    const { messages } = await api(`/spaces/${enc(id)}/messages?as=${enc(email)}`);
+    if (state.spaceId !== id || state.me !== email) return;
+    for (const m of messages) state.messages.set(m.id, m);
+    renderMessages();
+  } catch (error) {
+    el.messages.replaceChildren(notice(error.message));
+  }
+  remember();
+}
+
+function notice(text) {
+  const li = document.createElement('li');
+  li.className = 'notice';
+  li.textContent = text;
+  return li;
+}
+
+function renderConversation() {
+  const space = currentSpace();
+  el.composer.hidden = !space;
+  el.spaceTitle.textContent = space ? space.title : state.me ? 'Pick a space' : 'Pick who you are';
+  el.spaceSub.textContent = space
+    ? space.type === 'direct'
+      ? `Your 1:1 space with the bot ${state.bot.email}`
+      : `Group space · ${space.memberCount} members · the bot hears only messages that mention it`
+    : '';
+  document.querySelector('.space-avatar').textContent = space ? initials(space.title) : '';
+  document.querySelector('.space-avatar').classList.toggle('bot', space?.type === 'direct');
+  el.mentionLabel.hidden = !space || space.type !== 'group';
+  el.input.placeholder = space ? `Write a message to ${space.title}` : '';
+  if (!space) el.messages.replaceChildren();
+}
+
+function renderMessages() {
+  const items = [...state.messages.values()];
+  if (items.length === 0) {
+    el.messages.replaceChildren(notice('No messages yet. Say hello.'));
+    return;
+  }
+  el.messages.replaceChildren();
+  for (const m of items) placeMessage(m);
+  scrollToEnd(true);
+}
+
+function scrollToEnd(force) {
+  const list = el.messages;
+  const nearEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 120;
+  if (force || nearEnd) list.scrollTop = list.scrollHeight;
+}
+
+/** Inserts (or replaces) a message element where it belongs: replies go under their parent. */
+function placeMessage(m) {
+  const node = messageElement(m);
+  const existing = el.messages.querySelector(`[data-message-id="${CSS.escape(m.id)}"]`);
+  if (existing) {
+    // Keep its replies when a parent is edited.
+    const replies = existing.querySelector(':scope > .replies');
+    if (replies && replies.children.length) node.querySelector(':scope > .replies').replaceWith(replies);
+    existing.replaceWith(node);
+    return;
+  }
+  el.messages.querySelector(':scope > .notice')?.remove();
+  const parent = m.parentId ? el.messages.querySelector(`[data-message-id="${CSS.escape(m.parentId)}"] > .replies`) : null;
+  (parent ?? el.messages).append(node);
+}
+
+function messageElement(m) {
+  const li = document.createElement('li');
+  li.className = `message${m.sender.isBot ? ' from-bot' : ''}${m.sender.email === state.me ? ' mine' : ''}${m.parentId ? ' reply' : ''}`;
+  li.dataset.testid = 'message';
+  li.dataset.messageId = m.id;
+  li.dataset.senderEmail = m.sender.email;
+  li.dataset.editCount = String(m.editCount);
+
+  li.append(avatar(m.sender.displayName, m.sender.email, m.sender.isBot));
+  const main = document.createElement('div');
+  main.className = 'message-main';
+
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  const sender = document.createElement('span');
+  sender.className = 'sender';
+  sender.dataset.testid = 'message-sender';
+  sender.textContent = m.sender.displayName;
+  meta.append(sender);
+  if (m.sender.isBot) {
+    const badge = document.createElement('span');
+    badge.className = 'badge';
+    badge.textContent = 'Bot';
+    meta.append(badge);
+  }
+  const time = document.createElement('time');
+  time.dataset.testid = 'message-time';
+  time.dateTime = m.created;
+  time.title = new Date(m.created).toLocaleString();
+  time.textContent = formatTime(m.created);
+  meta.append(time);
+  if (m.updated) {
+    const edited = document.createElement('span');
+    edited.className = 'edited';
+    edited.dataset.testid = 'message-edited';
+    edited.title = `Edited ${new Date(m.updated).toLocaleString()}`;
+    edited.textContent = 'Edited';
+    meta.append(edited);
+  }
+  main.append(meta);
+
+  // Webex shows the card instead of the message text (the text is the fallback).
+  if (m.card !== undefined) {
+    main.append(cardElement(m));
+  } else if (m.markdown !== undefined || m.text !== undefined) {
+    const body = document.createElement('div');
+    body.className = 'body';
+    body.dataset.testid = 'message-body';
+    body.innerHTML = bodyHtml(m);
+    main.append(body);
+  }
+
+  for (const file of m.files) main.append(fileElement(file));
+
+  const replies = document.createElement('ol');
+  replies.className = 'replies';
+  li.append(main, replies);
+  return li;
+}
+
+function bodyHtml(m) {
+  let source = m.markdown ?? m.text ?? '';
+  let prefix = '';
+  // A mention of the bot: its name leads the text (the markdown form carries <@personId:…|Name>).
+  const name = state.bot.displayName;
+  if (m.mentionsBot && m.markdown === undefined && source.startsWith(`${name} `)) {
+    prefix = `<span class="mention" data-testid="message-mention">${escapeHtml(name)}</span> `;
+    source = source.slice(name.length + 1);
+  }
+  const html = renderMarkdown(source);
+  if (!prefix) return html;
+  return html.startsWith('<p>') ? html.replace(/^<p>/, `<p>${prefix}`) : `<p>${prefix}</p>${html}`;
+}
+
+function cardElement(m) {
+  const wrap = document.createElement('div');
+  wrap.className = 'card';
+  wrap.dataset.testid = 'message-card';
+  const status = document.createElement('p');
+  status.className = 'card-status';
+  status.dataset.testid = 'card-status';
+  status.setAttribute('role', 'status');
+  try {
+    wrap.append(
+      renderCard(m.card, {
+        onSubmit: async (inputs) => {
+          status.textContent = 'Sending…';
+          status.dataset.ok = '';
+          try {
+            await api(`/messages/${enc(m.id)}/actions`, { method: 'POST', body: { fromEmail: state.me, inputs } });
+            status.textContent = `Sent to ${state.bot.displayName}.`;
+            status.dataset.ok = 'true';
+          } catch (error) {
+            status.textContent = error.message;
+            status.dataset.ok = 'false';
+          }
+        },
+      }),
+    );
+  } catch (error) {
+    const failed = document.createElement('div');
+    failed.className = 'body';
+    failed.innerHTML = `<p class="error">This card cannot be shown: ${escapeHtml(error.message)}</p>${renderMarkdown(m.markdown ?? m.text ?? '')}`;
+    wrap.append(failed);
+  }
+  wrap.append(status);
+  return wrap;
+}
+
+function fileElement(file) {
+  if (file.isImage) {
+    const link = document.createElement('a');
+    link.href = file.url;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    link.className = 'image-file';
+    const img = document.createElement('img');
+    img.src = file.url;
+    img.alt = file.filename;
+    img.dataset.testid = 'message-image';
+    img.dataset.filename = file.filename;
+    img.addEventListener('load', () => scrollToEnd(false));
+    link.append(img);
+    return link;
+  }
+  const link = document.createElement('a');
+  link.className = 'file';
+  link.href = file.url;
+  link.download = file.filename;
+  link.dataset.testid = 'message-file';
+  link.dataset.filename = file.filename;
+  const icon = document.createElement('span');
+  icon.className = 'file-icon';
+  icon.textContent = (file.filename.split('.').pop() ?? 'file').slice(0, 4).toUpperCase();
+  const name = document.createElement('span');
+  name.className = 'file-name';
+  name.textContent = file.filename;
+  const size = document.createElement('span');
+  size.className = 'file-size';
+  size.textContent = `${formatSize(file.size)} · Download`;
+  const text = document.createElement('span');
+  text.className = 'file-text';
+  text.append(name, size);
+  link.append(icon, text);
+  return link;
+}
+
+// ---------------------------------------------------------------- composer
+
+el.input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    el.composer.requestSubmit();
+  }
+});
+el.input.addEventListener('input', () => {
+  el.input.style.height = 'auto';
+  el.input.style.height = `${Math.min(el.input.scrollHeight, 160)}px`;
+});
+
+el.composer.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const space = currentSpace();
+  const text = el.input.value.trim();
+  if (!space || !text) return;
+  el.composerError.textContent = '';
+  try {
+    const message = await api(`/spaces/${enc(space.id)}/messages`, {
+      method: 'POST',
+      body: { fromEmail: state.me, text, mentionBot: space.type === 'group' && el.mentionToggle.checked },
+    });
+    el.input.value = '';
+    el.input.style.height = 'auto';
+    if (state.spaceId === message.roomId && !state.messages.has(message.id)) {
+      state.messages.set(message.id, message);
+      placeMessage(message);
+    }
+    scrollToEnd(true);
+  } catch (error) {
+    el.composerError.textContent = error.message;
+  }
+});
+
+// ---------------------------------------------------------------- phone
+
+async function loadPhone() {
+  if (!state.me) return;
+  const email = state.me;
+  const phone = await api(`/phones/${enc(email)}`);
+  if (state.me === email) renderPhone(phone);
+}
+
+function renderPhone(phone) {
+  state.phone = phone;
+  const line = phone.line;
+  el.device.dataset.state = !line ? 'none' : line.enabled ? 'on' : 'off';
+  el.phoneState.dataset.state = el.device.dataset.state;
+  el.carrier.textContent = line && line.enabled ? line.carrier : 'No service';
+  el.phoneState.textContent = !line
+    ? 'No Webex Go line'
+    : line.enabled
+      ? 'Webex Go line is on'
+      : 'Webex Go line is off';
+  el.iccid.textContent = line ? `ICCID ${line.iccid}` : '';
+  el.installSection.hidden = Boolean(line);
+  el.lineSection.hidden = !line;
+  el.lineToggle.setAttribute('aria-checked', String(Boolean(line?.enabled)));
+  const answer = phone.lastAnswer;
+  if (!answer) {
+    el.answer.textContent = '';
+    el.answer.dataset.ok = '';
+  } else {
+    el.answer.dataset.ok = String(answer.ok);
+    el.answer.textContent = describeAnswer(answer);
+  }
+}
+
+function describeAnswer(a) {
+  const what = { install: 'Install', enabled: 'Line on', disabled: 'Line off', deleted: 'Remove line' }[a.action];
+  const when = new Date(a.at).toLocaleTimeString();
+  if (a.ok) {
+    const status = a.status ? ` Device status: ${a.status}.` : '';
+    return `${what} (${when}): the eSIM server answered OK${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}.${status}`;
+  }
+  const code = a.httpStatus ? ` (HTTP ${a.httpStatus}${a.reason ? `, ${a.reason}` : ''})` : '';
+  return `${what} (${when}) failed${code}: ${a.error}`;
+}
+
+async function phoneCall(path, body) {
+  if (state.busy) return;
+  state.busy = true;
+  document.body.classList.add('busy');
+  try {
+    const { phone } = await api(`/phones/${enc(state.me)}${path}`, { method: 'POST', body });
+    renderPhone(phone);
+  } catch (error) {
+    el.answer.dataset.ok = 'false';
+    el.answer.textContent = error.message;
+  } finally {
+    state.busy = false;
+    document.body.classList.remove('busy');
+  }
+}
+
+el.install.addEventListener('click', () => {
+  const code = el.code.value.trim();
+  if (!code) {
+    el.answer.dataset.ok = 'false';
+    el.answer.textContent = 'Scan the QR code or type the activation code first.';
+    return;
+  }
+  void phoneCall('/install', { activationCode: code });
+});
+el.code.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter') el.install.click();
+});
+el.lineToggle.addEventListener('click', () => {
+  const on = el.lineToggle.getAttribute('aria-checked') === 'true';
+  void phoneCall('/events', { event: on ? 'disabled' : 'enabled' });
+});
+el.remove.addEventListener('click', () => void phoneCall('/events', { event: 'deleted' }));
+el.newPhone.addEventListener('click', () => void phoneCall('/replace', {}));
+
+function jsQR() {
+  const lib = window.jsQR;
+  return typeof lib === 'function' ? lib : lib?.default;
+}
+
+/** The newest image the bot sent in the person's 1:1 space, decoded as a QR code. */
+el.scan.addEventListener('click', async () => {
+  el.scanResult.textContent = 'Looking for a QR code…';
+  el.scanResult.dataset.ok = '';
+  try {
+    const direct = directSpace();
+    if (!direct) throw new Error(`You have no 1:1 space with ${state.bot.displayName}, so there is no QR code to scan.`);
+    const { messages } = await api(`/spaces/${enc(direct.id)}/messages?as=${enc(state.me)}`);
+    const images = messages
+      .filter((m) => m.sender.isBot)
+      .flatMap((m) => m.files.filter((f) => f.isImage));
+    const newest = images[images.length - 1];
+    if (!newest) throw new Error(`No QR code image from ${state.bot.displayName} in your 1:1 space yet.`);
+    const image = new Image();
+    image.src = newest.url;
+    await image.decode();
+    const canvas = document.getElementById('scan-canvas');
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    context.drawImage(image, 0, 0);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+    const decode = jsQR();
+    if (!decode) throw new Error('The QR decoder (jsQR) did not load.');
+    const found = decode(pixels.data, pixels.width, pixels.height);
+    el.scanPreview.src = newest.url;
+    el.scanPreview.hidden = false;
+    if (!found || !found.data) throw new Error(`The newest image (${newest.filename}) holds no readable QR code.`);
+    el.code.value = found.data;
+    el.scanResult.dataset.ok = 'true';
+    el.scanResult.textContent = found.data.startsWith('LPA:')
+      ? `Scanned: ${found.data}`
+      : `Scanned, but this is not an eSIM code (it should start with LPA:): ${found.data}`;
+  } catch (error) {
+    el.scanResult.dataset.ok = 'false';
+    el.scanResult.textContent = error.message;
+  }
+});
+
+// ---------------------------------------------------------------- live updates
+
+function connect() {
+  const source = new EventSource('/local/api/events');
+  source.addEventListener('open', () => setLive(true));
+  source.addEventListener('error', () => setLive(false));
+  source.addEventListener('message', (event) => {
+    let change;
+    try {
+      change = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    void onChange(change).catch((error) => console.error(error));
+  });
+}
+
+function setLive(on) {
+  el.live.dataset.live = String(on);
+  el.live.textContent = on ? 'live' : 'reconnecting…';
+}
+
+let reconnectedBefore = false;
+
+async function onChange(change) {
+  switch (change.type) {
+    case 'hello':
+      // After a reconnect, catch up on whatever was missed.
+      if (reconnectedBefore && state.me) {
+        await loadPeople();
+        await loadSpaces();
+        await loadPhone();
+        if (state.spaceId) await openSpace(state.spaceId);
+      }
+      reconnectedBefore = true;
+      break;
+    case 'message': {
+      const inSpace = state.spaces.some((s) => s.id === change.roomId);
+      if (!inSpace) break;
+      if (change.roomId === state.spaceId) {
+        if (change.action === 'deleted') {
+          state.messages.delete(change.messageId);
+          el.messages.querySelector(`[data-message-id="${CSS.escape(change.messageId)}"]`)?.remove();
+        } else {
+          const known = state.messages.get(change.message.id);
+          if (known && known.editCount === change.message.editCount && change.action !== 'updated') break;
+          state.messages.set(change.message.id, change.message);
+          placeMessage(change.message);
+          scrollToEnd(change.message.sender.email === state.me);
+        }
+      } else if (change.action === 'created' && change.message.sender.email !== state.me) {
+        state.unread.add(change.roomId);
+      }
+      await loadSpaces();
+      break;
+    }
+    case 'people':
+      await loadPeople();
+      break;
+    case 'spaces':
+      await loadSpaces();
+      if (state.spaceId && !state.spaces.some((s) => s.id === state.spaceId)) {
+        state.spaceId = null;
+        renderConversation();
+      } else if (!state.spaceId && state.spaces[0]) {
+        await openSpace(state.spaces[0].id);
+      }
+      break;
+    case 'phone':
+      if (change.email === state.me) renderPhone(change.phone);
+      break;
+    case 'reset':
+      await start();
+      break;
+    default:
+      break;
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+async function start() {
+  state.bot = await api('/bot');
+  el.mentionLabel.querySelector('.mention-name').textContent = `Mention ${state.bot.displayName}`;
+  await loadPeople();
+  const asked = new URL(location.href).searchParams.get('as');
+  const candidates = [asked, sessionStorage.getItem('localwebex.me'), localStorage.getItem('localwebex.me')];
+  const pick = candidates.find((email) => email && state.people.some((p) => p.email === email.toLowerCase()));
+  await selectPerson(pick ?? state.people[0]?.email ?? null);
+  if (!state.me) {
+    renderConversation();
+    el.addForm.hidden = false;
+  }
+  document.body.dataset.ready = 'true';
+}
+
+// Listen first, then load: nothing that happens in between is missed.
+connect();
+start().catch((error) => {
+  el.spaceTitle.textContent = 'Something went wrong';
+  el.spaceSub.textContent = error.message;
+});

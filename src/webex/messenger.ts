@@ -1,0 +1,76 @@
+import type { WebexClient } from './webexClient.js';
+import { webexCardAttachment } from './cards/cardValidator.js';
+
+export interface OutgoingFile {
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** One Webex message: markdown always (Webex needs it beside a card), at most one card and one file. */
+export interface OutgoingMessage {
+  markdown: string;
+  card?: Record<string, unknown>;
+  file?: OutgoingFile;
+}
+
+/** What the bot needs from Webex to talk to people. */
+export interface Messenger {
+  /** Posts to a space; resolves with the new message's id. */
+  say(roomId: string, message: OutgoingMessage): Promise<string>;
+  /** A 1:1 with a person by email, opened if needed. */
+  dm(email: string, message: OutgoingMessage): Promise<string>;
+  /** Replaces a card message in place; falls back to deleting it and posting anew. Resolves with the id that now shows it. */
+  update(roomId: string, messageId: string, message: OutgoingMessage): Promise<string>;
+}
+
+/** The parts of the Webex SDK the messenger uses. */
+export interface WebexSdk {
+  messages: {
+    create(message: Record<string, unknown>): Promise<{ id: string }>;
+    remove(id: string): Promise<unknown>;
+  };
+  request(options: Record<string, unknown>): Promise<{ body: { id: string } }>;
+}
+
+function body(message: OutgoingMessage): Record<string, unknown> {
+  return {
+    markdown: message.markdown,
+    ...(message.card ? { attachments: [webexCardAttachment(message.card)] } : {}),
+    ...(message.file
+      ? { files: [{ value: message.file.data, options: { filename: message.file.filename, contentType: message.file.contentType } }] }
+      : {}),
+  };
+}
+
+export class WebexMessenger implements Messenger {
+  constructor(
+    private readonly sdk: () => WebexSdk,
+    private readonly client: WebexClient,
+  ) {}
+
+  async say(roomId: string, message: OutgoingMessage): Promise<string> {
+    const sent = await this.client.call('post a message', () => this.sdk().messages.create({ roomId, ...body(message) }));
+    return sent.id;
+  }
+
+  async dm(email: string, message: OutgoingMessage): Promise<string> {
+    const sent = await this.client.call('send a 1:1 message', () =>
+      this.sdk().messages.create({ toPersonEmail: email, ...body(message) }),
+    );
+    return sent.id;
+  }
+
+  async update(roomId: string, messageId: string, message: OutgoingMessage): Promise<string> {
+    try {
+      await this.client.call('edit a card', () =>
+        this.sdk().request({ method: 'PUT', service: 'hydra', resource: `messages/${messageId}`, body: { roomId, ...body(message) } }),
+      );
+      return messageId;
+    } catch {
+      // Webex may refuse to edit a card (or after 10 edits): replace it instead.
+      await this.client.call('delete a card', () => this.sdk().messages.remove(messageId)).catch(() => undefined);
+      return this.say(roomId, message);
+    }
+  }
+}
