@@ -2,26 +2,49 @@
 import { readFileSync } from 'node:fs';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { prepareLocalMode } from './localwebex/localMode.js';
 import { LowdbRepository, StoreOpenError } from './store/lowdbRepository.js';
+import { WebexStartError } from './webex/botAdapter.js';
 
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 
 async function main(): Promise<void> {
   const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  const config = loadConfig();
+  const loaded = loadConfig();
+  const local = loaded.webexBotToken ? undefined : prepareLocalMode(loaded, log);
+  const config = local?.config ?? loaded;
   const repo = await LowdbRepository.open(config.dataDir, {
     settings: config.initialSettings,
     admins: config.adminEmails,
   });
-  const app = createApp({ config, repo, version, log });
+  const app = createApp({
+    config,
+    repo,
+    version,
+    log,
+    ...(local ? { host: '127.0.0.1', mounts: local.mounts, beforeWebex: local.beforeWebex } : {}),
+  });
+
+  // After start-up nothing may end the process: log, and keep serving.
+  process.on('unhandledRejection', (reason) => log(`unhandled failure: ${(reason as Error)?.message ?? String(reason)}`));
   const { port } = await app.start();
   log(`webex-go-bot ${version} listening on port ${port}`);
-  if (!config.esimProviderToken) log('ESIM_PROVIDER_TOKEN is not set: the eSIM endpoints refuse every request.');
+  if (local) {
+    log('No WEBEX_BOT_TOKEN: running offline with a local Webex.');
+    console.log(`\n  Open http://localhost:${port}\n`);
+  } else if (!config.esimProviderToken) {
+    log('ESIM_PROVIDER_TOKEN is not set: the eSIM endpoints refuse every request.');
+  }
+  if (repo.read((r) => r.admins().length) === 0) log('No admins: set ADMIN_EMAILS before the first start so someone can administer Webex Go.');
+
   const shutdown = () => {
-    app.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    app
+      .stop()
+      .then(() => local?.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
@@ -29,7 +52,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Known start-up problems get one clear line, not a stack dump.
-  if (error instanceof ConfigError || error instanceof StoreOpenError) console.error(`Cannot start: ${error.message}`);
-  else console.error(`Cannot start: ${(error as Error)?.message ?? String(error)}`);
+  const known = error instanceof ConfigError || error instanceof StoreOpenError || error instanceof WebexStartError;
+  console.error(`Cannot start: ${known ? (error as Error).message : ((error as Error)?.message ?? String(error)).split('\n')[0]}`);
   process.exit(1);
 });
