@@ -10,7 +10,8 @@ import type { Config } from '../config.js';
 import { FakeWebex } from './fakeWebex.js';
 import { DEMO_ADMIN, localWebexPage, seedDemo, type LocalWebexPage } from './page/router.js';
 
-export const LOCAL_BOT = { token: 'local-bot-token', email: 'gobot@webex.bot', displayName: 'GoBot' } as const;
+// Shaped like a Webex token (three fields joined by _) so the SDK does not warn about it.
+export const LOCAL_BOT = { token: 'local_bot_token', email: 'gobot@webex.bot', displayName: 'GoBot' } as const;
 export const LOCAL_WEBEX_FILE = 'local-webex.json';
 
 export interface LocalMode {
