@@ -1,5 +1,5 @@
 /** The composition root: read config, open the store, build the app, start it. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { prepareLocalMode } from './localwebex/localMode.js';
@@ -10,6 +10,8 @@ const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`)
 
 async function main(): Promise<void> {
   const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  // Settings may live in .env (see .env.example); the environment wins over the file.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const loaded = loadConfig();
   const local = loaded.webexBotToken ? undefined : prepareLocalMode(loaded, log);
   const config = local?.config ?? loaded;
