@@ -12,6 +12,9 @@ import {
   type AuditRecord,
   type ChangeCause,
   type CodeRecord,
+  type DeviceChange,
+  type ReminderDue,
+  type ReminderKind,
   type Device,
   type DeviceStatus,
   type DeviceView,
@@ -59,7 +62,57 @@ export function codeKey(matchingId: string): string {
  * actions check the actor is an admin; every change and every refused admin action is audited.
  */
 export class WebexGoService {
+  private readonly changeListeners: ((change: DeviceChange) => void)[] = [];
+
   constructor(private readonly deps: ServiceDeps) {}
+
+  /** Called after every stored change to a device, in the caller's async context. */
+  onChange(listener: (change: DeviceChange) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private announce(change: Omit<DeviceChange, 'at'>): void {
+    const full = { ...change, at: this.nowIso() };
+    for (const listener of this.changeListeners) listener(full);
+  }
+
+  /**
+   * Pending devices whose current code expires within `remindDays` and whose user was not yet
+   * reminded, and those whose code expired and who were not yet told.
+   */
+  remindersDue(remindDays: number): ReminderDue[] {
+    const now = this.deps.clock().getTime();
+    const soon = now + remindDays * DAY_MS;
+    return this.deps.repo.read((r) =>
+      r.devices('pending').flatMap((device): ReminderDue[] => {
+        const code = device.currentCodeKey ? r.code(device.currentCodeKey) : undefined;
+        if (!code || code.state !== 'valid') return [];
+        const expires = Date.parse(code.expiresAt);
+        const base = { email: device.email, deviceId: device.id, codeKey: code.key, expiresAt: code.expiresAt };
+        if (now >= expires) return code.expiryNoticeAt ? [] : [{ kind: 'expired', ...base }];
+        return soon >= expires && !code.remindedAt ? [{ kind: 'expiring', ...base }] : [];
+      }),
+    );
+  }
+
+  /** Records that a reminder went out, so it goes out once per code, across restarts. */
+  markReminded(codeKey: string, kind: ReminderKind): Promise<void> {
+    return this.deps.repo.transact((tx) => {
+      const code = tx.code(codeKey);
+      if (!code) return;
+      const at = this.nowIso();
+      tx.putCode(kind === 'expiring' ? { ...code, remindedAt: at } : { ...code, expiryNoticeAt: at });
+      const device = tx.device(code.deviceId);
+      tx.audit({
+        at,
+        actor: 'bot',
+        action: kind === 'expiring' ? 'reminder-expiring' : 'notice-expired',
+        ...(device ? { email: device.email } : {}),
+        deviceId: code.deviceId,
+        outcome: 'ok',
+      });
+    });
+  }
 
   // ---- queries -------------------------------------------------------------------------------
 
@@ -292,7 +345,7 @@ export class WebexGoService {
     const user = email === undefined ? '' : normalizeEmail(email);
     const subject = user ? { email: user } : {};
     try {
-      return await this.deps.repo.transact((tx) => {
+      const result = await this.deps.repo.transact((tx) => {
         if (!tx.admins().includes(by)) throw new Refusal('not-admin', { actor: by });
         if (email !== undefined && !isEmail(user)) throw new Refusal('invalid-email', { input: email.trim() });
         const result = fn(tx, user);
@@ -308,6 +361,17 @@ export class WebexGoService {
         });
         return result;
       });
+      // Device actions are announced; admin-list and settings changes are not device changes.
+      if (user && deviceOfResult(result)) {
+        const stillThere = this.deviceOf(user);
+        this.announce({
+          actor: by,
+          action,
+          email: user,
+          ...(stillThere ? { status: stillThere.status, cause: stillThere.lastChange.cause } : {}),
+        });
+      }
+      return result;
     } catch (error) {
       if (isRefusal(error)) {
         const device = user ? this.deps.repo.read((r) => r.deviceByEmail(user)) : undefined;
@@ -325,11 +389,14 @@ export class WebexGoService {
     fn: (tx: StoreTransaction) => { result: T; audit: { email?: string; deviceId?: string; detail?: string } },
   ): Promise<T> {
     try {
-      return await this.deps.repo.transact((tx) => {
+      const { result, email } = await this.deps.repo.transact((tx) => {
         const { result, audit } = fn(tx);
         tx.audit({ at: this.nowIso(), actor: PHONE_ACTOR, action, ...audit, outcome: 'ok' });
-        return result;
+        return { result, email: audit.email };
       });
+      const view = email ? this.deviceOf(email) : undefined;
+      if (email && view) this.announce({ actor: PHONE_ACTOR, action, email, status: view.status, cause: view.lastChange.cause });
+      return result;
     } catch (error) {
       if (isRefusal(error)) {
         const { email, deviceId } = error.params;

@@ -47,6 +47,9 @@ export interface CodeRecord {
   issuedAt: string;
   expiresAt: string;
   state: CodeState;
+  /** When the user was reminded that this code expires soon / told that it expired (once each). */
+  remindedAt?: string;
+  expiryNoticeAt?: string;
 }
 
 export type ProfileState = 'active' | 'revoked' | 'deleted';
@@ -65,6 +68,8 @@ export interface OrgSettings {
   notifyUsers: boolean;
   codeTtlDays: number;
   smdpAddress: string;
+  /** Where status changes and reminders are announced (an opaque space id), if anywhere. */
+  watchSpaceId?: string;
 }
 
 export const PHONE_ACTOR = 'phone';
@@ -112,4 +117,26 @@ export interface LicensePool {
   total: number;
   inUse: number;
   available: number;
+}
+
+/** A change the service made, announced after it is stored (never carries a code). */
+export interface DeviceChange {
+  at: string;
+  actor: string;
+  action: string;
+  email: string;
+  /** The device's status afterwards; absent when the device was deleted. */
+  status?: DeviceStatus;
+  cause?: ChangeCause;
+}
+
+export type ReminderKind = 'expiring' | 'expired';
+
+/** A pending device whose code needs a reminder (expiring soon) or a notice (expired). */
+export interface ReminderDue {
+  kind: ReminderKind;
+  email: string;
+  deviceId: string;
+  codeKey: string;
+  expiresAt: string;
 }
