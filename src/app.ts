@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import { commandTable } from './bot/commands/index.js';
 import { Dispatcher } from './bot/dispatcher.js';
+import { StatusNotifier } from './bot/notifier.js';
+import { ReminderScheduler } from './bot/reminders.js';
 import { activationSheet } from './bot/sheet.js';
 import type { Config } from './config.js';
 import type { Clock, EsimProvider } from './domain/ports.js';
@@ -39,6 +41,8 @@ export interface AppDeps {
 export interface App {
   service: WebexGoService;
   dispatcher: Dispatcher;
+  notifier: StatusNotifier;
+  reminders: ReminderScheduler;
   http: Express;
   /** Listens, then connects to Webex when a bot token is configured; resolves with the port. */
   start(): Promise<{ port: number }>;
@@ -67,6 +71,9 @@ export function createApp(deps: AppDeps): App {
   const dispatcher = new Dispatcher({ service, messenger, log, qrPng, sheetPdf: activationSheet }, commandTable(), () =>
     [framework?.person?.displayName].filter((n): n is string => Boolean(n)),
   );
+
+  const notifier = new StatusNotifier(service, messenger, log, config.watchWindowMs);
+  const reminders = new ReminderScheduler({ service, messenger, log, qrPng, remindDays: config.remindDays });
 
   // The webhook route exists from the start and answers once the framework is up.
   let webhook: express.Router | undefined;
@@ -101,6 +108,8 @@ export function createApp(deps: AppDeps): App {
   return {
     service,
     dispatcher,
+    notifier,
+    reminders,
     http,
     async start() {
       const port = await listen();
@@ -111,10 +120,13 @@ export function createApp(deps: AppDeps): App {
         connectDispatcher(framework, dispatcher, log);
         if (webhookUrl) webhook = webhookRouter(framework, config.webhookSecret, log);
         await startFramework(framework, options);
+        reminders.start(config.reminderIntervalMs);
       }
       return { port };
     },
     async stop() {
+      await reminders.stop();
+      await notifier.flush();
       await framework?.stop().catch(() => undefined);
       await new Promise<void>((resolve) => {
         if (!server) return resolve();

@@ -15,6 +15,11 @@ export interface Config {
   webexBotToken?: string;
   webhookUrl?: string;
   webhookSecret?: string;
+  /** Days before expiry a pending user is reminded. */
+  remindDays: number;
+  reminderIntervalMs: number;
+  /** Status changes in the watch space are grouped into one message per this window. */
+  watchWindowMs: number;
 }
 
 export class ConfigError extends Error {
@@ -82,5 +87,8 @@ export function loadConfig(env: Env = process.env): Config {
     webexBotToken: optional(env, 'WEBEX_BOT_TOKEN'),
     webhookUrl,
     webhookSecret,
+    remindDays: integer(env, 'REMIND_DAYS', 7, 0, 365),
+    reminderIntervalMs: integer(env, 'REMINDER_CHECK_MINUTES', 60, 1, 24 * 60) * 60_000,
+    watchWindowMs: integer(env, 'WATCH_WINDOW_SECONDS', 60, 0, 3600) * 1000,
   };
 }

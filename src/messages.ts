@@ -4,7 +4,7 @@
  * functions that build private activation messages.
  */
 import type { Refusal, RefusalParams, RefusalReason } from './domain/refusal.js';
-import type { ActivationDetails, AuditRecord, DeviceStatus, DeviceView, LicensePool, OrgSettings } from './domain/types.js';
+import type { ActivationDetails, AuditRecord, DeviceChange, DeviceStatus, DeviceView, LicensePool, OrgSettings } from './domain/types.js';
 
 export const STATUS_LABEL: Record<DeviceStatus, string> = {
   pending: 'Pending activation',
@@ -194,9 +194,16 @@ export const BOT_TEXT = {
       '',
       'Afterwards your phone shows the carrier **Webex**. Business calls need VoLTE and 4G/LTE turned on.',
     ].join('\n'),
-  activationForAdmin: (kind: IssueKind, d: ActivationDetails, notified: boolean) =>
+  /** `unreachable`: notifications are on but the 1:1 to the user failed. */
+  activationForAdmin: (kind: IssueKind, d: ActivationDetails, notified: boolean, unreachable = false) =>
     [
-      `**${ISSUE_LABEL[kind]} for ${d.email}.** ${notified ? `${d.email} got these details in a 1:1 with me.` : 'Notifications are off: the user got nothing from me. Copy, email or print these details for them.'}`,
+      `**${ISSUE_LABEL[kind]} for ${d.email}.** ${
+        notified
+          ? `${d.email} got these details in a 1:1 with me.`
+          : unreachable
+            ? `I could not reach ${d.email}, so they do not have these details yet: hand them over another way.`
+            : 'Notifications are off: the user got nothing from me. Copy, email or print these details for them.'
+      }`,
       '',
       detailsBlock(d),
     ].join('\n'),
@@ -247,4 +254,33 @@ export const BOT_TEXT = {
     `- ${formatDateTime(r.at)} · ${r.actor} ${ACTION_LABEL[r.action] ?? r.action}${r.email ? ` · ${r.email}` : ''}` +
     (r.outcome === 'refused' ? ` · **refused** (${r.reason})` : ''),
   poolLine: (p: LicensePool) => `${p.inUse} of ${p.total} Webex Go licenses in use, ${p.available} available.`,
+};
+
+/** What the watch space and reminders say: outcomes and dates, never a code. */
+export const WATCH_TEXT = {
+  changeLine: (c: DeviceChange) => {
+    if (c.actor === 'phone') {
+      return `${c.email} went **${c.status ? STATUS_LABEL[c.status] : 'away'}** (${c.cause ? CAUSE_LABEL[c.cause] : c.action})`;
+    }
+    const what = ACTION_LABEL[c.action] ?? c.action;
+    return `${c.actor} ${what} for ${c.email}` + (c.status ? ` — now **${STATUS_LABEL[c.status]}**` : '');
+  },
+  grouped: (lines: string[]) => [`**Webex Go changes** (${lines.length}):`, ...lines.map((l) => `- ${l}`)].join('\n'),
+  watching: 'This space now gets every Webex Go status change and admin action, grouped by the minute. Type **watch off** to stop.',
+  notWatching: 'This space no longer gets Webex Go status changes.',
+  watchState: (here: boolean, anywhere: boolean) =>
+    here
+      ? 'This space gets Webex Go status changes. Type **watch off** to stop.'
+      : anywhere
+        ? 'Another space gets Webex Go status changes. Type **watch here** to move them to this one.'
+        : 'No space gets Webex Go status changes. Type **watch here** to get them in this space.',
+  expiringForAdmins: (email: string, expiresAt: string) =>
+    `The activation code of ${email} expires on ${formatDate(expiresAt)} and the line is still Pending activation.`,
+  expiredForAdmins: (email: string, expiresAt: string) =>
+    `The activation code of ${email} expired on ${formatDate(expiresAt)}; the line is still Pending activation.`,
+  expiringForUser: (d: ActivationDetails) =>
+    `**Reminder: your Webex Go activation code expires on ${formatDate(d.expiresAt)}.** Install the line before then; here are the details again.\n\n` +
+    BOT_TEXT.activationForUser('assign', d),
+  expiredForUser: (expiresAt: string) =>
+    `Your Webex Go activation code expired on ${formatDate(expiresAt)}. Ask your Webex admin for a new one.`,
 };

@@ -1,6 +1,7 @@
 import { isRefusal } from '../domain/refusal.js';
 import { BOT_TEXT, refusalMessage } from '../messages.js';
 import type { OutgoingMessage } from '../webex/messenger.js';
+import { originSpace } from './notifier.js';
 import { closestCommand, matchCommand, normalize, visibleCommands } from './parse.js';
 import type { Actor, BotDeps, ButtonData, Command, CommandContext, Space } from './types.js';
 
@@ -60,7 +61,7 @@ export class Dispatcher {
         await ctx.say({ markdown: BOT_TEXT.notAdmin });
         return;
       }
-      await command.run({ ...ctx, args });
+      await originSpace.run(space.id, () => command.run({ ...ctx, args }));
     });
   }
 

@@ -15,6 +15,7 @@ import { myLineCommand } from './myLine.js';
 import { resendCommand } from './resend.js';
 import { settingsCommand } from './settings.js';
 import { statusCommand } from './status.js';
+import { watchCommand } from './watch.js';
 
 export function commandTable(): Command[] {
   const table: Command[] = [
@@ -28,6 +29,7 @@ export function commandTable(): Command[] {
     settingsCommand,
     adminsCommand,
     auditCommand,
+    watchCommand,
     myLineCommand,
     resendCommand,
     cancelCommand,

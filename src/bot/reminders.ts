@@ -1,0 +1,81 @@
+/**
+ * Reminders for codes about to expire and notices for expired ones: once per code, checked at
+ * start (so none is lost while the bot was down) and then at a fixed interval.
+ */
+import type { WebexGoService } from '../domain/service.js';
+import type { ReminderDue } from '../domain/types.js';
+import { BOT_TEXT, WATCH_TEXT } from '../messages.js';
+import { renderCard } from '../webex/cards/renderCard.js';
+import type { Messenger } from '../webex/messenger.js';
+import { deviceVersion } from './views.js';
+
+export interface ReminderDeps {
+  service: WebexGoService;
+  messenger: Messenger;
+  log: (line: string) => void;
+  qrPng: (payload: string) => Promise<Buffer>;
+  remindDays: number;
+}
+
+export class ReminderScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly deps: ReminderDeps) {}
+
+  start(intervalMs: number): void {
+    void this.runOnce();
+    this.timer = setInterval(() => void this.runOnce(), intervalMs).unref();
+  }
+
+  stop(): Promise<void> {
+    clearInterval(this.timer);
+    return this.running ?? Promise.resolve();
+  }
+
+  /** One pass over what is due; overlapping calls share the pass in flight. */
+  runOnce(): Promise<void> {
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    for (const due of this.deps.service.remindersDue(this.deps.remindDays)) {
+      try {
+        await this.send(due);
+        await this.deps.service.markReminded(due.codeKey, due.kind);
+      } catch (error) {
+        this.deps.log(`reminder for ${due.email} failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private async send(due: ReminderDue): Promise<void> {
+    const { service, messenger } = this.deps;
+    const settings = service.settings();
+    if (settings.notifyUsers) {
+      const toUser =
+        due.kind === 'expiring'
+          ? await this.expiringMessage(due.email)
+          : { markdown: WATCH_TEXT.expiredForUser(due.expiresAt) };
+      if (toUser) {
+        await messenger.dm(due.email, toUser).catch(async (error: unknown) => {
+          if (settings.watchSpaceId) await messenger.say(settings.watchSpaceId, { markdown: BOT_TEXT.dmFailed(due.email, (error as Error).message) });
+        });
+      }
+    }
+    const view = service.deviceOf(due.email);
+    if (settings.watchSpaceId && view) {
+      const text = due.kind === 'expiring' ? WATCH_TEXT.expiringForAdmins(due.email, due.expiresAt) : WATCH_TEXT.expiredForAdmins(due.email, due.expiresAt);
+      const card = renderCard('reminder', { text, raw: { email: due.email, deviceId: view.id, version: deviceVersion(view) } });
+      await messenger.say(settings.watchSpaceId, { markdown: text, card });
+    }
+  }
+
+  private async expiringMessage(email: string) {
+    const details = this.deps.service.currentActivation(email);
+    if (!details) return undefined;
+    const data = await this.deps.qrPng(details.qrPayload);
+    return { markdown: WATCH_TEXT.expiringForUser(details), file: { filename: 'webex-go-qr.png', contentType: 'image/png', data } };
+  }
+}
