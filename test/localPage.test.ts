@@ -273,7 +273,7 @@ describe('local Webex page in chromium', function () {
     assert.match(image.headers.get('content-disposition') ?? '', /^inline/);
     assert.ok(Buffer.from(await image.arrayBuffer()).equals(png));
     const pdf = await fetch(`${url}${await testid('message-file').getAttribute('href')}`);
-    assert.match(pdf.headers.get('content-disposition') ?? '', /^attachment; filename="webex-go-activation.pdf"/);
+    assert.match(pdf.headers.get('content-disposition') ?? '', /^attachment; filename="?webex-go-activation\.pdf"?$/);
 
     assert.equal(await testid('phone-state').getAttribute('data-state'), 'none');
     await testid('phone-scan').click();
@@ -317,7 +317,25 @@ describe('local Webex page in chromium', function () {
     await shot('alice-refused');
   });
 
-  it('reads well in a 400 px wide window', async () => {
+  it('shows a space the bot opens while the page is open, and its first message', async () => {
+    await page.goto(`${url}/?as=carol@example.com`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await testid('space-list-empty').waitFor();
+    assert.equal(await testid('message-bot').textContent(), 'Message GoBot');
+    fake.sendAsBot({ toPersonEmail: 'carol@example.com', markdown: 'Hello **Carol**, I am GoBot.' });
+    await testid('space-item').filter({ hasText: 'GoBot' }).waitFor();
+    await testid('message-body').filter({ hasText: 'Hello Carol, I am GoBot.' }).waitFor();
+    assert.equal(await testid('space-title').textContent(), 'GoBot');
+    assert.equal(await testid('message-bot').isVisible(), false);
+  });
+
+  it('reads well in a 900 px and a 400 px wide window', async () => {
+    await page.setViewportSize({ width: 900, height: 800 });
+    await page.goto(`${url}/?as=admin@example.com`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await testid('message-card').waitFor();
+    await shot('medium');
+
     await page.setViewportSize({ width: 400, height: 860 });
     await page.goto(`${url}/?as=alice@example.com`);
     await page.locator('body[data-ready="true"]').waitFor();
@@ -327,6 +345,63 @@ describe('local Webex page in chromium', function () {
     await shot('narrow-phone');
     const width = await page.evaluate('document.documentElement.scrollWidth');
     assert.ok(Number(width) <= 400, `the page scrolls sideways: ${String(width)} px wide`);
+  });
+});
+
+describe('local Webex page API', () => {
+  let fake: FakeWebex;
+  let pageRouter: LocalWebexPage;
+  let server: Server;
+  let url: string;
+
+  before(async () => {
+    fake = new FakeWebex({ botToken: 't', botEmail: 'gobot@webex.bot', botDisplayName: 'GoBot', log: () => undefined });
+    seedDemo(fake);
+    const app = express();
+    // Nothing listens here: the phone must say so in a sentence.
+    pageRouter = localWebexPage({ fake, esimToken: ESIM_TOKEN, esimBaseUrl: 'http://127.0.0.1:9/esim/v1', esimTimeoutMs: 2000 });
+    app.use(pageRouter);
+    ({ server, url } = await serve(app));
+  });
+
+  after(async () => {
+    pageRouter.close();
+    await stop(server);
+    await fake.close();
+  });
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${url}/local/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it('answers sentences for what it refuses, and refuses writes from other sites', async () => {
+    const badEmail = await post('/people', { email: 'not-an-email' });
+    assert.equal(badEmail.status, 400);
+    assert.deepEqual(await badEmail.json(), { error: '"not-an-email" is not an email address.' });
+    const foreign = await post('/people', { email: 'eve@example.com' }, { origin: 'http://evil.example' });
+    assert.equal(foreign.status, 403);
+    assert.equal(fake.person('eve@example.com'), undefined);
+    const notMember = await fetch(`${url}/local/api/spaces/${fake.directSpace('bob@example.com').id}/messages?as=alice@example.com`);
+    assert.equal(notMember.status, 403);
+    const unknown = await fetch(`${url}/local/api/nothing-here`);
+    assert.equal(unknown.status, 404);
+    assert.match(((await unknown.json()) as { error: string }).error, /No such/);
+    const noLine = await post('/phones/alice@example.com/events', { event: 'disabled' });
+    assert.equal(noLine.status, 409);
+  });
+
+  it('adds a person once, and reports an unreachable eSIM server on the phone', async () => {
+    const added = await post('/people', { email: 'Dave@Example.com', displayName: 'Dave Davis' });
+    assert.equal(added.status, 201);
+    assert.equal(((await added.json()) as { email: string }).email, 'dave@example.com');
+    assert.equal((await post('/people', { email: 'dave@example.com' })).status, 200);
+    assert.equal(fake.people().filter((p) => p.emails[0] === 'dave@example.com').length, 1);
+
+    const install = await post('/phones/dave@example.com/install', { activationCode: CODE });
+    assert.equal(install.status, 200);
+    const { phone, answer } = (await install.json()) as { phone: { line: unknown }; answer: { ok: boolean; error: string } };
+    assert.equal(phone.line, null);
+    assert.equal(answer.ok, false);
+    assert.match(answer.error, /could not reach the eSIM server at http:\/\/127\.0\.0\.1:9\/esim\/v1/);
   });
 });
 

@@ -471,8 +471,8 @@ export class FakeWorld extends EventEmitter<FakeWebexEvents> {
   // ---------------------------------------------------------------- whole state
 
   /**
-   * Forgets people (but the bot), spaces, memberships, messages, button presses and phones. Webhooks
-   * stay: they belong to a framework that is still running and would otherwise go deaf.
+   * Forgets people (but the bot), spaces, memberships, messages, button presses and phones.
+   * Webhooks stay: they belong to a framework that is still running and would otherwise go deaf.
    */
   reset(): void {
     for (const id of this.peopleById.keys()) if (id !== this.botPerson.id) this.peopleById.delete(id);

@@ -311,10 +311,16 @@ function renderMessages() {
   scrollToEnd(true);
 }
 
-function scrollToEnd(force) {
+// The list follows new messages (and images that finish loading) while the reader is at its end.
+let stickToEnd = true;
+el.messages.addEventListener('scroll', () => {
   const list = el.messages;
-  const nearEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 120;
-  if (force || nearEnd) list.scrollTop = list.scrollHeight;
+  stickToEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+});
+
+function scrollToEnd(force) {
+  if (force) stickToEnd = true;
+  if (stickToEnd) el.messages.scrollTop = el.messages.scrollHeight;
 }
 
 /** Inserts (or replaces) a message element where it belongs: replies go under their parent. */
