@@ -187,7 +187,7 @@ export const BOT_TEXT = {
         ? '**Your Webex Go line has a new activation code.** The line on your old phone has been switched off.'
         : '**Your Webex Go business line is ready to install.**',
       '',
-      'Scan the QR code above from your phone\'s eSIM settings, or enter the details by hand:',
+      'Scan the attached QR code from your phone\'s eSIM settings, or enter the details by hand:',
       detailsBlock(d),
       '',
       ...PHONE_STEPS,

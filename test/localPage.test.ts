@@ -4,20 +4,18 @@
  * bot's messages are written with the fake's programmatic API.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS, chromiumAvailable, launchChromium } from './support/browser.js';
 import { FakeWebex, type AttachmentAction, type Change } from '../src/localwebex/fakeWebex.js';
 import { localWebexPage, seedDemo, type LocalWebexPage } from '../src/localwebex/page/router.js';
 import { qrPng } from '../src/esim/qrPng.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const ESIM_TOKEN = 'esim-test-token';
 const CODE = 'LPA:1$SMDP.EXAMPLE.COM$04386-AGYFT-A74Y8-3F815';
 const ICCID = '89882470000012345674';
@@ -121,10 +119,7 @@ describe('local Webex page in chromium', function () {
   const esimCalls: EsimCall[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.warn(`    skipped: no browser at ${CHROMIUM}; run: apt-get install chromium`);
-      this.skip();
-    }
+    if (!chromiumAvailable()) this.skip();
     dir = await mkdtemp(join(tmpdir(), 'local-page-'));
     await mkdir(ARTIFACTS, { recursive: true });
     fake = new FakeWebex({
@@ -141,21 +136,7 @@ describe('local Webex page in chromium', function () {
     ({ server, url } = await serve(app));
     pageRouter = localWebexPage({ fake, esimToken: ESIM_TOKEN, esimBaseUrl: `${url}/esim/v1` });
     app.use(pageRouter);
-    context = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 800 },
-    });
+    context = await launchChromium();
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
   });

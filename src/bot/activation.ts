@@ -25,14 +25,17 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
       (error: unknown) => ctx.say({ markdown: BOT_TEXT.dmFailed(admin, (error as Error).message) }),
     );
 
+  let delivered = false;
   if (notify) {
     try {
       await messenger.dm(details.email, { markdown: BOT_TEXT.activationForUser(kind, details), file: qr });
+      delivered = true;
     } catch (error) {
       await ctx.say({ markdown: BOT_TEXT.dmFailed(details.email, (error as Error).message) });
     }
   }
-  await toAdmin({ markdown: BOT_TEXT.activationForAdmin(kind, details, notify), file: qr });
+  // Tell the admin what really happened: the user may not have the details even with notifications on.
+  await toAdmin({ markdown: BOT_TEXT.activationForAdmin(kind, details, delivered, notify && !delivered), file: qr });
   if (!notify) {
     const card = renderCard('handover', {
       text: BOT_TEXT.handoverCard(details.email),
@@ -47,5 +50,5 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
       file: { filename: `webex-go-activation-${details.email}.pdf`, contentType: 'application/pdf', data: pdf },
     });
   }
-  return notify;
+  return delivered;
 }

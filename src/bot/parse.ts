@@ -5,7 +5,8 @@ import type { Command } from './types.js';
  * bot's name (as the person typed the mention) in front: strip it.
  */
 export function normalize(text: string, botNames: string[]): string {
-  let rest = text.replace(/\s+/g, ' ').trim();
+  // "@GoBot help" typed by hand: the @ comes before the name, so it goes first.
+  let rest = text.replace(/\s+/g, ' ').trim().replace(/^@/, '');
   for (const name of botNames) {
     for (const candidate of [name, name.split(' ')[0]]) {
       if (candidate && rest.toLowerCase().startsWith(candidate.toLowerCase())) {
