@@ -1,0 +1,118 @@
+/**
+ * The emails as data: subject, HTML and plain text. Pure functions, no I/O. Every value put
+ * into the HTML goes through escapeHtml; the wording comes from SHEET_TEXT (activation facts
+ * and steps) and MAIL_TEXT (the rest).
+ */
+import type { ActivationDetails } from '../domain/types.js';
+import { SHEET_TEXT, type IssueKind } from '../messages.js';
+import { MAIL_TEXT } from './mailText.js';
+
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Safe in element content and in quoted attribute values. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+const FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+const CODE_FONT = "ui-monospace, 'SF Mono', Menlo, Consolas, monospace";
+
+function page(title: string, body: string[]): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    '</head>',
+    `<body style="margin:0;padding:0;background:#f4f5f7;">`,
+    `<div style="max-width:600px;margin:0 auto;padding:24px 20px;background:#ffffff;color:#1d1d1f;font-family:${FONT};font-size:15px;line-height:1.5;">`,
+    ...body,
+    '</div>',
+    '</body>',
+    '</html>',
+  ].join('\n');
+}
+
+const h1 = (text: string) => `<h1 style="font-size:22px;line-height:1.3;margin:0 0 16px;">${escapeHtml(text)}</h1>`;
+const h2 = (text: string) => `<h2 style="font-size:17px;margin:24px 0 8px;">${escapeHtml(text)}</h2>`;
+const h3 = (text: string) => `<h3 style="font-size:15px;margin:16px 0 4px;">${escapeHtml(text)}</h3>`;
+const p = (text: string, style = '') => `<p style="margin:0 0 12px;${style}">${escapeHtml(text)}</p>`;
+const list = (tag: 'ol' | 'ul', items: readonly string[]) =>
+  `<${tag} style="margin:0 0 12px;padding-left:24px;">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</${tag}>`;
+
+/** Plain text: paragraphs separated by blank lines, lists as numbered or dashed lines. */
+function textList(items: readonly string[], numbered: boolean): string {
+  return items.map((item, i) => (numbered ? `${i + 1}. ${item}` : `- ${item}`)).join('\n');
+}
+
+/**
+ * The activation email. `qrCid` is the Content-ID of the inline QR image (without `<>`).
+ * Carries the activation code: never log what this returns.
+ */
+export function renderActivation(details: ActivationDetails, kind: IssueKind, qrCid: string): RenderedMail {
+  const subject = MAIL_TEXT.subject[kind];
+  const fields = SHEET_TEXT.fields(details);
+  const intro = SHEET_TEXT.intro(details.email);
+
+  const html = page(subject, [
+    h1(MAIL_TEXT.heading[kind]),
+    p(MAIL_TEXT.lead[kind]),
+    p(intro),
+    `<p style="margin:16px 0;text-align:center;"><img src="cid:${escapeHtml(qrCid)}" width="240" height="240" alt="${escapeHtml(MAIL_TEXT.qrAlt)}" style="display:inline-block;width:240px;height:240px;border:0;"></p>`,
+    p(MAIL_TEXT.sameDevice, 'color:#555;font-size:13px;text-align:center;'),
+    h2(MAIL_TEXT.detailsHeading),
+    '<table role="presentation" style="border-collapse:collapse;width:100%;margin:0 0 12px;">',
+    ...fields.map(
+      (f) =>
+        `<tr><td style="padding:6px 12px 6px 0;color:#555;vertical-align:top;white-space:nowrap;">${escapeHtml(f.label)}</td>` +
+        `<td style="padding:6px 0;font-family:${CODE_FONT};font-size:15px;word-break:break-all;"><strong>${escapeHtml(f.value)}</strong></td></tr>`,
+    ),
+    '</table>',
+    h2(MAIL_TEXT.stepsHeading),
+    ...SHEET_TEXT.sections.flatMap((s) => [h3(s.heading), list('ol', s.steps)]),
+    p(SHEET_TEXT.footer, 'margin-top:20px;'),
+    p(MAIL_TEXT.privacy, 'color:#666;font-size:13px;'),
+  ]);
+
+  const text = [
+    MAIL_TEXT.heading[kind],
+    MAIL_TEXT.lead[kind],
+    intro,
+    MAIL_TEXT.sameDevice,
+    `${MAIL_TEXT.detailsHeading}:\n${fields.map((f) => `${f.label}: ${f.value}`).join('\n')}`,
+    `${MAIL_TEXT.stepsHeading}:`,
+    ...SHEET_TEXT.sections.map((s) => `${s.heading}\n${textList(s.steps, true)}`),
+    SHEET_TEXT.footer,
+    MAIL_TEXT.privacy,
+  ].join('\n\n');
+
+  return { subject, html, text: `${text}\n` };
+}
+
+/** The email telling a user that the line was deleted and must be removed from the phone by hand. */
+export function renderLineDeleted(): RenderedMail {
+  const t = MAIL_TEXT.deleted;
+  const html = page(t.subject, [
+    h1(t.heading),
+    p(t.lead),
+    p(t.removeIntro),
+    list('ul', t.removeSteps),
+    p(t.footer, 'color:#666;font-size:13px;margin-top:20px;'),
+  ]);
+  const text = [t.heading, t.lead, `${t.removeIntro}\n${textList(t.removeSteps, false)}`, t.footer].join('\n\n');
+  return { subject: t.subject, html, text: `${text}\n` };
+}
