@@ -12,6 +12,7 @@ import { WebexGoService } from './domain/service.js';
 import { createBuiltinEsimProvider } from './esim/builtinProvider.js';
 import { qrPng } from './esim/qrPng.js';
 import { createHttpApp } from './http/server.js';
+import { createMailer } from './mail/mailer.js';
 import { sendError } from './http/errors.js';
 import type { LowdbRepository } from './store/lowdbRepository.js';
 import { connectDispatcher, createFramework, startFramework, webhookRouter, type Framework } from './webex/botAdapter.js';
@@ -68,7 +69,9 @@ export function createApp(deps: AppDeps): App {
       if (!framework) throw new Error('Webex is not connected');
       return framework.webex;
     }, client);
-  const dispatcher = new Dispatcher({ service, messenger, log, qrPng, sheetPdf: activationSheet }, commandTable(), () =>
+  const mailer = config.smtpUrl && config.delivery !== 'webex' ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : undefined;
+  const botDeps = { service, messenger, log, qrPng, sheetPdf: activationSheet, deliverByWebex: config.delivery !== 'email', ...(mailer ? { mailer } : {}) };
+  const dispatcher = new Dispatcher(botDeps, commandTable(), () =>
     [framework?.person?.displayName].filter((n): n is string => Boolean(n)),
   );
 

@@ -20,7 +20,14 @@ export interface Config {
   reminderIntervalMs: number;
   /** Status changes in the watch space are grouped into one message per this window. */
   watchWindowMs: number;
+  /** How activation details reach a user: the Webex 1:1, email, or both. */
+  delivery: Delivery;
+  smtpUrl?: string;
+  mailFrom: string;
 }
+
+export type Delivery = 'webex' | 'email' | 'both';
+const DELIVERIES: readonly Delivery[] = ['webex', 'email', 'both'];
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -73,6 +80,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (webhookUrl && !webhookSecret) {
     throw new ConfigError('WEBHOOK_SECRET must be set with WEBHOOK_URL: unsigned webhooks are refused.');
   }
+  const delivery = (optional(env, 'DELIVERY') ?? 'webex').toLowerCase() as Delivery;
+  if (!DELIVERIES.includes(delivery)) throw new ConfigError(`DELIVERY must be webex, email or both; it is "${env.DELIVERY}".`);
+  const smtpUrl = optional(env, 'SMTP_URL');
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://user:pass@mail.example.com:587.');
+  if (delivery !== 'webex' && !smtpUrl) throw new ConfigError(`DELIVERY=${delivery} needs SMTP_URL to send email.`);
+  const mailFrom = optional(env, 'MAIL_FROM') ?? 'Webex Go <webex-go@localhost.localdomain>';
+  if (!mailFrom.includes('@')) throw new ConfigError(`MAIL_FROM must hold an email address; it is "${mailFrom}".`);
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     dataDir: optional(env, 'DATA_DIR') ?? './data',
@@ -90,5 +104,8 @@ export function loadConfig(env: Env = process.env): Config {
     remindDays: integer(env, 'REMIND_DAYS', 7, 0, 365),
     reminderIntervalMs: integer(env, 'REMINDER_CHECK_MINUTES', 60, 1, 24 * 60) * 60_000,
     watchWindowMs: integer(env, 'WATCH_WINDOW_SECONDS', 60, 0, 3600) * 1000,
+    delivery,
+    ...(smtpUrl ? { smtpUrl } : {}),
+    mailFrom,
   };
 }

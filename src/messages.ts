@@ -195,11 +195,15 @@ export const BOT_TEXT = {
       'Afterwards your phone shows the carrier **Webex**. Business calls need VoLTE and 4G/LTE turned on.',
     ].join('\n'),
   /** `unreachable`: notifications are on but the 1:1 to the user failed. */
-  activationForAdmin: (kind: IssueKind, d: ActivationDetails, notified: boolean, unreachable = false) =>
+  via: (channels: ('webex' | 'email')[]) =>
+    channels.map((c) => (c === 'webex' ? 'in a 1:1 with me' : 'by email')).join(' and ') || 'in a 1:1 with me',
+  mailFailed: (email: string, reason: string) =>
+    `I could not email ${email}: ${reason}. The change itself is done; nothing will be retried, so hand the details over another way if needed.`,
+  activationForAdmin: (kind: IssueKind, d: ActivationDetails, notified: boolean, unreachable = false, via = 'in a 1:1 with me') =>
     [
       `**${ISSUE_LABEL[kind]} for ${d.email}.** ${
         notified
-          ? `${d.email} got these details in a 1:1 with me.`
+          ? `${d.email} got these details ${via}.`
           : unreachable
             ? `I could not reach ${d.email}, so they do not have these details yet: hand them over another way.`
             : 'Notifications are off: the user got nothing from me. Copy, email or print these details for them.'
@@ -284,3 +288,65 @@ export const WATCH_TEXT = {
   expiredForUser: (expiresAt: string) =>
     `Your Webex Go activation code expired on ${formatDate(expiresAt)}. Ask your Webex admin for a new one.`,
 };
+
+/** Wording of the emails and of mail errors. Error sentences start lower-case with no final period: they sit inside dmFailed-style sentences. */
+export const MAIL_TEXT = {
+  subject: {
+    assign: BOT_TEXT.mailSubject,
+    'new-code': 'Your new Webex Go activation code',
+    'lost-stolen': 'Your old phone\'s Webex Go line is off: activate your new phone',
+  } satisfies Record<IssueKind, string>,
+  heading: {
+    assign: 'Your Webex Go business line is ready to install',
+    'new-code': 'Your new Webex Go activation code',
+    'lost-stolen': 'The Webex Go line on your old phone was switched off',
+  } satisfies Record<IssueKind, string>,
+  lead: {
+    assign:
+      'Your Webex admin added a Webex Go business line for you: your business phone number in your phone\'s own dialer. Install it on your phone with the details below.',
+    'new-code':
+      'Your Webex admin generated a new activation code for your Webex Go business line. Any activation code you got before no longer works.',
+    'lost-stolen':
+      'Your Webex admin marked your old phone as lost or stolen, so the Webex Go line on it has been switched off for good. Install the line on your replacement phone with the new activation code below. Any activation code you got before no longer works.',
+  } satisfies Record<IssueKind, string>,
+  qrAlt: 'QR code of your Webex Go activation code',
+  sameDevice: 'Reading this on the phone you are setting up? A phone can\'t scan its own screen: enter the details by hand instead.',
+  detailsHeading: 'Or enter the details by hand',
+  stepsHeading: 'How to install the line',
+  privacy: 'Keep this email to yourself: anyone with this code can install your business line. If you did not expect it, tell your Webex admin.',
+
+  deleted: {
+    subject: 'Your Webex Go business line was deleted',
+    heading: 'Your Webex Go business line was deleted',
+    lead: 'Your Webex admin deleted your Webex Go business line. Business calls can no longer be made or answered from your phone\'s dialer.',
+    removeIntro: 'The deactivated Webex Go line stays on your phone until you remove it by hand:',
+    removeSteps: [
+      'iPhone: Settings → Cellular → the Webex line → Delete eSIM.',
+      'Android (Samsung, Pixel): Settings → SIM manager (or Network & internet → SIMs) → the Webex line → Remove.',
+    ],
+    footer: 'Your other SIMs and your personal number are not affected. If you did not expect this, tell your Webex admin.',
+  },
+
+  errors: {
+    badUrl:
+      'the SMTP URL must look like smtp://user:password@mail.example.com:587 (or smtps://… for port 465)',
+    badFrom: 'the sender address of the emails must be an email address like webex-go@example.com',
+    connect: (server: string, reason: string) => `could not connect to ${server}: ${reason}`,
+    refusedConnection: 'nothing accepts connections there (connection refused)',
+    hostNotFound: 'the host name was not found',
+    unreachable: 'the host cannot be reached from here',
+    noAnswer: (time: string) => `no answer within ${time}`,
+    noGreeting: (time: string) => `the connection opened but the server did not answer within ${time}`,
+    tlsFailed: 'the secure (TLS) connection could not be set up',
+    connectionClosed: (server: string) => `the connection to ${server} closed before the email was sent`,
+    stalled: (server: string, time: string) => `the mail server ${server} stopped answering for ${time}`,
+    deadline: (server: string, time: string) => `the mail server ${server} did not take the email within ${time}`,
+    loginRefused: (server: string, response: string) => `the mail server ${server} refused the login: ${response}`,
+    loginMissing: (server: string) =>
+      `the mail server ${server} needs a login: put the user name and password in the SMTP URL`,
+    refusedFor: (email: string, response: string) => `the mail server refused the message for ${email}: ${response}`,
+    refused: (response: string) => `the mail server refused the message: ${response}`,
+    failed: (detail: string) => `sending the email failed: ${detail}`,
+    redacted: '[activation code]',
+  },
+} as const;

@@ -25,17 +25,30 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
       (error: unknown) => ctx.say({ markdown: BOT_TEXT.dmFailed(admin, (error as Error).message) }),
     );
 
-  let delivered = false;
-  if (notify) {
+  const { mailer, deliverByWebex } = ctx.deps;
+  const reached: ('webex' | 'email')[] = [];
+  if (notify && deliverByWebex) {
     try {
       await messenger.dm(details.email, { markdown: BOT_TEXT.activationForUser(kind, details), file: qr });
-      delivered = true;
+      reached.push('webex');
     } catch (error) {
       await ctx.say({ markdown: BOT_TEXT.dmFailed(details.email, (error as Error).message) });
     }
   }
+  if (notify && mailer) {
+    try {
+      await mailer.sendActivation(details, kind);
+      reached.push('email');
+    } catch (error) {
+      await toAdmin({ markdown: BOT_TEXT.mailFailed(details.email, (error as Error).message) });
+    }
+  }
+  const delivered = reached.length > 0;
   // Tell the admin what really happened: the user may not have the details even with notifications on.
-  await toAdmin({ markdown: BOT_TEXT.activationForAdmin(kind, details, delivered, notify && !delivered), file: qr });
+  await toAdmin({
+    markdown: BOT_TEXT.activationForAdmin(kind, details, delivered, notify && !delivered, BOT_TEXT.via(reached)),
+    file: qr,
+  });
   if (!notify) {
     const card = renderCard('handover', {
       text: BOT_TEXT.handoverCard(details.email),

@@ -21,6 +21,8 @@ export interface IncomingPress {
  */
 export class Dispatcher {
   private readonly seenPresses = new Set<string>();
+  /** Presses still running, per device (or card): the next one waits, then sees what the last one did. */
+  private readonly pressesRunning = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: BotDeps,
@@ -50,7 +52,19 @@ export class Dispatcher {
       await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: BOT_TEXT.unknownButton }));
       return;
     }
-    await this.run(command, actor, space, (data.args ?? '').replace(/\s+/g, ' ').trim(), { messageId: press.messageId, data });
+    // Two presses of one button at once (a double click) must not both pass the card's version
+    // check before either acts: presses on the same device run one after the other.
+    const key = data.deviceId ?? press.messageId;
+    const previous = this.pressesRunning.get(key) ?? Promise.resolve();
+    const current = previous.then(() =>
+      this.run(command, actor, space, (data.args ?? '').replace(/\s+/g, ' ').trim(), { messageId: press.messageId, data }),
+    );
+    this.pressesRunning.set(key, current);
+    try {
+      await current;
+    } finally {
+      if (this.pressesRunning.get(key) === current) this.pressesRunning.delete(key);
+    }
   }
 
 

@@ -1,4 +1,5 @@
 import type { WebexGoService } from '../domain/service.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { Messenger, OutgoingMessage } from '../webex/messenger.js';
 
 export interface Actor {
@@ -26,6 +27,10 @@ export interface BotDeps {
   log: (line: string) => void;
   /** QR code PNG for an `LPA:` payload. */
   qrPng: (payload: string) => Promise<Buffer>;
+  /** Email delivery, when the org sends activation details by email (DELIVERY email|both). */
+  mailer?: Mailer;
+  /** Whether the Webex 1:1 carries activation details to users (DELIVERY webex|both). */
+  deliverByWebex: boolean;
   /** Printable activation sheet (PDF). */
   sheetPdf: (details: import('../domain/types.js').ActivationDetails) => Promise<Buffer>;
 }

@@ -11,8 +11,7 @@ import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { ActivationDetails } from '../domain/types.js';
 import { qrPng } from '../esim/qrPng.js';
-import type { IssueKind } from '../messages.js';
-import { MAIL_TEXT } from './mailText.js';
+import { MAIL_TEXT, type IssueKind } from '../messages.js';
 import { renderActivation, renderLineDeleted, type RenderedMail } from './render.js';
 
 export interface MailerOptions {

@@ -4,8 +4,7 @@
  * and steps) and MAIL_TEXT (the rest).
  */
 import type { ActivationDetails } from '../domain/types.js';
-import { SHEET_TEXT, type IssueKind } from '../messages.js';
-import { MAIL_TEXT } from './mailText.js';
+import { MAIL_TEXT, SHEET_TEXT, type IssueKind } from '../messages.js';
 
 export interface RenderedMail {
   subject: string;

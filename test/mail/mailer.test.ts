@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { LocalMailbox, type MailboxMessage } from '../../src/localwebex/mailbox.js';
 import { createMailer, MailError, QR_FILENAME, type Mailer } from '../../src/mail/mailer.js';
-import { MAIL_TEXT } from '../../src/mail/mailText.js';
+import { MAIL_TEXT } from '../../src/messages.js';
 import { SHEET_TEXT } from '../../src/messages.js';
 import type { ActivationDetails } from '../../src/domain/types.js';
 import { closedPort, decodeQr, DETAILS, silentServer, smtpReply, smtpServer } from './helpers.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { escapeHtml, renderActivation, renderLineDeleted } from '../../src/mail/render.js';
-import { MAIL_TEXT } from '../../src/mail/mailText.js';
+import { MAIL_TEXT } from '../../src/messages.js';
 import { DETAILS } from './helpers.js';
 
 describe('mail: rendering', () => {

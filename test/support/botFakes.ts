@@ -6,7 +6,7 @@
 import sinon, { type SinonStub } from 'sinon';
 import { commandTable } from '../../src/bot/commands/index.js';
 import { Dispatcher, type IncomingPress } from '../../src/bot/dispatcher.js';
-import type { Actor, Space } from '../../src/bot/types.js';
+import type { Actor, BotDeps, Space } from '../../src/bot/types.js';
 import type { ActivationDetails, OrgSettings } from '../../src/domain/types.js';
 import type { Messenger, OutgoingMessage } from '../../src/webex/messenger.js';
 import { ADMIN, openDomain, type DomainHarness } from './domain.js';
@@ -84,7 +84,11 @@ export function fakeMessenger(): FakeMessenger {
   return { say, dm, update };
 }
 
-export async function openBot(settings: Partial<OrgSettings> = {}, admins = [ADMIN]): Promise<BotFixture> {
+export async function openBot(
+  settings: Partial<OrgSettings> = {},
+  admins = [ADMIN],
+  delivery: Partial<Pick<BotDeps, 'mailer' | 'deliverByWebex'>> = {},
+): Promise<BotFixture> {
   const domain = await openDomain(settings, admins);
   const messenger = fakeMessenger();
   const qrPng = sinon.stub<[string], Promise<Buffer>>().resolves(TINY_PNG);
@@ -99,7 +103,7 @@ export async function openBot(settings: Partial<OrgSettings> = {}, admins = [ADM
     update: (to, messageId, message) => (journal.push({ kind: 'update', to, messageId, message }), messenger.update(to, messageId, message)),
   };
   const dispatcher = new Dispatcher(
-    { service: domain.service, messenger: recording, log: (line) => logs.push(line), qrPng, sheetPdf },
+    { service: domain.service, messenger: recording, log: (line) => logs.push(line), qrPng, sheetPdf, deliverByWebex: true, ...delivery },
     commandTable(),
     () => [BOT_NAME],
   );

@@ -31,10 +31,17 @@ export const deleteCommand: Command = {
     await ctx.deps.service.deleteDevice(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
     await ctx.reply(noticeCard(BOT_TEXT.deletedPublic(email, notified)));
-    if (notified) {
-      await ctx.deps.messenger
+    const { messenger, mailer, deliverByWebex } = ctx.deps;
+    if (notified && deliverByWebex) {
+      await messenger
         .dm(email, { markdown: BOT_TEXT.deletedForUser })
         .catch((error: unknown) => ctx.say({ markdown: BOT_TEXT.dmFailed(email, (error as Error).message) }));
+    }
+    if (notified && mailer) {
+      await mailer
+        .sendLineDeleted(email)
+        .catch((error: unknown) => messenger.dm(ctx.actor.email, { markdown: BOT_TEXT.mailFailed(email, (error as Error).message) }))
+        .catch((error: unknown) => ctx.deps.log(`could not tell the admin a mail failed: ${(error as Error).message}`));
     }
   },
 };
