@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   // Settings may live in .env (see .env.example); the environment wins over the file.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const loaded = loadConfig();
-  const local = loaded.webexBotToken ? undefined : prepareLocalMode(loaded, log);
+  const local = loaded.webexBotToken ? undefined : await prepareLocalMode(loaded, log);
   const config = local?.config ?? loaded;
   const repo = await LowdbRepository.open(config.dataDir, {
     settings: config.initialSettings,

@@ -8,21 +8,24 @@ import express from 'express';
 import type { AppDeps } from '../app.js';
 import type { Config } from '../config.js';
 import { FakeWebex } from './fakeWebex.js';
+import { LocalMailbox } from './mailbox.js';
 import { DEMO_ADMIN, localWebexPage, seedDemo, type LocalWebexPage } from './page/router.js';
 
 // Shaped like a Webex token (three fields joined by _) so the SDK does not warn about it.
 export const LOCAL_BOT = { token: 'local_bot_token', email: 'gobot@webex.bot', displayName: 'GoBot' } as const;
 export const LOCAL_WEBEX_FILE = 'local-webex.json';
+export const LOCAL_MAILBOX_FILE = 'local-mailbox.json';
 
 export interface LocalMode {
   config: Config;
   fake: FakeWebex;
+  mailbox: LocalMailbox;
   mounts: NonNullable<AppDeps['mounts']>;
   beforeWebex: NonNullable<AppDeps['beforeWebex']>;
   close(): Promise<void>;
 }
 
-export function prepareLocalMode(config: Config, log: (line: string) => void): LocalMode {
+export async function prepareLocalMode(config: Config, log: (line: string) => void): Promise<LocalMode> {
   const fake = new FakeWebex({
     botToken: LOCAL_BOT.token,
     botEmail: LOCAL_BOT.email,
@@ -31,6 +34,9 @@ export function prepareLocalMode(config: Config, log: (line: string) => void): L
     log,
   });
   seedDemo(fake);
+  // Activation emails land in a mailbox of our own, shown on the page.
+  const mailbox = new LocalMailbox({ dataFile: join(config.dataDir, LOCAL_MAILBOX_FILE), log });
+  const { url: smtpUrl } = await mailbox.listen();
   const esimToken = config.esimProviderToken ?? randomBytes(24).toString('hex');
   let page: LocalWebexPage | undefined;
   // The page needs the port to reach the eSIM endpoints; it exists once the server listens.
@@ -43,8 +49,11 @@ export function prepareLocalMode(config: Config, log: (line: string) => void): L
       webhookSecret: randomBytes(24).toString('hex'),
       esimProviderToken: esimToken,
       adminEmails: config.adminEmails.length > 0 ? config.adminEmails : [DEMO_ADMIN.email],
+      smtpUrl,
+      delivery: process.env.DELIVERY ? config.delivery : 'both',
     },
     fake,
+    mailbox,
     mounts: [
       { path: '/', router: fake.router },
       { path: '/', router: pageGate },
@@ -58,6 +67,7 @@ export function prepareLocalMode(config: Config, log: (line: string) => void): L
     },
     close: async () => {
       page?.close();
+      await mailbox.close();
       await fake.close();
     },
   };
