@@ -66,6 +66,10 @@ export function createRestRouter({ world, botToken, record, takeFault }: RestOpt
     if (req.body !== undefined) (res.locals.record as RequestRecord).body = req.body;
     next();
   });
+  // The SDK asks the u2c catalog where Webex lives when the token looks real: here, this server.
+  v1.get('/limited/catalog', (req, res) => {
+    res.json({ serviceLinks: { hydra: `${req.protocol}://${req.get('host')}/v1/` }, hostCatalog: {} });
+  });
   v1.use((req, res, next) => {
     if (req.get('authorization') !== `Bearer ${botToken}`) return sendError(res, 401, UNAUTHORIZED);
     const fault = takeFault(req.method, `/v1${req.path}`);
