@@ -1,7 +1,8 @@
 /**
  * The local Webex page in a real browser (Debian's chromium through playwright-core), against
- * its own FakeWebex with the page router mounted and a stub eSIM server. No bot framework: the
- * bot's messages are written with the fake's programmatic API.
+ * its own FakeWebex with the page router mounted, a stub eSIM server and a LocalMailbox. No bot
+ * framework: the bot's messages are written with the fake's programmatic API, its emails sent
+ * with nodemailer to the mailbox's SMTP port.
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -10,10 +11,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
+import nodemailer from 'nodemailer';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ARTIFACTS, chromiumAvailable, launchChromium } from './support/browser.js';
 import { FakeWebex, type AttachmentAction, type Change } from '../src/localwebex/fakeWebex.js';
-import { localWebexPage, seedDemo, type LocalWebexPage } from '../src/localwebex/page/router.js';
+import { LocalMailbox } from '../src/localwebex/mailbox.js';
+import { localWebexPage, seedDemo, type LocalWebexPage, type MailSummary, type MailView } from '../src/localwebex/page/router.js';
 import { qrPng } from '../src/esim/qrPng.js';
 
 const ESIM_TOKEN = 'esim-test-token';
@@ -72,6 +75,42 @@ function stop(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+const MAIL_FROM = '"Webex Go" <webex-go@example.com>';
+const QR_CID = 'qr-1b2c3d4e@webex-go';
+const MAIL_TEXT_PART = [
+  'Your Webex Go line is ready',
+  '',
+  'Scan the QR code in this email with your phone, or type the activation code:',
+  CODE,
+  '',
+  'Phone number: +1 555 0100',
+].join('\n');
+
+/** Like the bot's activation email: HTML with the QR inline by cid, and a text part. */
+function activationMail(png: Buffer) {
+  const html = [
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Your Webex Go line is ready</title></head>',
+    '<body style="margin:0;padding:0;background:#f4f5f7;">',
+    '<div style="max-width:600px;margin:0 auto;padding:24px 20px;background:#fff;color:#1d1d1f;font-family:-apple-system,\'Segoe UI\',Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;">',
+    '<h1 style="font-size:22px;margin:0 0 16px;">Your Webex Go line is ready</h1>',
+    '<p style="margin:0 0 12px;">Hi Alice, scan this QR code with the phone that gets the Webex Go line.</p>',
+    `<p style="margin:16px 0;text-align:center;"><img id="qr" src="cid:${QR_CID}" width="240" height="240" alt="QR code for your Webex Go line"></p>`,
+    `<p style="margin:0 0 12px;">Activation code: <strong style="font-family:monospace;word-break:break-all;">${CODE}</strong></p>`,
+    '<p style="margin:0 0 12px;"><a href="https://help.webex.com/">How to install an eSIM</a></p>',
+    // Never runs: the iframe is sandboxed without scripts.
+    '<script>document.body.dataset.ran = "yes";</script>',
+    '</div></body></html>',
+  ].join('\n');
+  return {
+    from: MAIL_FROM,
+    to: 'alice@example.com',
+    subject: 'Your Webex Go line is ready',
+    html,
+    text: MAIL_TEXT_PART,
+    attachments: [{ filename: 'webex-go-qr.png', content: png, contentType: 'image/png', cid: QR_CID, contentDisposition: 'inline' as const }],
+  };
+}
+
 function nextAction(fake: FakeWebex): Promise<AttachmentAction> {
   return new Promise((resolve) => {
     const onChange = (change: Change) => {
@@ -116,6 +155,8 @@ describe('local Webex page in chromium', function () {
   let url: string;
   let context: BrowserContext;
   let page: Page;
+  let mailbox: LocalMailbox;
+  let smtpUrl: string;
   const esimCalls: EsimCall[] = [];
 
   before(async function () {
@@ -134,7 +175,9 @@ describe('local Webex page in chromium', function () {
     app.use(fake.router);
     app.use('/esim/v1', stubEsim(esimCalls));
     ({ server, url } = await serve(app));
-    pageRouter = localWebexPage({ fake, esimToken: ESIM_TOKEN, esimBaseUrl: `${url}/esim/v1` });
+    mailbox = new LocalMailbox({ log: () => undefined });
+    ({ url: smtpUrl } = await mailbox.listen(0));
+    pageRouter = localWebexPage({ fake, esimToken: ESIM_TOKEN, esimBaseUrl: `${url}/esim/v1`, mailbox });
     app.use(pageRouter);
     context = await launchChromium();
     page = context.pages()[0] ?? (await context.newPage());
@@ -145,6 +188,7 @@ describe('local Webex page in chromium', function () {
     await context?.close();
     pageRouter?.close();
     if (server) await stop(server);
+    await mailbox?.close();
     await fake?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -298,6 +342,116 @@ describe('local Webex page in chromium', function () {
     await shot('alice-refused');
   });
 
+  it('shows Alice the email that arrives while her Mailbox is open: HTML with its QR in a sandbox, and the text', async () => {
+    await page.goto(`${url}/?as=alice@example.com`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    assert.equal(await testid('conversation').isVisible(), true);
+    await testid('mail-tab').click();
+    assert.equal(await testid('mail-tab').getAttribute('aria-selected'), 'true');
+    await testid('mail-empty').filter({ hasText: 'No email for Alice yet.' }).waitFor();
+    assert.equal(await testid('conversation').isVisible(), false);
+    assert.equal(new URL(page.url()).searchParams.get('tab'), 'mail');
+
+    // Sent after the page loaded: Bob's first, then Alice's; only hers shows.
+    const png = await qrPng(CODE);
+    const transport = nodemailer.createTransport({ url: smtpUrl });
+    try {
+      await transport.sendMail({ from: MAIL_FROM, to: 'bob@example.com', subject: 'For Bob only', text: 'Hi Bob' });
+      await transport.sendMail(activationMail(png));
+    } finally {
+      transport.close();
+    }
+    const alices = mailbox.messages('alice@example.com');
+    assert.equal(alices.length, 1);
+    const id = alices[0]!.id;
+    const item = page.locator(`[data-testid="mail-item"][data-mail-id="${id}"]`);
+    await item.waitFor();
+    assert.equal(await testid('mail-item').count(), 1);
+    assert.equal(await testid('mail-empty').isVisible(), false);
+    assert.equal(await item.locator('[data-testid="mail-item-subject"]').textContent(), 'Your Webex Go line is ready');
+    assert.equal(await item.locator('[data-testid="mail-item-from"]').textContent(), 'Webex Go');
+    assert.match((await item.locator('[data-testid="mail-item-time"]').textContent()) ?? '', /\d/);
+    assert.equal(await testid('mail-unread').textContent(), '1');
+
+    await item.click();
+    await testid('mail-subject').filter({ hasText: 'Your Webex Go line is ready' }).waitFor();
+    assert.equal(await item.getAttribute('aria-current'), 'true');
+    assert.equal(await testid('mail-unread').isVisible(), false);
+    assert.equal(await testid('mail-from').textContent(), 'Webex Go <webex-go@example.com>');
+    assert.equal(await testid('mail-to').textContent(), 'alice@example.com');
+    assert.equal(await testid('mail-attachments').isVisible(), false, 'the inline QR is not listed as an attachment');
+
+    // The HTML in a sandboxed iframe: its QR comes from our own URL and loads; its script does not run.
+    const frame = testid('mail-frame');
+    assert.equal(await frame.isVisible(), true);
+    const sandbox = (await frame.getAttribute('sandbox')) ?? '';
+    assert.doesNotMatch(sandbox, /allow-scripts|allow-same-origin/);
+    assert.match((await frame.getAttribute('srcdoc')) ?? '', new RegExp(`src="/local/api/mail/${id}/cid/${encodeURIComponent(QR_CID)}"`));
+    const inFrame = page.frameLocator('[data-testid="mail-frame"]');
+    const qr = inFrame.locator('img#qr');
+    await qr.waitFor();
+    // (No DOM lib in this tsconfig: the element is described by what is used of it.)
+    const natural = await qr.evaluate((img) => {
+      const image = img as unknown as { decode(): Promise<void>; naturalWidth: number };
+      return image.decode().then(() => image.naturalWidth);
+    });
+    assert.ok(natural > 0, `the QR in the email did not load (naturalWidth ${natural})`);
+    assert.equal(natural, 400);
+    assert.equal(await inFrame.locator('body').getAttribute('data-ran'), null);
+    assert.equal(await inFrame.locator('a').getAttribute('href'), 'https://help.webex.com/');
+    assert.equal(await page.evaluate('document.querySelector(\'[data-testid="mail-frame"]\').contentDocument'), null, 'the frame must not be same-origin');
+    await shot('alice-mail');
+
+    // The plain-text part, and back.
+    assert.equal(await testid('mail-text').isVisible(), false);
+    await testid('mail-text-toggle').click();
+    await testid('mail-text').waitFor();
+    assert.equal((await testid('mail-text').textContent())?.trim(), MAIL_TEXT_PART);
+    assert.equal(await testid('mail-frame').isVisible(), false);
+    assert.equal(await testid('mail-text-toggle').getAttribute('aria-pressed'), 'true');
+    await shot('alice-mail-text');
+    await testid('mail-text-toggle').click();
+    await testid('mail-frame').waitFor();
+    assert.equal(await testid('mail-text').isVisible(), false);
+
+    // While Alice is in her spaces, a text-only email arrives: the tab counts it; newest first.
+    await testid('spaces-tab').click();
+    await testid('conversation').waitFor();
+    const transport2 = nodemailer.createTransport({ url: smtpUrl });
+    try {
+      await transport2.sendMail({ from: MAIL_FROM, to: 'Alice@Example.com', subject: 'Your Webex Go line was deleted', text: 'Remove the eSIM from your phone.' });
+    } finally {
+      transport2.close();
+    }
+    await testid('mail-unread').filter({ hasText: '1' }).waitFor();
+    await testid('mail-tab').click();
+    const ids = await testid('mail-item').evaluateAll((items) => items.map((item) => item.getAttribute('data-mail-id')));
+    assert.equal(ids.length, 2);
+    assert.equal(ids[1], id);
+    await page.locator(`[data-testid="mail-item"][data-mail-id="${ids[0]}"]`).click();
+    await testid('mail-subject').filter({ hasText: 'Your Webex Go line was deleted' }).waitFor();
+    await testid('mail-text').filter({ hasText: 'Remove the eSIM from your phone.' }).waitFor();
+    assert.equal(await testid('mail-frame').isVisible(), false);
+    assert.equal(await testid('mail-text-toggle').isVisible(), false);
+
+    // The API behind it.
+    const list = (await (await fetch(`${url}/local/api/mail?email=alice@example.com`)).json()) as MailSummary[];
+    assert.deepEqual(list.map((m) => m.subject), ['Your Webex Go line was deleted', 'Your Webex Go line is ready']);
+    assert.equal(list[1]!.fromName, 'Webex Go');
+    assert.match(list[1]!.preview, /^Your Webex Go line is ready Scan the QR code/);
+    const view = (await (await fetch(`${url}/local/api/mail/${id}`)).json()) as MailView;
+    assert.equal(view.text.trim(), MAIL_TEXT_PART);
+    assert.ok(!view.html.includes('cid:'));
+    const image = await fetch(`${url}/local/api/mail/${id}/cid/${encodeURIComponent(QR_CID)}`);
+    assert.equal(image.status, 200);
+    assert.equal(image.headers.get('content-type'), 'image/png');
+    assert.ok(Buffer.from(await image.arrayBuffer()).equals(png));
+    assert.equal((await fetch(`${url}/local/api/mail/${id}/cid/nothing@here`)).status, 404);
+    assert.equal((await fetch(`${url}/local/api/mail/no-such-mail`)).status, 404);
+    assert.equal((await fetch(`${url}/local/api/mail/no-such-mail/cid/${encodeURIComponent(QR_CID)}`)).status, 404);
+    assert.equal((await fetch(`${url}/local/api/mail`)).status, 400);
+  });
+
   it('shows a space the bot opens while the page is open, and its first message', async () => {
     await page.goto(`${url}/?as=carol@example.com`);
     await page.locator('body[data-ready="true"]').waitFor();
@@ -316,6 +470,14 @@ describe('local Webex page in chromium', function () {
     await page.locator('body[data-ready="true"]').waitFor();
     await testid('message-card').waitFor();
     await shot('medium');
+    // The Mailbox tab is in the address: a reload comes back to it.
+    await page.goto(`${url}/?as=alice@example.com&tab=mail`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    assert.equal(await testid('mail-tab').getAttribute('aria-selected'), 'true');
+    await testid('mail-placeholder').waitFor();
+    await testid('mail-item').last().click();
+    await page.frameLocator('[data-testid="mail-frame"]').locator('img#qr').waitFor();
+    await shot('medium-mail');
 
     await page.setViewportSize({ width: 400, height: 860 });
     await page.goto(`${url}/?as=alice@example.com`);
@@ -326,6 +488,19 @@ describe('local Webex page in chromium', function () {
     await shot('narrow-phone');
     const width = await page.evaluate('document.documentElement.scrollWidth');
     assert.ok(Number(width) <= 400, `the page scrolls sideways: ${String(width)} px wide`);
+
+    // The Mailbox stacks: the list, then the email.
+    await page.evaluate('window.scrollTo(0, 0)');
+    await testid('mail-tab').click();
+    await testid('mail-item').last().click();
+    await testid('mail-subject').filter({ hasText: 'Your Webex Go line is ready' }).waitFor();
+    await page.frameLocator('[data-testid="mail-frame"]').locator('img#qr').waitFor();
+    await page.evaluate('window.scrollTo(0, 0)');
+    await shot('narrow-mail');
+    await testid('mail-frame').scrollIntoViewIfNeeded();
+    await shot('narrow-mail-open');
+    const mailWidth = await page.evaluate('document.documentElement.scrollWidth');
+    assert.ok(Number(mailWidth) <= 400, `the mailbox scrolls sideways: ${String(mailWidth)} px wide`);
   });
 });
 
@@ -368,6 +543,13 @@ describe('local Webex page API', () => {
     assert.match(((await unknown.json()) as { error: string }).error, /No such/);
     const noLine = await post('/phones/alice@example.com/events', { event: 'disabled' });
     assert.equal(noLine.status, 409);
+  });
+
+  it('has no Mailbox without a mailbox', async () => {
+    assert.deepEqual(await (await fetch(`${url}/local/api/features`)).json(), { mailbox: false });
+    const mail = await fetch(`${url}/local/api/mail?email=alice@example.com`);
+    assert.equal(mail.status, 404);
+    assert.match(((await mail.json()) as { error: string }).error, /no local mailbox/);
   });
 
   it('adds a person once, and reports an unreachable eSIM server on the phone', async () => {

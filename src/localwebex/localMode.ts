@@ -62,7 +62,7 @@ export async function prepareLocalMode(config: Config, log: (line: string) => vo
       const base = `http://127.0.0.1:${port}`;
       process.env.HYDRA_SERVICE_URL = `${base}/v1`;
       process.env.U2C_SERVICE_URL = `${base}/v1`;
-      page = localWebexPage({ fake, esimToken, esimBaseUrl: `${base}/esim/v1` });
+      page = localWebexPage({ fake, esimToken, esimBaseUrl: `${base}/esim/v1`, mailbox });
       return `${base}/webex/webhook`;
     },
     close: async () => {

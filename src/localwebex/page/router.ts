@@ -8,11 +8,15 @@
  * the report or the route list below). It talks to the FakeWebex in-process; only the phone's
  * calls go over HTTP, to the eSIM endpoints, with the bearer token that never reaches the
  * browser.
+ *
+ * With a LocalMailbox, the page also has each person's Mailbox: the emails the bot sent them,
+ * their HTML shown in a sandboxed iframe with the inline images served from here.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { FakeWebex } from '../fakeWebex.js';
+import type { LocalMailbox, MailboxMessage } from '../mailbox.js';
 import type { Change, Message, Person, Phone, PhoneAnswer, Room } from '../types.js';
 import { WebexApiError } from '../world.js';
 
@@ -26,6 +30,8 @@ export interface LocalWebexPageDeps {
   esimBaseUrl: string;
   /** How long a call to the eSIM server may take (default 10 s). */
   esimTimeoutMs?: number;
+  /** Where the bot's emails land offline; without it the page has no Mailbox. */
+  mailbox?: LocalMailbox;
 }
 
 /** The page's router; `close()` ends open event streams (call it before closing the server). */
@@ -38,12 +44,17 @@ const VENDOR: Record<string, string> = {
   'jsQR.js': require.resolve('jsqr/dist/jsQR.js'),
 };
 const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+// The email iframe (srcdoc) inherits this policy: its images may come from here only (no
+// remote images, no tracking pixels), its inline styles work, and it runs no script at all
+// (the iframe is sandboxed without allow-scripts). Links in it open in a new tab.
 const PAGE_CSP = [
   "default-src 'self'",
   "img-src 'self' data: blob:",
   "style-src 'self' 'unsafe-inline'",
   "script-src 'self'",
   "connect-src 'self'",
+  "frame-src 'self'",
+  "child-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
@@ -51,6 +62,9 @@ const PAGE_CSP = [
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_CODE_LENGTH = 512;
 const HEARTBEAT_MS = 20_000;
+const PREVIEW_LENGTH = 140;
+/** Served with their own type, inline; any other part of an email downloads. */
+const MAIL_IMAGE_TYPES = new Set([...INLINE_IMAGE_TYPES, 'image/bmp']);
 
 // ------------------------------------------------------------------ what the page receives
 
@@ -94,6 +108,41 @@ export interface MessageView {
   created: string;
   updated?: string;
   editCount: number;
+}
+
+/** An email in a person's list. */
+export interface MailSummary {
+  id: string;
+  /** The From header, e.g. `"Webex Go" <webex-go@example.com>`. */
+  from: string;
+  /** The sender's name when the header has one, else the address. */
+  fromName: string;
+  subject: string;
+  /** When the mailbox received it (ISO 8601). */
+  date: string;
+  /** The start of the text (the HTML's text when there is no text part), on one line. */
+  preview: string;
+}
+
+export interface MailAttachmentView {
+  filename: string;
+  contentType: string;
+  size: number;
+  cid?: string;
+  inline: boolean;
+  url: string;
+}
+
+/** One email, to read. */
+export interface MailView extends MailSummary {
+  /** The To header as written (the recipients when it is missing). */
+  to: string;
+  /** Who it was delivered to, lower-cased. */
+  recipients: string[];
+  text: string;
+  /** The sender's HTML with its `cid:` images pointing at this router; empty when there is none. */
+  html: string;
+  attachments: MailAttachmentView[];
 }
 
 export interface PhoneView {
@@ -169,6 +218,34 @@ export function localWebexPage(deps: LocalWebexPageDeps): LocalWebexPage {
       lastAnswer: phone?.lastAnswer ?? null,
     };
   };
+
+  const mailUrl = (id: string) => `/local/api/mail/${encodeURIComponent(id)}`;
+  const cidUrl = (id: string, cid: string) => `${mailUrl(id)}/cid/${encodeURIComponent(cid)}`;
+
+  const mailSummary = (m: MailboxMessage): MailSummary => ({
+    id: m.id,
+    from: m.from,
+    fromName: senderName(m.from),
+    subject: m.subject,
+    date: m.date,
+    preview: preview(m),
+  });
+
+  const mailView = (m: MailboxMessage, mailbox: LocalMailbox): MailView => ({
+    ...mailSummary(m),
+    to: m.toHeader || m.to.join(', '),
+    recipients: m.to,
+    text: m.text,
+    html: m.html ? (mailbox.htmlWithImageUrls(m.id, cidUrl) ?? '') : '',
+    attachments: m.attachments.map((a, index) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      size: a.size,
+      ...(a.cid ? { cid: a.cid } : {}),
+      inline: a.inline,
+      url: a.cid ? cidUrl(m.id, a.cid) : `${mailUrl(m.id)}/attachments/${index}`,
+    })),
+  });
 
   // ---------------------------------------------------------------- helpers
 
@@ -365,6 +442,69 @@ export function localWebexPage(deps: LocalWebexPageDeps): LocalWebexPage {
     res.send(file.data);
   });
 
+  // ---------------------------------------------------------------- mailbox
+
+  /** What this page can show: the Mailbox only when there is one. */
+  api.get('/features', (_req, res) => {
+    res.json({ mailbox: deps.mailbox !== undefined });
+  });
+
+  const requireMailbox = (): LocalMailbox => {
+    if (!deps.mailbox) throw new PageError(404, 'There is no local mailbox here (the bot sends real email).');
+    return deps.mailbox;
+  };
+
+  const requireMail = (mailbox: LocalMailbox, id: string): MailboxMessage => {
+    const message = mailbox.message(id);
+    if (!message) throw new PageError(404, 'That email does not exist (any more).');
+    return message;
+  };
+
+  /** Sends an email's part: images inline with their type, anything else as a download. */
+  const sendPart = (res: Response, part: { filename: string; contentType: string; data: Buffer }) => {
+    const type = (part.contentType || 'application/octet-stream').toLowerCase();
+    res.attachment(part.filename);
+    if (MAIL_IMAGE_TYPES.has(type)) res.set('content-disposition', res.get('content-disposition')!.replace(/^attachment/, 'inline'));
+    res.set('content-type', type);
+    res.set('x-content-type-options', 'nosniff');
+    res.set('content-security-policy', "default-src 'none'; sandbox");
+    res.set('cache-control', 'private, max-age=3600');
+    res.send(part.data);
+  };
+
+  /** A person's email, newest first. */
+  api.get('/mail', (req, res) => {
+    const mailbox = requireMailbox();
+    const email = typeof req.query.email === 'string' ? req.query.email.trim() : '';
+    if (!email) throw new PageError(400, 'Say whose mail: ?email=<address>.');
+    res.json(mailbox.messages(email).reverse().map(mailSummary));
+  });
+
+  api.get('/mail/:id', (req, res) => {
+    const mailbox = requireMailbox();
+    res.json(mailView(requireMail(mailbox, param(req, 'id')), mailbox));
+  });
+
+  /** An inline image of an email, as its HTML refers to it (`cid:`). */
+  api.get('/mail/:id/cid/:cid', (req, res) => {
+    const mailbox = requireMailbox();
+    const id = requireMail(mailbox, param(req, 'id')).id;
+    const part = mailbox.attachment(id, param(req, 'cid'));
+    if (!part) throw new PageError(404, 'That email has no such image.');
+    sendPart(res, part);
+  });
+
+  /** An attached file without a Content-ID, by its place in the email. */
+  api.get('/mail/:id/attachments/:index', (req, res) => {
+    const message = requireMail(requireMailbox(), param(req, 'id'));
+    const index = param(req, 'index');
+    const part = /^\d+$/.test(index) ? message.attachments[Number(index)] : undefined;
+    if (!part) throw new PageError(404, 'That email has no such attachment.');
+    sendPart(res, part);
+  });
+
+  // ---------------------------------------------------------------- phones
+
   api.get('/phones/:email', (req, res) => {
     const person = requirePerson(param(req, 'email'));
     res.json(phoneView(person.emails[0]!));
@@ -466,10 +606,15 @@ export function localWebexPage(deps: LocalWebexPageDeps): LocalWebexPage {
     }
   };
 
+  const onMail = (message: MailboxMessage) => {
+    send({ type: 'mail', to: message.to, mail: mailSummary(message) });
+  };
+
   const dropStream = (res: Response) => {
     if (!streams.delete(res)) return;
     if (streams.size === 0) {
       fake.off('change', onChange);
+      deps.mailbox?.off('mail', onMail);
       clearInterval(heartbeat);
       heartbeat = undefined;
     }
@@ -482,6 +627,7 @@ export function localWebexPage(deps: LocalWebexPageDeps): LocalWebexPage {
     res.write('retry: 1000\n\n');
     if (streams.size === 0) {
       fake.on('change', onChange);
+      deps.mailbox?.on('mail', onMail);
       heartbeat = setInterval(() => {
         for (const stream of streams) stream.write(': ping\n\n');
       }, HEARTBEAT_MS);
@@ -522,4 +668,26 @@ export function localWebexPage(deps: LocalWebexPageDeps): LocalWebexPage {
       }
     },
   });
+}
+
+/** `"Webex Go" <webex-go@example.com>` → `Webex Go`; a bare address stays as it is. */
+function senderName(from: string): string {
+  const named = /^\s*"?((?:[^"\\]|\\.)*?)"?\s*<([^<>]*)>\s*$/.exec(from);
+  if (!named) return from.trim();
+  const name = named[1]!.replace(/\\(.)/g, '$1').trim();
+  return name || named[2]!.trim();
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ' };
+
+/** The first words of an email on one line: its text part, or the text of its HTML. */
+function preview(m: MailboxMessage): string {
+  const source = m.text.trim()
+    ? m.text
+    : m.html
+        .replace(/<(head|style|script|title)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/&(amp|lt|gt|quot|#39|apos|nbsp);/g, (_m, name: string) => ENTITIES[name] ?? ' ');
+  const line = source.replace(/\s+/g, ' ').trim();
+  return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1).trimEnd()}\u2026` : line;
 }

@@ -1,5 +1,6 @@
 // The local Webex page: pick who you are, read and write in your spaces, press card buttons,
-// and play your phone (scan the QR from the bot, install the Webex Go line, switch it).
+// read your email (when the server has a local mailbox), and play your phone (scan the QR from
+// the bot, install the Webex Go line, switch it).
 import { renderCard } from './cards.js';
 import { escapeHtml, renderMarkdown } from './markdown.js';
 
@@ -40,6 +41,29 @@ const el = {
   answer: $('phone-answer'),
   newPhone: $('phone-new'),
   device: $('phone-device'),
+  spacesTitle: $('spaces-title'),
+  tabs: $('tabs'),
+  spacesTab: $('spaces-tab'),
+  mailTab: $('mail-tab'),
+  mailUnread: $('mail-unread'),
+  spacesPane: document.getElementById('spaces-pane'),
+  mailPane: document.getElementById('mail-pane'),
+  conversation: $('conversation'),
+  mailList: $('mail-list'),
+  mailEmpty: $('mail-empty'),
+  mailView: $('mail-view'),
+  mailPlaceholder: $('mail-placeholder'),
+  mailPlaceholderText: $('mail-placeholder-text'),
+  mailOpen: $('mail-open'),
+  mailSubject: $('mail-subject'),
+  mailAvatar: $('mail-avatar'),
+  mailFrom: $('mail-from'),
+  mailTo: $('mail-to'),
+  mailDate: $('mail-date'),
+  mailAttachments: $('mail-attachments'),
+  mailTextToggle: $('mail-text-toggle'),
+  mailFrame: $('mail-frame'),
+  mailText: $('mail-text'),
 };
 
 const state = {
@@ -54,6 +78,18 @@ const state = {
   unread: new Set(),
   phone: null,
   busy: false,
+  /** whether the server has a local mailbox */
+  mailbox: false,
+  /** 'spaces' or 'mail': what the left panel and the middle show */
+  tab: 'spaces',
+  /** the current person's email, newest first (summaries) */
+  mails: [],
+  /** the open email (full view) */
+  mail: null,
+  /** emails that arrived while the page was open and were not read yet */
+  mailUnread: new Set(),
+  /** show the open email's plain-text part instead of its HTML */
+  mailAsText: false,
 };
 
 // ---------------------------------------------------------------- HTTP
@@ -129,6 +165,8 @@ function remember() {
   const url = new URL(location.href);
   if (state.me) url.searchParams.set('as', state.me);
   else url.searchParams.delete('as');
+  if (state.tab === 'mail') url.searchParams.set('tab', 'mail');
+  else url.searchParams.delete('tab');
   history.replaceState(null, '', url);
   if (state.me) {
     sessionStorage.setItem('localwebex.me', state.me);
@@ -161,12 +199,18 @@ async function selectPerson(email) {
   state.unread.clear();
   state.spaceId = null;
   state.messages.clear();
+  state.mails = [];
+  state.mail = null;
+  state.mailUnread.clear();
+  state.mailAsText = false;
+  renderMailList();
+  renderMail();
   const person = me();
   el.phoneTitle.textContent = person ? `${person.displayName.split(' ')[0]}'s phone` : 'Phone';
   el.scanResult.textContent = '';
   el.scanPreview.hidden = true;
   el.code.value = '';
-  await Promise.all([loadSpaces(), loadPhone()]);
+  await Promise.all([loadSpaces(), loadPhone(), loadMail()]);
   const wanted = sessionStorage.getItem(`localwebex.space.${state.me}`);
   const first = state.spaces.find((s) => s.id === wanted) ?? state.spaces[0];
   if (first) await openSpace(first.id);
@@ -241,7 +285,10 @@ function renderSpaces() {
         dot.setAttribute('aria-label', 'new messages');
         button.append(dot);
       }
-      button.addEventListener('click', () => void openSpace(space.id));
+      button.addEventListener('click', () => {
+        showTab('spaces');
+        void openSpace(space.id);
+      });
       li.append(button);
       return li;
     }),
@@ -252,6 +299,7 @@ function renderSpaces() {
 }
 
 el.messageBot.addEventListener('click', async () => {
+  showTab('spaces');
   const space = await api(`/people/${enc(state.me)}/direct`, { method: 'POST' });
   await loadSpaces();
   await openSpace(space.id);
@@ -522,6 +570,219 @@ el.composer.addEventListener('submit', async (event) => {
   }
 });
 
+// ---------------------------------------------------------------- tabs
+
+function showTab(tab) {
+  const mail = tab === 'mail' && state.mailbox;
+  state.tab = mail ? 'mail' : 'spaces';
+  el.spacesTab.setAttribute('aria-selected', String(!mail));
+  el.mailTab.setAttribute('aria-selected', String(mail));
+  el.spacesTab.tabIndex = mail ? -1 : 0;
+  el.mailTab.tabIndex = mail ? 0 : -1;
+  el.spacesPane.hidden = mail;
+  el.mailPane.hidden = !mail;
+  el.conversation.hidden = mail;
+  el.mailView.hidden = !mail;
+  document.body.dataset.tab = state.tab;
+  renderMailCount();
+  if (state.me) remember();
+}
+
+el.spacesTab.addEventListener('click', () => showTab('spaces'));
+el.mailTab.addEventListener('click', () => showTab('mail'));
+el.tabs.addEventListener('keydown', (event) => {
+  if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+  event.preventDefault();
+  showTab(state.tab === 'mail' ? 'spaces' : 'mail');
+  (state.tab === 'mail' ? el.mailTab : el.spacesTab).focus();
+});
+
+// ---------------------------------------------------------------- mailbox
+
+async function loadMail() {
+  if (!state.mailbox || !state.me) return;
+  const email = state.me;
+  const mails = await api(`/mail?email=${enc(email)}`);
+  if (state.me !== email) return;
+  state.mails = mails;
+  renderMailList();
+  // The open email may have been dropped from the mailbox meanwhile.
+  if (state.mail && !mails.some((m) => m.id === state.mail.id)) {
+    state.mail = null;
+    renderMail();
+  }
+}
+
+/** "Webex Go" <webex-go@example.com> → { name: 'Webex Go', address: 'webex-go@example.com' } */
+function splitAddress(header) {
+  const match = /^\s*"?(.*?)"?\s*<([^<>]*)>\s*$/.exec(header ?? '');
+  return match ? { name: match[1].trim() || match[2], address: match[2] } : { name: header ?? '', address: header ?? '' };
+}
+
+function renderMailCount() {
+  const count = state.mailUnread.size;
+  el.mailUnread.hidden = count === 0;
+  el.mailUnread.textContent = String(count);
+  el.mailUnread.setAttribute('aria-label', `${count} new`);
+}
+
+function renderMailList() {
+  el.mailList.replaceChildren(
+    ...state.mails.map((mail) => {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'mail-item';
+      button.dataset.testid = 'mail-item';
+      button.dataset.mailId = mail.id;
+      if (state.mail?.id === mail.id) button.setAttribute('aria-current', 'true');
+      const unread = state.mailUnread.has(mail.id);
+      if (unread) button.classList.add('unread');
+
+      const top = document.createElement('span');
+      top.className = 'mail-item-top';
+      const from = document.createElement('span');
+      from.className = 'mail-item-from';
+      from.dataset.testid = 'mail-item-from';
+      from.textContent = mail.fromName || mail.from || '(no sender)';
+      from.title = mail.from;
+      const time = document.createElement('time');
+      time.dataset.testid = 'mail-item-time';
+      time.dateTime = mail.date;
+      time.title = new Date(mail.date).toLocaleString();
+      time.textContent = formatTime(mail.date);
+      top.append(from, time);
+      if (unread) {
+        const dot = document.createElement('span');
+        dot.className = 'dot';
+        dot.setAttribute('aria-label', 'new');
+        top.append(dot);
+      }
+      const subject = document.createElement('span');
+      subject.className = 'mail-item-subject';
+      subject.dataset.testid = 'mail-item-subject';
+      subject.textContent = mail.subject || '(no subject)';
+      const preview = document.createElement('span');
+      preview.className = 'mail-item-preview';
+      preview.textContent = mail.preview;
+      button.append(top, subject, preview);
+      button.addEventListener('click', () => void openMail(mail.id));
+      li.append(button);
+      return li;
+    }),
+  );
+  el.mailEmpty.hidden = !state.mailbox || state.mails.length > 0;
+  const person = me();
+  el.mailEmpty.textContent = person ? `No email for ${person.displayName.split(' ')[0]} yet.` : 'No email yet.';
+  el.mailPlaceholderText.textContent = state.mails.length ? 'Pick an email to read it.' : `Emails to ${state.me ?? 'you'} show up here.`;
+  renderMailCount();
+}
+
+async function openMail(id) {
+  const email = state.me;
+  state.mailUnread.delete(id);
+  state.mailAsText = false;
+  try {
+    const mail = await api(`/mail/${enc(id)}`);
+    if (state.me !== email) return;
+    state.mail = mail;
+  } catch (error) {
+    state.mail = null;
+    el.mailPlaceholderText.textContent = error.message;
+  }
+  renderMailList();
+  renderMail();
+  if (window.matchMedia('(max-width: 720px)').matches) el.mailView.scrollIntoView({ block: 'start' });
+}
+
+/**
+ * The sender's HTML, for the sandboxed iframe: links open in a new tab (the frame has no
+ * scripts and cannot navigate the page). Parsed inertly: nothing in it loads or runs here.
+ */
+function framedHtml(html) {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  doc.querySelectorAll('base').forEach((node) => node.remove());
+  const base = doc.createElement('base');
+  base.target = '_blank';
+  doc.head.prepend(base);
+  if (!doc.querySelector('meta[name="color-scheme"]')) {
+    const scheme = doc.createElement('meta');
+    scheme.name = 'color-scheme';
+    scheme.content = 'light';
+    doc.head.prepend(scheme);
+  }
+  return `${doc.doctype ? '<!DOCTYPE html>\n' : ''}${doc.documentElement.outerHTML}`;
+}
+
+function renderMail() {
+  const mail = state.mail;
+  el.mailPlaceholder.hidden = Boolean(mail);
+  el.mailOpen.hidden = !mail;
+  if (!mail) {
+    el.mailFrame.removeAttribute('srcdoc');
+    delete el.mailFrame.dataset.mailId;
+    el.mailText.textContent = '';
+    return;
+  }
+  el.mailOpen.dataset.mailId = mail.id;
+  el.mailSubject.textContent = mail.subject || '(no subject)';
+  const sender = splitAddress(mail.from);
+  el.mailAvatar.textContent = initials(sender.name || '?');
+  el.mailAvatar.style.background = `hsl(${hue(sender.address)} 45% 42%)`;
+  if (sender.name && sender.name !== sender.address) {
+    const name = document.createElement('strong');
+    name.textContent = sender.name;
+    const address = document.createElement('span');
+    address.className = 'address';
+    address.textContent = `<${sender.address}>`;
+    el.mailFrom.replaceChildren(name, ' ', address);
+  } else {
+    el.mailFrom.textContent = mail.from || '(no sender)';
+  }
+  el.mailFrom.title = mail.from;
+  el.mailTo.textContent = mail.to;
+  el.mailDate.dateTime = mail.date;
+  el.mailDate.textContent = new Date(mail.date).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+
+  // Attachments that are not shown inside the HTML (a PDF, say) download from here.
+  const files = mail.attachments.filter((a) => !(a.inline && a.cid && mail.html.includes(a.url)));
+  el.mailAttachments.replaceChildren(
+    ...files.map((file) => {
+      const li = document.createElement('li');
+      const link = fileElement({
+        url: file.url,
+        filename: file.filename,
+        size: file.size,
+        isImage: false,
+      });
+      link.dataset.testid = 'mail-attachment';
+      li.append(link);
+      return li;
+    }),
+  );
+  el.mailAttachments.hidden = files.length === 0;
+
+  const hasHtml = mail.html.trim() !== '';
+  const hasText = mail.text.trim() !== '';
+  const asText = !hasHtml || (state.mailAsText && hasText);
+  el.mailTextToggle.hidden = !hasHtml || !hasText;
+  el.mailTextToggle.setAttribute('aria-pressed', String(asText));
+  el.mailTextToggle.textContent = asText ? 'Show HTML' : 'Plain text';
+  el.mailText.textContent = hasText ? mail.text : '(This email has no text.)';
+  el.mailText.hidden = !asText;
+  el.mailFrame.hidden = asText;
+  const srcdoc = hasHtml ? framedHtml(mail.html) : '';
+  if (el.mailFrame.dataset.mailId !== mail.id) {
+    el.mailFrame.dataset.mailId = mail.id;
+    el.mailFrame.srcdoc = srcdoc;
+  }
+}
+
+el.mailTextToggle.addEventListener('click', () => {
+  state.mailAsText = !state.mailAsText;
+  renderMail();
+});
+
 // ---------------------------------------------------------------- phone
 
 async function loadPhone() {
@@ -679,8 +940,14 @@ async function onChange(change) {
         await loadSpaces();
         await loadPhone();
         if (state.spaceId) await openSpace(state.spaceId);
+        await loadMail();
       }
       reconnectedBefore = true;
+      break;
+    case 'mail':
+      if (!state.me || !Array.isArray(change.to) || !change.to.includes(state.me)) break;
+      if (!state.mails.some((m) => m.id === change.mail.id)) state.mailUnread.add(change.mail.id);
+      await loadMail();
       break;
     case 'message': {
       const inSpace = state.spaces.some((s) => s.id === change.roomId);
@@ -729,6 +996,11 @@ async function onChange(change) {
 
 async function start() {
   state.bot = await api('/bot');
+  const features = await api('/features').catch(() => ({}));
+  state.mailbox = features.mailbox === true;
+  el.tabs.hidden = !state.mailbox;
+  el.spacesTitle.hidden = state.mailbox;
+  showTab(new URL(location.href).searchParams.get('tab') === 'mail' ? 'mail' : 'spaces');
   el.mentionLabel.querySelector('.mention-name').textContent = `Mention ${state.bot.displayName}`;
   await loadPeople();
   const asked = new URL(location.href).searchParams.get('as');
