@@ -113,6 +113,21 @@ describe('the seed story in a browser (npm start, offline)', function () {
     await groupSpaceHasNoCode();
   });
 
+  it('the same details reached alice by email, QR inline (DELIVERY both offline)', async () => {
+    const mail = await context.newPage();
+    await mail.goto(`${app.url}/?as=alice@example.com&tab=mail`);
+    await mail.locator('body[data-ready="true"]').waitFor();
+    await testid(mail, 'mail-item').first().click();
+    await mail.locator('[data-testid="mail-subject"]', { hasText: 'Webex Go' }).waitFor();
+    const frame = mail.frameLocator('[data-testid="mail-frame"]');
+    await frame.locator('img').first().waitFor();
+    assert.ok(await frame.locator('img').first().evaluate((img) => (img as { naturalWidth: number }).naturalWidth > 0));
+    const body = (await frame.locator('body').textContent()) ?? '';
+    for (const code of seenCodes) assert.ok(body.includes(code), 'the email carries the activation code');
+    await shot(mail, '2b-alice-mailbox');
+    await mail.close();
+  });
+
   it('alice scans the QR on her phone and the admin sees Online', async () => {
     await testid(alice, 'phone-scan').click();
     await alice.locator('[data-testid="phone-scan-result"]', { hasText: 'LPA:1$' }).waitFor();
