@@ -68,7 +68,7 @@ export function createApp(deps: AppDeps): App {
     new WebexMessenger(() => {
       if (!framework) throw new Error('Webex is not connected');
       return framework.webex;
-    }, client);
+    }, client, () => config.webexBotToken ?? '');
   const mailer = config.smtpUrl && config.delivery !== 'webex' ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : undefined;
   const botDeps = { service, messenger, log, qrPng, sheetPdf: activationSheet, deliverByWebex: config.delivery !== 'email', ...(mailer ? { mailer } : {}) };
   const dispatcher = new Dispatcher(botDeps, commandTable(), () =>

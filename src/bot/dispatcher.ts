@@ -30,7 +30,8 @@ export class Dispatcher {
     private readonly botNames: () => string[],
   ) {}
 
-  async onText(actor: Actor, space: Space, text: string): Promise<void> {
+  /** `files` are the URLs of files attached to the message (Webex allows one). */
+  async onText(actor: Actor, space: Space, text: string, files: string[] = []): Promise<void> {
     const typed = normalize(text, this.botNames());
     const match = matchCommand(typed, this.commands.filter((c) => c.listed !== false));
     if (!match) {
@@ -38,7 +39,7 @@ export class Dispatcher {
       await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: BOT_TEXT.unknownCommand(typed, suggestion.example) }));
       return;
     }
-    await this.run(match.command, actor, space, match.args);
+    await this.run(match.command, actor, space, match.args, undefined, files);
   }
 
   async onPress(actor: Actor, space: Space, press: IncomingPress): Promise<void> {
@@ -68,14 +69,21 @@ export class Dispatcher {
   }
 
 
-  private async run(command: Command, actor: Actor, space: Space, args: string, press?: CommandContext['press']): Promise<void> {
+  private async run(
+    command: Command,
+    actor: Actor,
+    space: Space,
+    args: string,
+    press?: CommandContext['press'],
+    files: string[] = [],
+  ): Promise<void> {
     await this.safely(actor, space, press, async (ctx) => {
       if (command.access === 'admin' && !this.deps.service.isAdmin(actor.email)) {
         await this.deps.service.recordDenied(actor.email, command.name, args.split(' ')[0]);
         await ctx.say({ markdown: BOT_TEXT.notAdmin });
         return;
       }
-      await originSpace.run(space.id, () => command.run({ ...ctx, args }));
+      await originSpace.run(space.id, () => command.run({ ...ctx, args, files }));
     });
   }
 
@@ -95,6 +103,7 @@ export class Dispatcher {
       actor,
       space,
       args: '',
+      files: [],
       ...(press ? { press } : {}),
       say,
       reply: press

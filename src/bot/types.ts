@@ -42,6 +42,8 @@ export interface CommandContext {
   space: Space;
   /** What followed the command's words, spaces collapsed. */
   args: string;
+  /** URLs of files attached to the typed message; none for a press. */
+  files: string[];
   /** Set when a card button started this run. */
   press?: Press;
   /** Answers the person: a new message, or for a press the pressed card replaced in place. */

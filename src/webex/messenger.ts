@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { WebexClient } from './webexClient.js';
 import { webexCardAttachment } from './cards/cardValidator.js';
 
@@ -14,12 +16,21 @@ export interface OutgoingMessage {
   file?: OutgoingFile;
 }
 
+export interface DownloadedFile {
+  stream: Readable;
+  /** Bytes, when Webex says. */
+  size?: number;
+  filename?: string;
+}
+
 /** What the bot needs from Webex to talk to people. */
 export interface Messenger {
   /** Posts to a space; resolves with the new message's id. */
   say(roomId: string, message: OutgoingMessage): Promise<string>;
   /** A 1:1 with a person by email, opened if needed. */
   dm(email: string, message: OutgoingMessage): Promise<string>;
+  /** Fetches a file a person attached (its Webex content URL), as a stream with its size and name. */
+  download(url: string): Promise<DownloadedFile>;
   /** Replaces a card message in place; falls back to deleting it and posting anew. Resolves with the id that now shows it. */
   update(roomId: string, messageId: string, message: OutgoingMessage): Promise<string>;
 }
@@ -47,7 +58,30 @@ export class WebexMessenger implements Messenger {
   constructor(
     private readonly sdk: () => WebexSdk,
     private readonly client: WebexClient,
+    private readonly token: () => string,
   ) {}
+
+  async download(url: string): Promise<DownloadedFile> {
+    const res = await this.client.call('download a file', async () => {
+      const answer = await fetch(url, { headers: { authorization: `Bearer ${this.token()}` } });
+      if (!answer.ok) {
+        await answer.body?.cancel();
+        // The shape WebexClient reads: a status and headers, as the SDK's errors carry them.
+        throw Object.assign(new Error(answer.statusText || `HTTP ${answer.status}`), {
+          statusCode: answer.status,
+          headers: Object.fromEntries(answer.headers),
+        });
+      }
+      return answer;
+    });
+    const length = Number(res.headers.get('content-length'));
+    const filename = /filename="?([^";]+)"?/i.exec(res.headers.get('content-disposition') ?? '')?.[1];
+    return {
+      stream: res.body ? Readable.fromWeb(res.body as WebReadableStream<Uint8Array>) : Readable.from([]),
+      ...(Number.isFinite(length) && res.headers.has('content-length') ? { size: length } : {}),
+      ...(filename ? { filename } : {}),
+    };
+  }
 
   async say(roomId: string, message: OutgoingMessage): Promise<string> {
     const sent = await this.client.call('post a message', () => this.sdk().messages.create({ roomId, ...body(message) }));

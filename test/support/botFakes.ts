@@ -8,7 +8,7 @@ import { commandTable } from '../../src/bot/commands/index.js';
 import { Dispatcher, type IncomingPress } from '../../src/bot/dispatcher.js';
 import type { Actor, BotDeps, Space } from '../../src/bot/types.js';
 import type { ActivationDetails, OrgSettings } from '../../src/domain/types.js';
-import type { Messenger, OutgoingMessage } from '../../src/webex/messenger.js';
+import type { DownloadedFile, Messenger, OutgoingMessage } from '../../src/webex/messenger.js';
 import { ADMIN, openDomain, type DomainHarness } from './domain.js';
 
 export { ADMIN };
@@ -35,10 +35,13 @@ export type SayStub = SinonStub<[roomId: string, message: OutgoingMessage], Prom
 export type DmStub = SinonStub<[email: string, message: OutgoingMessage], Promise<string>>;
 export type UpdateStub = SinonStub<[roomId: string, messageId: string, message: OutgoingMessage], Promise<string>>;
 
+export type DownloadStub = SinonStub<[url: string], Promise<DownloadedFile>>;
+
 export interface FakeMessenger extends Messenger {
   say: SayStub;
   dm: DmStub;
   update: UpdateStub;
+  download: DownloadStub;
 }
 
 export interface Sent {
@@ -67,7 +70,7 @@ export interface BotFixture {
   updates(): Array<{ roomId: string; messageId: string; message: OutgoingMessage }>;
   /** Forget what was sent so far (the stubs keep their behaviour). */
   forget(): void;
-  type(actor: Actor, space: Space, text: string): Promise<void>;
+  type(actor: Actor, space: Space, text: string, files?: string[]): Promise<void>;
   press(actor: Actor, space: Space, inputs: Record<string, unknown>, opts?: { id?: string; messageId?: string }): Promise<void>;
   close(): Promise<void>;
 }
@@ -81,7 +84,8 @@ export function fakeMessenger(): FakeMessenger {
   const update: UpdateStub = sinon
     .stub<[string, string, OutgoingMessage], Promise<string>>()
     .callsFake(async (_roomId, messageId) => messageId);
-  return { say, dm, update };
+  const download: DownloadStub = sinon.stub<[string], Promise<DownloadedFile>>().rejects(new Error('Webex answered 404: no such file'));
+  return { say, dm, update, download };
 }
 
 export async function openBot(
@@ -101,6 +105,7 @@ export async function openBot(
     say: (to, message) => (journal.push({ kind: 'say', to, message }), messenger.say(to, message)),
     dm: (to, message) => (journal.push({ kind: 'dm', to, message }), messenger.dm(to, message)),
     update: (to, messageId, message) => (journal.push({ kind: 'update', to, messageId, message }), messenger.update(to, messageId, message)),
+    download: (url) => messenger.download(url),
   };
   const dispatcher = new Dispatcher(
     { service: domain.service, messenger: recording, log: (line) => logs.push(line), qrPng, sheetPdf, deliverByWebex: true, ...delivery },
@@ -128,7 +133,7 @@ export async function openBot(
     forget: () => {
       since = journal.length;
     },
-    type: (actor, space, text) => dispatcher.onText(actor, space, text),
+    type: (actor, space, text, files) => dispatcher.onText(actor, space, text, files),
     press: (actor, space, inputs, opts = {}) => {
       const press: IncomingPress = {
         id: opts.id ?? `press-${++pressCount}`,

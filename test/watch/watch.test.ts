@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import sinon from 'sinon';
 import { StatusNotifier, originSpace, type Timers } from '../../src/bot/notifier.js';
 import { ReminderScheduler } from '../../src/bot/reminders.js';
-import type { Messenger } from '../../src/webex/messenger.js';
+import { fakeMessenger } from '../support/botFakes.js';
 import { ADMIN, openDomain, type DomainHarness } from '../support/domain.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const WATCH = 'watch-space';
-
-function fakeMessenger() {
-  return {
-    say: sinon.stub<Parameters<Messenger['say']>, ReturnType<Messenger['say']>>().resolves('m1'),
-    dm: sinon.stub<Parameters<Messenger['dm']>, ReturnType<Messenger['dm']>>().resolves('m2'),
-    update: sinon.stub<Parameters<Messenger['update']>, ReturnType<Messenger['update']>>().resolves('m3'),
-  };
-}
 
 /** Timers the test moves by hand. */
 function manualTimers() {
