@@ -89,6 +89,18 @@ export const ACTION_LABEL: Record<string, string> = {
   'phone-disabled': 'switched the line off on the phone',
   'phone-enabled': 'switched the line on on the phone',
   'phone-deleted': 'removed the line from the phone',
+  // Command names, as audited when someone without the right runs them.
+  code: 'generated a new activation code',
+  lost: 'marked lost/stolen',
+  status: 'viewed a device',
+  devices: 'listed the devices',
+  licenses: 'viewed the licenses',
+  admins: 'managed admins',
+  audit: 'read the audit trail',
+  watch: 'set the watch space',
+  calls: 'analysed calls',
+  'reminder-expiring': 'reminded the user that the code expires soon',
+  'notice-expired': 'told the user the code expired',
 };
 
 export const CAUSE_LABEL: Record<DeviceView['lastChange']['cause'], string> = {
@@ -178,7 +190,9 @@ export const BOT_TEXT = {
   confirmLost: (email: string) =>
     `Mark the phone of ${email} as lost/stolen? The line on that phone is switched off for good and a new activation code is issued for the replacement phone.`,
   noDevice: (email: string) => `${email} has no Webex Go device. Add one with **assign ${email}**.`,
-  dmFailed: (email: string, reason: string) => `I could not reach ${email}: ${reason}. The change itself is done; hand the details over another way.`,
+  // Webex's own error sentences end with a period; this sentence adds its own.
+  dmFailed: (email: string, reason: string) =>
+    `I could not reach ${email}: ${reason.trim().replace(/\.+$/, '')}. The change itself is done; hand the details over another way.`,
 
   // Private 1:1 messages.
   activationForUser: (kind: IssueKind, d: ActivationDetails) =>

@@ -6,7 +6,7 @@ import { sharedFakeWebex, TEST_BOT_EMAIL, TEST_BOT_TOKEN } from './sharedFakeWeb
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { FakeWebex } from '../../src/localwebex/fakeWebex.js';
-import type { Message } from '../../src/localwebex/types.js';
+import type { Message, Room } from '../../src/localwebex/types.js';
 import { LowdbRepository } from '../../src/store/lowdbRepository.js';
 import { ADMIN, DEFAULT_SETTINGS, tempDir } from './domain.js';
 import type { OrgSettings } from '../../src/domain/types.js';
@@ -29,6 +29,16 @@ export interface RunningBot {
   type(roomId: string, fromEmail: string, text: string, opts?: { mentionBot?: boolean }): Promise<Message>;
   /** Waits for the bot's next message matching, after what is there now. */
   nextFromBot(predicate: (m: Message) => boolean, timeoutMs?: number): Promise<Message>;
+  /**
+   * Creates a group space with the bot and these people (the first one adds the bot) and waits
+   * until the framework has spawned its bot there: it drops messages that arrive before.
+   */
+  groupSpace(title: string, memberEmails: string[]): Promise<Room>;
+  /**
+   * Waits until the framework is done discovering a space it was told about (a 1:1 the bot
+   * just wrote in for the first time, say): a message arriving meanwhile would be dropped.
+   */
+  ready(roomId: string): Promise<void>;
 }
 
 async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -75,6 +85,29 @@ export async function startBot(
     const seen = new Set(fake.messages().map((m) => m.id));
     return fake.waitForMessage((m) => m.personEmail === TEST_BOT_EMAIL && !seen.has(m.id) && predicate(m), timeoutMs);
   };
+  const readyRooms = new Set<string>();
+  const ready = async (roomId: string) => {
+    if (readyRooms.has(roomId)) return;
+    const room = fake.room(roomId);
+    if (!room) throw new Error(`no space ${roomId}`);
+    const toldAt = fake.messages(roomId).find((m) => fake.botCanSee(m))?.created;
+    // A 1:1 nobody wrote in yet is discovered by its first message, which then goes through.
+    if (room.type === 'direct' && toldAt === undefined) return;
+    // A spawn ends with GET rooms/:id (group space) or GET memberships?roomId= (1:1); a started
+    // framework had discovered every space it was in. Older request records may have been
+    // dropped, but a space told about seconds ago is long discovered.
+    const spawnedBy = (r: (typeof fake.requests)[number]) =>
+      r.status !== undefined &&
+      r.method === 'GET' &&
+      (room.type === 'group'
+        ? r.path === `/v1/rooms/${roomId}`
+        : r.path === '/v1/memberships' && r.query.roomId === roomId && r.query.personId === undefined);
+    const since = Date.parse(toldAt ?? room.created);
+    await waitFor(() => Date.now() - since > 3000 || fake.requests.some(spawnedBy), `the framework to discover space ${room.title}`);
+    // The rest of a spawn is a few promise steps.
+    await new Promise((r) => setTimeout(r, 25));
+    readyRooms.add(roomId);
+  };
   const running: RunningBot = {
     app,
     fake,
@@ -83,7 +116,14 @@ export async function startBot(
     logs,
     botMessages,
     nextFromBot,
-    type: (roomId, fromEmail, text, opts = {}) => {
+    ready,
+    groupSpace: async (title, memberEmails) => {
+      const room = fake.createGroupSpace(title, memberEmails);
+      await ready(room.id);
+      return room;
+    },
+    type: async (roomId, fromEmail, text, opts = {}) => {
+      await ready(roomId);
       const next = nextFromBot((m) => m.roomId === roomId);
       fake.postMessage({ roomId, fromEmail, text, ...(opts.mentionBot ? { mentionBot: true } : {}) });
       return next;
