@@ -50,7 +50,7 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): 
 }
 
 export async function startBot(
-  options: { settings?: Partial<OrgSettings>; admins?: string[]; dir?: string; keepFake?: boolean } = {},
+  options: { settings?: Partial<OrgSettings>; admins?: string[]; dir?: string; keepFake?: boolean; env?: Record<string, string> } = {},
 ): Promise<RunningBot> {
   const { fake } = await sharedFakeWebex();
   if (!options.keepFake) fake.reset();
@@ -66,6 +66,7 @@ export async function startBot(
     WEBHOOK_URL: 'http://127.0.0.1/webex/webhook',
     WEBHOOK_SECRET,
     ESIM_PROVIDER_TOKEN: ESIM_TOKEN,
+    ...options.env,
   });
   const logs: string[] = [];
   const app = createApp({
