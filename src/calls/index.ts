@@ -1,0 +1,13 @@
+/** The Webex Go calls analysis of a Detailed Call History export: pure logic and stream parsing. */
+export { analyseExport, DEFAULT_MAX_BYTES, toCsvLine } from './parseExport.js';
+export type { AcceptedExport, AnalyseOptions, AnalyseResult, BrokenRow } from './parseExport.js';
+export { CallSummaryBuilder } from './summary.js';
+export type { BrokenReason, CallSummary, DayCalls, RowOutcome, SummaryOptions, UserCalls } from './summary.js';
+export { crossCheck } from './crossCheck.js';
+export type { CrossCheck, DeviceLike } from './crossCheck.js';
+export { callsPerDayPng } from './chart.js';
+export type { ChartOptions } from './chart.js';
+export { crossCheckText, fallbackText, periodText, problemsText, refusalText, summaryFacts } from './text.js';
+export type { Fact } from './text.js';
+export { isWebexGoRecord, isWebexGoSubClientType, resolveColumns } from './records.js';
+export type { CallColumns, ColumnResolution } from './records.js';
