@@ -37,6 +37,8 @@ export interface AppDeps {
    * Webex SDK at itself here. Returns the webhook URL to register, if it decides it.
    */
   beforeWebex?: (port: number) => string | undefined;
+  /** Where the Detailed Call History API is, once known (the offline mode serves its own). */
+  cdrBaseUrl?: () => string | undefined;
 }
 
 export interface App {
@@ -70,7 +72,20 @@ export function createApp(deps: AppDeps): App {
       return framework.webex;
     }, client, () => config.webexBotToken ?? '');
   const mailer = config.smtpUrl && config.delivery !== 'webex' ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : undefined;
-  const botDeps = { service, messenger, log, qrPng, sheetPdf: activationSheet, deliverByWebex: config.delivery !== 'email', ...(mailer ? { mailer } : {}) };
+  const callHistory = config.webexAdminToken
+    ? { token: config.webexAdminToken, baseUrl: deps.cdrBaseUrl ?? (() => config.cdrBaseUrl), pacing: !deps.cdrBaseUrl && !config.cdrBaseUrl }
+    : undefined;
+  const botDeps = {
+    service,
+    messenger,
+    log,
+    qrPng,
+    sheetPdf: activationSheet,
+    deliverByWebex: config.delivery !== 'email',
+    maxUploadBytes: config.maxUploadBytes,
+    ...(mailer ? { mailer } : {}),
+    ...(callHistory ? { callHistory } : {}),
+  };
   const dispatcher = new Dispatcher(botDeps, commandTable(), () =>
     [framework?.person?.displayName].filter((n): n is string => Boolean(n)),
   );

@@ -24,6 +24,11 @@ export interface Config {
   delivery: Delivery;
   smtpUrl?: string;
   mailFrom: string;
+  /** Token for the Detailed Call History API (`calls last 7d`). */
+  webexAdminToken?: string;
+  /** Where that API lives, when not Webex's (tests, the offline mode). */
+  cdrBaseUrl?: string;
+  maxUploadBytes: number;
 }
 
 export type Delivery = 'webex' | 'email' | 'both';
@@ -107,5 +112,8 @@ export function loadConfig(env: Env = process.env): Config {
     delivery,
     ...(smtpUrl ? { smtpUrl } : {}),
     mailFrom,
+    webexAdminToken: optional(env, 'WEBEX_ADMIN_TOKEN'),
+    cdrBaseUrl: optional(env, 'CDR_BASE_URL'),
+    maxUploadBytes: integer(env, 'CALLS_MAX_UPLOAD_MB', 200, 1, 2048) * 1024 * 1024,
   };
 }

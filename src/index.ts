@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     repo,
     version,
     log,
-    ...(local ? { host: '127.0.0.1', mounts: local.mounts, beforeWebex: local.beforeWebex } : {}),
+    ...(local ? { host: '127.0.0.1', mounts: local.mounts, beforeWebex: local.beforeWebex, cdrBaseUrl: local.cdrBaseUrl } : {}),
   });
 
   // After start-up nothing may end the process: log, and keep serving.

@@ -364,3 +364,27 @@ export const MAIL_TEXT = {
     redacted: '[activation code]',
   },
 } as const;
+
+/** The `calls` command: Webex Go calls from the Detailed Call History. */
+export const CALLS_TEXT = {
+  title: (webexGo: number, all: number) => `Webex Go calls: ${webexGo.toLocaleString('en-US')} of ${all.toLocaleString('en-US')}`,
+  fromUpload: (filename: string | undefined) => `From the attached export${filename ? ` (${filename})` : ''}`,
+  fromApi: (start: Date, end: Date, email: string | undefined, trimmed: boolean) =>
+    `From the Detailed Call History API, ${formatDateTime(start.toISOString())} to ${formatDateTime(end.toISOString())}` +
+    (email ? `, calls of ${email}` : '') +
+    (trimmed ? ' (trimmed to what the API keeps: from 30 days to 5 minutes ago)' : ''),
+  chartCaption: 'Webex Go calls per day.',
+  csvCaption: (records: number) => `The ${records.toLocaleString('en-US')} Webex Go records, columns as in the input.`,
+  progress: (window: number, windows: number) => `Reading the call history: window ${window} of ${windows}…`,
+  nothingToRead: 'Attach the Detailed Call History CSV export from Control Hub to a message saying "calls", or give a period.',
+  notAPeriod: (text: string) => `"${text.slice(0, 60)}" is not a period I know.`,
+  badDate: 'That date does not exist.',
+  emptyRange: 'That period is empty.',
+  noAdminToken:
+    'To pull calls from the Detailed Call History API I need WEBEX_ADMIN_TOKEN: an admin\'s or service app\'s token with the scope ' +
+    'spark-admin:calling_cdr_read, whose user has the "Webex Calling Detailed Call History API access" role. Set it in .env and restart me. ' +
+    'Meanwhile, attach the Detailed Call History CSV export from Control Hub to a message saying "calls".',
+  apiMissingColumns: (missing: string[]) => `the call records from the API lack ${missing.join(', ')}`,
+  downloadFailed: (reason: string) => `I could not download the attached file: ${reason}. Attach it again in a moment.`,
+  pullFailed: (reason: string) => `I could not read the call history: ${reason}`,
+};

@@ -1,5 +1,6 @@
 import type { WebexGoService } from '../domain/service.js';
 import type { Mailer } from '../mail/mailer.js';
+import type { CallHistoryAccess } from './callsPull.js';
 import type { Messenger, OutgoingMessage } from '../webex/messenger.js';
 
 export interface Actor {
@@ -31,6 +32,10 @@ export interface BotDeps {
   mailer?: Mailer;
   /** Whether the Webex 1:1 carries activation details to users (DELIVERY webex|both). */
   deliverByWebex: boolean;
+  /** The Detailed Call History API, when WEBEX_ADMIN_TOKEN is set. */
+  callHistory?: CallHistoryAccess;
+  /** Largest call history export read from an upload. */
+  maxUploadBytes: number;
   /** Printable activation sheet (PDF). */
   sheetPdf: (details: import('../domain/types.js').ActivationDetails) => Promise<Buffer>;
 }

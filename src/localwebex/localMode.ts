@@ -9,12 +9,15 @@ import type { AppDeps } from '../app.js';
 import type { Config } from '../config.js';
 import { FakeWebex } from './fakeWebex.js';
 import { LocalMailbox } from './mailbox.js';
+import { FakeCdrFeed } from './cdrFeed.js';
 import { DEMO_ADMIN, localWebexPage, seedDemo, type LocalWebexPage } from './page/router.js';
 
 // Shaped like a Webex token (three fields joined by _) so the SDK does not warn about it.
 export const LOCAL_BOT = { token: 'local_bot_token', email: 'gobot@webex.bot', displayName: 'GoBot' } as const;
 export const LOCAL_WEBEX_FILE = 'local-webex.json';
 export const LOCAL_MAILBOX_FILE = 'local-mailbox.json';
+// Shaped like a Webex token, like the bot's; only the local call history accepts it.
+export const LOCAL_ADMIN_TOKEN = 'local_admin_token';
 
 export interface LocalMode {
   config: Config;
@@ -22,6 +25,7 @@ export interface LocalMode {
   mailbox: LocalMailbox;
   mounts: NonNullable<AppDeps['mounts']>;
   beforeWebex: NonNullable<AppDeps['beforeWebex']>;
+  cdrBaseUrl: NonNullable<AppDeps['cdrBaseUrl']>;
   close(): Promise<void>;
 }
 
@@ -39,6 +43,9 @@ export async function prepareLocalMode(config: Config, log: (line: string) => vo
   const { url: smtpUrl } = await mailbox.listen();
   const esimToken = config.esimProviderToken ?? randomBytes(24).toString('hex');
   let page: LocalWebexPage | undefined;
+  let base: string | undefined;
+  // A call history of the demo people, so `calls last 24h` works offline.
+  const callHistory = new FakeCdrFeed({ token: LOCAL_ADMIN_TOKEN, users: fake.people().filter((p) => p.id !== fake.bot.id).map((p) => p.emails[0]) });
   // The page needs the port to reach the eSIM endpoints; it exists once the server listens.
   const pageGate = express.Router();
   pageGate.use((req, res, next) => (page ? page(req, res, next) : next()));
@@ -50,16 +57,19 @@ export async function prepareLocalMode(config: Config, log: (line: string) => vo
       esimProviderToken: esimToken,
       adminEmails: config.adminEmails.length > 0 ? config.adminEmails : [DEMO_ADMIN.email],
       smtpUrl,
+      webexAdminToken: config.webexAdminToken ?? LOCAL_ADMIN_TOKEN,
       delivery: process.env.DELIVERY ? config.delivery : 'both',
     },
     fake,
     mailbox,
     mounts: [
+      { path: '/v1', router: callHistory.router },
       { path: '/', router: fake.router },
       { path: '/', router: pageGate },
     ],
+    cdrBaseUrl: () => (base ? `${base}/v1` : undefined),
     beforeWebex: (port) => {
-      const base = `http://127.0.0.1:${port}`;
+      base = `http://127.0.0.1:${port}`;
       process.env.HYDRA_SERVICE_URL = `${base}/v1`;
       process.env.U2C_SERVICE_URL = `${base}/v1`;
       page = localWebexPage({ fake, esimToken, esimBaseUrl: `${base}/esim/v1`, mailbox });

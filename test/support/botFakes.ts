@@ -91,7 +91,7 @@ export function fakeMessenger(): FakeMessenger {
 export async function openBot(
   settings: Partial<OrgSettings> = {},
   admins = [ADMIN],
-  delivery: Partial<Pick<BotDeps, 'mailer' | 'deliverByWebex'>> = {},
+  delivery: Partial<Pick<BotDeps, 'mailer' | 'deliverByWebex' | 'callHistory' | 'maxUploadBytes'>> = {},
 ): Promise<BotFixture> {
   const domain = await openDomain(settings, admins);
   const messenger = fakeMessenger();
@@ -108,7 +108,7 @@ export async function openBot(
     download: (url) => messenger.download(url),
   };
   const dispatcher = new Dispatcher(
-    { service: domain.service, messenger: recording, log: (line) => logs.push(line), qrPng, sheetPdf, deliverByWebex: true, ...delivery },
+    { service: domain.service, messenger: recording, log: (line) => logs.push(line), qrPng, sheetPdf, deliverByWebex: true, maxUploadBytes: 200 * 1024 * 1024, ...delivery },
     commandTable(),
     () => [BOT_NAME],
   );

@@ -4,6 +4,7 @@ import type { Command } from '../types.js';
 import { adminsCommand } from './admins.js';
 import { assignCommand } from './assign.js';
 import { auditCommand } from './audit.js';
+import { callsCommand } from './calls.js';
 import { cancelCommand } from './cancel.js';
 import { codeCommand } from './code.js';
 import { deleteCommand } from './delete.js';
@@ -30,6 +31,7 @@ export function commandTable(): Command[] {
     adminsCommand,
     auditCommand,
     watchCommand,
+    callsCommand,
     myLineCommand,
     resendCommand,
     cancelCommand,

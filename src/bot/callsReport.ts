@@ -1,0 +1,38 @@
+/** The `calls` answer: one summary card, the chart and the Webex Go records as files. */
+import { callsPerDayPng, crossCheck, crossCheckText, fallbackText, problemsText, summaryFacts } from '../calls/index.js';
+import type { AcceptedExport } from '../calls/index.js';
+import { CALLS_TEXT } from '../messages.js';
+import { renderCard } from '../webex/cards/renderCard.js';
+import type { CommandContext } from './types.js';
+
+/** What both the upload and the API pull produce. */
+export type CallsResult = Pick<AcceptedExport, 'summary' | 'brokenSamples' | 'stoppedAt'>;
+
+export async function replyWithCallsReport(ctx: CommandContext, result: CallsResult, source: string, webexGoCsv?: Buffer): Promise<void> {
+  const { summary } = result;
+  const devices = ctx.deps.service.devices().map((d) => ({ email: d.email, status: d.status }));
+  const check = crossCheck(summary, devices);
+  const notes = [...problemsText(result), ...crossCheckText(check)];
+  const card = renderCard('calls', {
+    title: CALLS_TEXT.title(summary.webexGoCalls, summary.allCalls),
+    source,
+    facts: summaryFacts(summary),
+    topUsers: summary.topUsers.map((u) => ({ user: u.email && u.email !== u.user ? `${u.user} (${u.email})` : u.user, calls: String(u.calls) })),
+    days: summary.byDay.map((d) => ({ day: d.day, calls: String(d.calls) })),
+    notes: notes.map((text) => ({ text })),
+    raw: { hasTopUsers: summary.topUsers.length > 0, hasDays: summary.byDay.length > 0 },
+  });
+  await ctx.say({ markdown: fallbackText(result, check), card });
+  if (summary.byDay.length > 0) {
+    await ctx.say({
+      markdown: CALLS_TEXT.chartCaption,
+      file: { filename: 'webex-go-calls-per-day.png', contentType: 'image/png', data: await callsPerDayPng(summary.byDay) },
+    });
+  }
+  if (webexGoCsv && summary.webexGoRecords > 0) {
+    await ctx.say({
+      markdown: CALLS_TEXT.csvCaption(summary.webexGoRecords),
+      file: { filename: 'webex-go-calls.csv', contentType: 'text/csv', data: webexGoCsv },
+    });
+  }
+}
