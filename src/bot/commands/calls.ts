@@ -60,7 +60,7 @@ export const callsCommand: Command = {
   name: 'calls',
   phrases: ['calls', 'call history', 'cdr', 'webex go calls'],
   access: 'admin',
-  usage: 'calls [email] last 24h|last 7d|YYYY-MM-DD..YYYY-MM-DD (or attach the Detailed Call History CSV)',
+  usage: 'calls [email] last 24h|last 7d|YYYY-MM-DD..YYYY-MM-DD',
   example: 'calls last 7d',
   summary: 'Webex Go calls from the Detailed Call History: attach the Control Hub export, or pull a period',
   async run(ctx) {
