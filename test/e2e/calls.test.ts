@@ -74,7 +74,9 @@ describe('calls: Webex Go calls from the Detailed Call History, end to end', () 
 
   it('pulls a period from the API, following the 451 region redirect and waiting out a 429', async () => {
     eu.failNext({ status: 429, retryAfterSeconds: 1 });
-    const [summary] = await ask('calls last 24h', 1);
+    const [summary, chart, csv] = await ask('calls last 24h', 3);
+    assert.equal(chart.files?.[0]?.contentType, 'image/png');
+    assert.equal(csv.files?.[0]?.contentType, 'text/csv');
     assert.match(summary.markdown ?? '', /Webex Go calls: [1-9]\d* of \d+/);
     assert.match(JSON.stringify(summary.attachments?.[0]?.content), /Detailed Call History API/);
     assert.ok(eu.requests.some((r) => r.status === 429) && eu.requests.some((r) => r.status === 200));
