@@ -165,6 +165,16 @@ export const BOT_TEXT = {
   missingEmail: 'The user\'s email address is missing.',
   notEmail: (input: string) => `"${input.slice(0, 80)}" is not an email address.`,
   extraWords: (input: string) => `I don't know what to do with "${input.slice(0, 80)}".`,
+  notAdminVerb: (verb: string) => `"${verb.slice(0, 40)}" is not something I can do with admins.`,
+  notAStatus: (input: string) => `"${input.slice(0, 60)}" is not a status.`,
+  takesNothing: (command: string) => `"${command}" takes nothing after it.`,
+  notWatchArg: (input: string) => `"${input.slice(0, 40)}" is not here or off.`,
+  settingNeedsValue: (name: string) => `"${name.slice(0, 40)}" needs a value.`,
+  notifyOnOff: (value: string) => `Notify is on or off, not "${value.slice(0, 40)}".`,
+  licensesNumber: (value: string) => `The license pool is a whole number, not "${value.slice(0, 40)}".`,
+  ttlNumber: (value: string) => `The code lifetime is a whole number of days, not "${value.slice(0, 40)}".`,
+  notASetting: (name: string) => `"${name.slice(0, 40)}" is not a setting.`,
+  settingsTitle: 'Webex Go settings.',
   helpIntro: (admin: boolean) =>
     admin
       ? 'I run **Webex Go** for your organization. In a group space, @mention me first. You can type:'

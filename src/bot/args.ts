@@ -2,6 +2,7 @@
 import { isEmail, normalizeEmail } from '../domain/email.js';
 import type { DeviceView } from '../domain/types.js';
 import { BOT_TEXT } from '../messages.js';
+import { renderCard } from '../webex/cards/renderCard.js';
 import type { Command, CommandContext } from './types.js';
 import { deviceCard, deviceVersion, noticeCard } from './views.js';
 
@@ -36,4 +37,27 @@ export async function currentDevice(ctx: CommandContext, email: string): Promise
     return undefined;
   }
   return view;
+}
+
+/**
+ * The device a destructive command acts on, once confirmed: typed, it posts a confirmation card
+ * (whose button runs the command again with confirm=yes) and returns nothing.
+ */
+export async function confirmedDevice(
+  ctx: CommandContext,
+  email: string,
+  confirmation: { command: string; confirmTitle: string; question: string },
+): Promise<DeviceView | undefined> {
+  const view = await currentDevice(ctx, email);
+  if (!view) {
+    if (!ctx.press?.data.deviceId) await ctx.reply({ markdown: BOT_TEXT.noDevice(email) });
+    return undefined;
+  }
+  if (ctx.press?.data.confirm === 'yes') return view;
+  const card = renderCard('confirm', {
+    question: confirmation.question,
+    raw: { confirmTitle: confirmation.confirmTitle, command: confirmation.command, email, deviceId: view.id, version: deviceVersion(view) },
+  });
+  await ctx.say({ markdown: confirmation.question, card });
+  return undefined;
 }

@@ -16,7 +16,7 @@ export const adminsCommand: Command = {
     const sub = { usage: `admins ${verb.toLowerCase()} <email>`, example: `admins ${verb.toLowerCase()} bob@example.com` };
     const email = ['add', 'remove', 'delete'].includes(verb.toLowerCase()) ? await emailArg({ ...ctx, args: rest.join(' ') }, sub) : undefined;
     if (!['add', 'remove', 'delete'].includes(verb.toLowerCase())) {
-      return usageError(ctx, this, `"${verb}" is not something I can do with admins.`);
+      return usageError(ctx, this, BOT_TEXT.notAdminVerb(verb));
     }
     if (!email) return;
     if (verb.toLowerCase() === 'add') {

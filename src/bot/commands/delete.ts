@@ -1,8 +1,7 @@
 import { BOT_TEXT } from '../../messages.js';
-import { renderCard } from '../../webex/cards/renderCard.js';
-import { currentDevice, emailArg } from '../args.js';
+import { confirmedDevice, emailArg } from '../args.js';
 import type { Command } from '../types.js';
-import { deviceVersion, noticeCard } from '../views.js';
+import { noticeCard } from '../views.js';
 
 export const deleteCommand: Command = {
   name: 'delete',
@@ -14,20 +13,12 @@ export const deleteCommand: Command = {
   async run(ctx) {
     const email = await emailArg(ctx, this);
     if (!email) return;
-    const view = await currentDevice(ctx, email);
-    if (!view) {
-      if (!ctx.press?.data.deviceId) await ctx.reply({ markdown: BOT_TEXT.noDevice(email) });
-      return;
-    }
-    if (ctx.press?.data.confirm !== 'yes') {
-      const question = BOT_TEXT.confirmDelete(email);
-      const card = renderCard('confirm', {
-        question,
-        raw: { confirmTitle: 'Yes, delete', command: 'delete', email, deviceId: view.id, version: deviceVersion(view) },
-      });
-      await ctx.say({ markdown: question, card });
-      return;
-    }
+    const confirmed = await confirmedDevice(ctx, email, {
+      command: 'delete',
+      confirmTitle: 'Yes, delete',
+      question: BOT_TEXT.confirmDelete(email),
+    });
+    if (!confirmed) return;
     await ctx.deps.service.deleteDevice(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
     await ctx.reply(noticeCard(BOT_TEXT.deletedPublic(email, notified)));

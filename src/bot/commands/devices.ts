@@ -1,3 +1,4 @@
+import { BOT_TEXT } from '../../messages.js';
 import { DEVICE_STATUSES, type DeviceStatus } from '../../domain/types.js';
 import { usageError } from '../args.js';
 import type { Command } from '../types.js';
@@ -14,9 +15,9 @@ export const devicesCommand: Command = {
   summary: 'every device with its real status, optionally only one status',
   async run(ctx) {
     const match = /^(?:(pending activation|pending|online|offline)\s*)?(?:page\s+(\d{1,6}))?$/i.exec(ctx.args);
-    if (!match) return usageError(ctx, this, `"${ctx.args.slice(0, 60)}" is not a status.`);
+    if (!match) return usageError(ctx, this, BOT_TEXT.notAStatus(ctx.args));
     const filter = match[1] ? FILTER_WORDS[match[1].toLowerCase()] : undefined;
-    if (filter && !DEVICE_STATUSES.includes(filter)) return usageError(ctx, this, 'Unknown status.');
+    if (filter && !DEVICE_STATUSES.includes(filter)) return usageError(ctx, this, BOT_TEXT.notAStatus(ctx.args));
     const page = match[2] ? Number(match[2]) : 1;
     await ctx.reply(devicesCard(ctx.deps.service.devices(filter), filter, page));
   },

@@ -1,3 +1,4 @@
+import { BOT_TEXT } from '../../messages.js';
 import { usageError } from '../args.js';
 import type { Command } from '../types.js';
 import { licensesCard } from '../views.js';
@@ -10,7 +11,7 @@ export const licensesCommand: Command = {
   example: 'licenses',
   summary: 'the license pool: total, in use, available',
   async run(ctx) {
-    if (ctx.args) return usageError(ctx, this, `"licenses" takes nothing after it.`);
+    if (ctx.args) return usageError(ctx, this, BOT_TEXT.takesNothing('licenses'));
     await ctx.reply(licensesCard(ctx.deps.service.licensePool()));
   },
 };

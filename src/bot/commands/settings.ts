@@ -1,3 +1,4 @@
+import { BOT_TEXT } from '../../messages.js';
 import type { SettingsPatch } from '../../domain/service.js';
 import { usageError } from '../args.js';
 import type { Command } from '../types.js';
@@ -9,22 +10,22 @@ const OFF = ['off', 'no', 'false'];
 /** Reads "notify off", "licenses 50", "ttl 30", "smdp host": a patch, or what is wrong. */
 function parsePatch(args: string): SettingsPatch | string {
   const [name, value, ...rest] = args.toLowerCase().split(' ');
-  if (rest.length > 0) return `I don't know what to do with "${rest.join(' ')}".`;
-  if (value === undefined) return `"${name}" needs a value.`;
+  if (rest.length > 0) return BOT_TEXT.extraWords(rest.join(' '));
+  if (value === undefined) return BOT_TEXT.settingNeedsValue(name);
   switch (name) {
     case 'notify':
       if (ON.includes(value)) return { notifyUsers: true };
       if (OFF.includes(value)) return { notifyUsers: false };
-      return `Notify is on or off, not "${value}".`;
+      return BOT_TEXT.notifyOnOff(value);
     case 'licenses':
     case 'license':
-      return /^\d+$/.test(value) ? { licenses: Number(value) } : `The license pool is a whole number, not "${value}".`;
+      return /^\d+$/.test(value) ? { licenses: Number(value) } : BOT_TEXT.licensesNumber(value);
     case 'ttl':
-      return /^\d+$/.test(value) ? { codeTtlDays: Number(value) } : `The code lifetime is a whole number of days, not "${value}".`;
+      return /^\d+$/.test(value) ? { codeTtlDays: Number(value) } : BOT_TEXT.ttlNumber(value);
     case 'smdp':
       return { smdpAddress: value.toUpperCase() };
     default:
-      return `"${name}" is not a setting.`;
+      return BOT_TEXT.notASetting(name);
   }
 }
 
@@ -36,7 +37,7 @@ export const settingsCommand: Command = {
   example: 'settings notify off',
   summary: 'show or change the org settings',
   async run(ctx) {
-    if (!ctx.args) return ctx.reply(settingsCard(ctx.deps.service.settings(), 'Webex Go settings.'));
+    if (!ctx.args) return ctx.reply(settingsCard(ctx.deps.service.settings(), BOT_TEXT.settingsTitle));
     const patch = parsePatch(ctx.args);
     if (typeof patch === 'string') return usageError(ctx, this, patch);
     const saved = await ctx.deps.service.updateSettings(ctx.actor.email, patch);

@@ -1,3 +1,4 @@
+import { BOT_TEXT } from '../../messages.js';
 import { WATCH_TEXT } from '../../messages.js';
 import { usageError } from '../args.js';
 import type { Command } from '../types.js';
@@ -24,6 +25,6 @@ export const watchCommand: Command = {
       await service.updateSettings(ctx.actor.email, { watchSpaceId: undefined });
       return ctx.reply({ markdown: WATCH_TEXT.notWatching });
     }
-    return usageError(ctx, this, `"${ctx.args.slice(0, 40)}" is not here or off.`);
+    return usageError(ctx, this, BOT_TEXT.notWatchArg(ctx.args));
   },
 };
