@@ -1,7 +1,7 @@
 /** The `calls` answer: one summary card, the chart and the Webex Go records as files. */
-import { callsPerDayPng, crossCheck, crossCheckText, fallbackText, problemsText, summaryFacts } from '../calls/index.js';
+import { callsPerDayPng, crossCheck } from '../calls/index.js';
 import type { AcceptedExport } from '../calls/index.js';
-import { CALLS_TEXT } from '../messages.js';
+import { CALLS_TEXT, crossCheckText, fallbackText, problemsText, summaryFacts } from '../messages.js';
 import { renderCard } from '../webex/cards/renderCard.js';
 import type { CommandContext } from './types.js';
 

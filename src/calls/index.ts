@@ -7,7 +7,5 @@ export { crossCheck } from './crossCheck.js';
 export type { CrossCheck, DeviceLike } from './crossCheck.js';
 export { callsPerDayPng } from './chart.js';
 export type { ChartOptions } from './chart.js';
-export { crossCheckText, fallbackText, periodText, problemsText, refusalText, summaryFacts } from './text.js';
-export type { Fact } from './text.js';
 export { isWebexGoRecord, isWebexGoSubClientType, resolveColumns } from './records.js';
 export type { CallColumns, ColumnResolution } from './records.js';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
-import { analyseExport, refusalText } from '../../calls/index.js';
+import { analyseExport } from '../../calls/index.js';
 import { isEmail, normalizeEmail } from '../../domain/email.js';
-import { CALLS_TEXT } from '../../messages.js';
+import { CALLS_TEXT, refusalText } from '../../messages.js';
 import { usageError } from '../args.js';
 import { pullCallsSummary } from '../callsPull.js';
 import { replyWithCallsReport } from '../callsReport.js';
