@@ -176,6 +176,9 @@ export const BOT_TEXT = {
   ttlNumber: (value: string) => `The code lifetime is a whole number of days, not "${value.slice(0, 40)}".`,
   notASetting: (name: string) => `"${name.slice(0, 40)}" is not a setting.`,
   settingsTitle: 'Webex Go settings.',
+  codeNone: 'none that works: generate a new one',
+  codeExpires: (date: string) => `expires on ${date}`,
+  codeExpired: (date: string) => `Code expired on ${date}: generate a new one`,
   helpIntro: (admin: boolean) =>
     admin
       ? 'I run **Webex Go** for your organization. In a group space, @mention me first. You can type:'

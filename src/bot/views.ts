@@ -14,8 +14,8 @@ const STATUS_STYLE: Record<DeviceStatus, { color: string; subtle: boolean }> = {
 
 function codeLine(view: DeviceView): string | undefined {
   if (view.status !== 'pending') return undefined;
-  if (!view.code) return 'none that works: generate a new one';
-  return view.code.expired ? `expired on ${formatDate(view.code.expiresAt)}` : `expires on ${formatDate(view.code.expiresAt)}`;
+  if (!view.code) return BOT_TEXT.codeNone;
+  return view.code.expired ? BOT_TEXT.codeExpired(formatDate(view.code.expiresAt)) : BOT_TEXT.codeExpires(formatDate(view.code.expiresAt));
 }
 
 /** The version a card's buttons carry: a press on an older card is recognised and does no harm. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { StatusNotifier, originSpace, type Timers } from '../../src/bot/notifier.js';
 import { ReminderScheduler } from '../../src/bot/reminders.js';
-import { fakeMessenger } from '../support/botFakes.js';
+import { DM_ADMIN, admin, fakeMessenger, openBot } from '../support/botFakes.js';
 import { ADMIN, openDomain, type DomainHarness } from '../support/domain.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -120,5 +120,19 @@ describe('watch space and reminders', () => {
     await scheduler.runOnce();
     assert.equal(messenger.dm.callCount, 0);
     assert.deepEqual(posted(), ['The activation code of bob@example.com expires on 2026-12-26 and the line is still Pending activation.']);
+  });
+
+  it('the device card says when the code expired and offers a new one', async () => {
+    const bot = await openBot();
+    try {
+      await bot.type(admin, DM_ADMIN, 'assign alice@example.com');
+      bot.domain.clock.advance(91 * DAY);
+      await bot.type(admin, DM_ADMIN, 'status alice@example.com');
+      const card = JSON.stringify(bot.said(DM_ADMIN.id).at(-1)?.card);
+      assert.match(card, /Code expired on 2027-02-24: generate a new one/);
+      assert.match(card, /"title":"Generate new activation code"/);
+    } finally {
+      await bot.close();
+    }
   });
 });
