@@ -32,7 +32,8 @@ export class Dispatcher {
 
   /** `files` are the URLs of files attached to the message (Webex allows one). */
   async onText(actor: Actor, space: Space, text: string, files: string[] = []): Promise<void> {
-    const typed = normalize(text, this.botNames());
+    // Only the bot's name (a bare @mention) is a request for help.
+    const typed = normalize(text, this.botNames()) || 'help';
     const match = matchCommand(typed, this.commands.filter((c) => c.listed !== false));
     if (!match) {
       const suggestion = closestCommand(typed, visibleCommands(this.commands, this.deps.service.isAdmin(actor.email)));

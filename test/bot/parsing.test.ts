@@ -49,6 +49,11 @@ describe('bot: reading what people type', () => {
       assert.equal(onlyAnswer(bot, GROUP.id), BOT_TEXT.poolLine({ total: 10, inUse: 0, available: 10 }));
     });
 
+    it('a bare mention of the bot answers with help', async () => {
+      await bot.type(admin, GROUP, 'GoBot');
+      assert.ok(onlyAnswer(bot, GROUP.id).startsWith(BOT_TEXT.helpIntro(true)));
+    });
+
     it('"new code <email>" generates a new activation code', async () => {
       await bot.service.assign(admin.email, ALICE);
       bot.forget();
