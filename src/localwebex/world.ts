@@ -69,14 +69,7 @@ export interface PressButtonInput {
   inputs: Record<string, unknown>;
 }
 
-export interface WebhookFields {
-  name: string;
-  targetUrl: string;
-  resource: string;
-  event: string;
-  filter?: string;
-  secret?: string;
-}
+export type WebhookFields = Pick<Webhook, 'name' | 'targetUrl' | 'resource' | 'event' | 'filter' | 'secret'>;
 
 /** Everything the fake keeps, as JSON (file bytes in base64). */
 export interface Snapshot {
