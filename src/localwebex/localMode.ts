@@ -56,9 +56,11 @@ export async function prepareLocalMode(config: Config, log: (line: string) => vo
       webhookSecret: randomBytes(24).toString('hex'),
       esimProviderToken: esimToken,
       adminEmails: config.adminEmails.length > 0 ? config.adminEmails : [DEMO_ADMIN.email],
-      smtpUrl,
-      webexAdminToken: config.webexAdminToken ?? LOCAL_ADMIN_TOKEN,
-      delivery: process.env.DELIVERY ? config.delivery : 'both',
+      smtpUrl: config.smtpUrl ?? smtpUrl,
+      // Offline, `calls last 24h` reads the local call history, whatever token is set.
+      webexAdminToken: LOCAL_ADMIN_TOKEN,
+      // Offline, show both ways in (unless mail was set up by hand): the 1:1 and the Mailbox tab.
+      delivery: config.smtpUrl ? config.delivery : 'both',
     },
     fake,
     mailbox,
