@@ -58,7 +58,12 @@ describe('the seed story in a browser (npm start, offline)', function () {
 
   after(async () => {
     await context?.close();
-    app?.child.kill('SIGTERM');
+    if (app && app.child.exitCode === null) {
+      // It saves its state on the way out: let it finish before its folder goes.
+      const exited = new Promise((resolve) => app.child.once('exit', resolve));
+      app.child.kill('SIGTERM');
+      await exited;
+    }
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
