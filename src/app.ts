@@ -5,18 +5,20 @@ import { commandTable } from './bot/commands/index.js';
 import { Dispatcher } from './bot/dispatcher.js';
 import { StatusNotifier } from './bot/notifier.js';
 import { ReminderScheduler } from './bot/reminders.js';
-import { activationSheet } from './bot/sheet.js';
+import { activationSheet } from './render/documents/activationSheet.js';
 import type { Config } from './config.js';
 import type { Clock, EsimProvider } from './domain/ports.js';
+import type { ActivationDetails } from './domain/types.js';
 import { WebexGoService } from './domain/service.js';
 import { createBuiltinEsimProvider } from './esim/builtinProvider.js';
-import { qrPng } from './esim/qrPng.js';
+import { qrPng } from './render/qrPng.js';
 import { createHttpApp } from './http/server.js';
 import { createMailer } from './mail/mailer.js';
 import { sendError } from './http/errors.js';
 import type { LowdbRepository } from './store/lowdbRepository.js';
 import { connectDispatcher, createFramework, startFramework, webhookRouter, type Framework } from './webex/botAdapter.js';
-import { WebexMessenger, type Messenger } from './webex/messenger.js';
+import { type Messenger } from './bot/ports.js';
+import { WebexMessenger } from './webex/messenger.js';
 import { WebexClient } from './webex/webexClient.js';
 
 export interface AppDeps {
@@ -71,7 +73,7 @@ export function createApp(deps: AppDeps): App {
       if (!framework) throw new Error('Webex is not connected');
       return framework.webex;
     }, client, () => config.webexBotToken ?? '');
-  const mailer = config.smtpUrl && config.delivery !== 'webex' ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }) : undefined;
+  const mailer = config.smtpUrl && config.delivery !== 'webex' ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, qrPng }) : undefined;
   const callHistory = config.webexAdminToken
     ? { token: config.webexAdminToken, baseUrl: deps.cdrBaseUrl ?? (() => config.cdrBaseUrl), pacing: !deps.cdrBaseUrl && !config.cdrBaseUrl }
     : undefined;
@@ -80,7 +82,7 @@ export function createApp(deps: AppDeps): App {
     messenger,
     log,
     qrPng,
-    sheetPdf: activationSheet,
+    sheetPdf: (details: ActivationDetails) => activationSheet(details, qrPng),
     deliverByWebex: config.delivery !== 'email',
     maxUploadBytes: config.maxUploadBytes,
     ...(mailer ? { mailer } : {}),

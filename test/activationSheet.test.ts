@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { qrPng } from '../src/esim/qrPng.js';
-import { activationSheetPdf, type ActivationSheet } from '../src/webex/activationSheet.js';
+import { qrPng } from '../src/render/qrPng.js';
+import { activationSheetPdf, type ActivationSheet } from '../src/render/documents/activationSheetPdf.js';
 
 const CREATED = new Date('2025-01-01T00:00:00Z');
 const DEJAVU = '/usr/share/fonts/truetype/dejavu/';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { validateCard, webexCardAttachment } from '../src/webex/cards/cardValidator.js';
+import { validateCard, webexCardAttachment } from './support/cardValidator.js';
 
 type Card = Record<string, unknown> & { body: Record<string, unknown>[]; actions: Record<string, unknown>[] };
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateCard } from '../src/webex/cards/cardValidator.js';
-import { escapeMarkdown } from '../src/webex/cards/escape.js';
-import { CARDS_DIR, cardTemplateNames, renderCard } from '../src/webex/cards/renderCard.js';
+import { validateCard } from './support/cardValidator.js';
+import { escapeMarkdown } from '../src/render/cards/escape.js';
+import { CARDS_DIR, cardTemplateNames, renderCard } from '../src/render/cards/renderCard.js';
 
 // What a CommonMark renderer shows for backslash escapes: the escaped character itself.
 function commonMarkUnescape(markdown: string): string {

@@ -17,7 +17,7 @@ import { ARTIFACTS, chromiumAvailable, launchChromium } from './support/browser.
 import { FakeWebex, type AttachmentAction, type Change } from '../src/localwebex/fakeWebex.js';
 import { LocalMailbox } from '../src/localwebex/mailbox.js';
 import { localWebexPage, seedDemo, type LocalWebexPage, type MailSummary, type MailView } from '../src/localwebex/page/router.js';
-import { qrPng } from '../src/esim/qrPng.js';
+import { qrPng } from '../src/render/qrPng.js';
 
 const ESIM_TOKEN = 'esim-test-token';
 const CODE = 'LPA:1$SMDP.EXAMPLE.COM$04386-AGYFT-A74Y8-3F815';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
 import QRCode from 'qrcode';
-import { qrPng } from '../src/esim/qrPng.js';
+import { qrPng } from '../src/render/qrPng.js';
 
 const PAYLOAD = 'LPA:1$SMDP.EXAMPLE.COM$04386-AGYFT-A74Y8-3F815';
 const MARGIN = 4;

@@ -4,12 +4,15 @@
  * outcome only.
  */
 import type { ActivationDetails } from '../domain/types.js';
-import { BOT_TEXT, type IssueKind } from '../messages.js';
-import { renderCard } from '../webex/cards/renderCard.js';
+import { renderCard } from '../render/cards/renderCard.js';
 import type { CommandContext } from './types.js';
+import type { IssueKind } from '../domain/types.js';
+import { ADMIN_TEXT } from '../render/messages/adminText.js';
+import { MAIL_TEXT } from '../render/messages/mailText.js';
+import { USER_TEXT } from '../render/messages/userText.js';
 
 function mailto(d: ActivationDetails): string {
-  return `mailto:${encodeURIComponent(d.email)}?subject=${encodeURIComponent(BOT_TEXT.mailSubject)}&body=${encodeURIComponent(BOT_TEXT.mailBody(d))}`;
+  return `mailto:${encodeURIComponent(d.email)}?subject=${encodeURIComponent(MAIL_TEXT.subject.assign)}&body=${encodeURIComponent(MAIL_TEXT.handoverBody(d))}`;
 }
 
 /** Sends the details privately; returns whether the user was notified. Failures are told to the admin. */
@@ -22,17 +25,17 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
   const toAdmin = (message: Parameters<typeof messenger.dm>[1]) =>
     messenger.dm(admin, message).then(
       () => undefined,
-      (error: unknown) => ctx.say({ markdown: BOT_TEXT.dmFailed(admin, (error as Error).message) }),
+      (error: unknown) => ctx.say({ markdown: ADMIN_TEXT.dmFailed(admin, (error as Error).message) }),
     );
 
   const { mailer, deliverByWebex } = ctx.deps;
   const reached: ('webex' | 'email')[] = [];
   if (notify && deliverByWebex) {
     try {
-      await messenger.dm(details.email, { markdown: BOT_TEXT.activationForUser(kind, details), file: qr });
+      await messenger.dm(details.email, { markdown: USER_TEXT.activation(kind, details), file: qr });
       reached.push('webex');
     } catch (error) {
-      await ctx.say({ markdown: BOT_TEXT.dmFailed(details.email, (error as Error).message) });
+      await ctx.say({ markdown: ADMIN_TEXT.dmFailed(details.email, (error as Error).message) });
     }
   }
   if (notify && mailer) {
@@ -40,26 +43,26 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
       await mailer.sendActivation(details, kind);
       reached.push('email');
     } catch (error) {
-      await toAdmin({ markdown: BOT_TEXT.mailFailed(details.email, (error as Error).message) });
+      await toAdmin({ markdown: ADMIN_TEXT.mailFailed(details.email, (error as Error).message) });
     }
   }
   const delivered = reached.length > 0;
   // Tell the admin what really happened: the user may not have the details even with notifications on.
   await toAdmin({
-    markdown: BOT_TEXT.activationForAdmin(kind, details, delivered, notify && !delivered, BOT_TEXT.via(reached)),
+    markdown: ADMIN_TEXT.activation(kind, details, delivered, notify && !delivered, ADMIN_TEXT.via(reached)),
     file: qr,
   });
   if (!notify) {
     const card = renderCard('handover', {
-      text: BOT_TEXT.handoverCard(details.email),
+      text: ADMIN_TEXT.handoverCard(details.email),
       codeLabel: `Activation code (iPhone), SM-DP+ address ${details.smdpAddress}`,
       npcLabel: 'Network provider code (Android)',
       raw: { matchingId: details.matchingId, networkProviderCode: details.networkProviderCode, mailto: mailto(details) },
     });
-    await toAdmin({ markdown: BOT_TEXT.handoverCard(details.email), card });
+    await toAdmin({ markdown: ADMIN_TEXT.handoverCard(details.email), card });
     const pdf = await sheetPdf(details);
     await toAdmin({
-      markdown: BOT_TEXT.sheetAttached(details.email),
+      markdown: ADMIN_TEXT.sheetAttached(details.email),
       file: { filename: `webex-go-activation-${details.email}.pdf`, contentType: 'application/pdf', data: pdf },
     });
   }

@@ -1,22 +1,23 @@
 /** Argument checks shared by commands: a wrong argument gets its own answer, naming the right form. */
 import { isEmail, normalizeEmail } from '../domain/email.js';
 import type { DeviceView } from '../domain/types.js';
-import { BOT_TEXT } from '../messages.js';
-import { renderCard } from '../webex/cards/renderCard.js';
+import { renderCard } from '../render/cards/renderCard.js';
 import type { Command, CommandContext } from './types.js';
 import { deviceCard, deviceVersion, noticeCard } from './views.js';
+import { ADMIN_TEXT } from '../render/messages/adminText.js';
+import { COMMAND_TEXT } from '../render/messages/commandText.js';
 
 export async function usageError(ctx: CommandContext, command: Pick<Command, 'usage' | 'example'>, problem: string): Promise<void> {
-  await ctx.say({ markdown: BOT_TEXT.usage(problem, command.usage, command.example) });
+  await ctx.say({ markdown: COMMAND_TEXT.usage(problem, command.usage, command.example) });
 }
 
 /** The one email argument a command takes, or an answer saying what is wrong. */
 export async function emailArg(ctx: CommandContext, command: Pick<Command, 'usage' | 'example'>): Promise<string | undefined> {
   const [first, ...rest] = ctx.args.split(' ').filter(Boolean);
-  if (!first) return void (await usageError(ctx, command, BOT_TEXT.missingEmail));
+  if (!first) return void (await usageError(ctx, command, COMMAND_TEXT.missingEmail));
   const email = first.replace(/^mailto:/i, '');
-  if (!isEmail(email)) return void (await usageError(ctx, command, BOT_TEXT.notEmail(first)));
-  if (rest.length > 0) return void (await usageError(ctx, command, BOT_TEXT.extraWords(rest.join(' '))));
+  if (!isEmail(email)) return void (await usageError(ctx, command, COMMAND_TEXT.notEmail(first)));
+  if (rest.length > 0) return void (await usageError(ctx, command, COMMAND_TEXT.extraWords(rest.join(' '))));
   return normalizeEmail(email);
 }
 
@@ -29,11 +30,11 @@ export async function currentDevice(ctx: CommandContext, email: string): Promise
   const press = ctx.press?.data;
   if (!press?.deviceId) return view;
   if (!view || view.id !== press.deviceId) {
-    await ctx.reply(noticeCard(BOT_TEXT.deviceGone(email)));
+    await ctx.reply(noticeCard(ADMIN_TEXT.deviceGone(email)));
     return undefined;
   }
   if (press.version !== deviceVersion(view)) {
-    await ctx.reply(deviceCard(view, BOT_TEXT.outdatedCard(email)));
+    await ctx.reply(deviceCard(view, ADMIN_TEXT.outdatedCard(email)));
     return undefined;
   }
   return view;
@@ -50,7 +51,7 @@ export async function confirmedDevice(
 ): Promise<DeviceView | undefined> {
   const view = await currentDevice(ctx, email);
   if (!view) {
-    if (!ctx.press?.data.deviceId) await ctx.reply({ markdown: BOT_TEXT.noDevice(email) });
+    if (!ctx.press?.data.deviceId) await ctx.reply({ markdown: ADMIN_TEXT.noDevice(email) });
     return undefined;
   }
   if (ctx.press?.data.confirm === 'yes') return view;

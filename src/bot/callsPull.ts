@@ -2,9 +2,9 @@
 import { CallSummaryBuilder, resolveColumns, toCsvLine } from '../calls/index.js';
 import { pullCallHistory, type CallHistoryPull } from '../calls/feed/cdrFeedClient.js';
 import { recordText, type CallRecord } from '../calls/feed/record.js';
-import { CALLS_TEXT } from '../messages.js';
 import type { CallsResult } from './callsReport.js';
 import type { CommandContext } from './types.js';
+import { CALLS_TEXT } from '../render/messages/callsText.js';
 
 /** Where the API is and who may read it; absent without WEBEX_ADMIN_TOKEN. */
 export interface CallHistoryAccess {

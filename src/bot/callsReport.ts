@@ -1,9 +1,9 @@
 /** The `calls` answer: one summary card, the chart and the Webex Go records as files. */
 import { callsPerDayPng, crossCheck } from '../calls/index.js';
 import type { AcceptedExport } from '../calls/index.js';
-import { CALLS_TEXT, crossCheckText, fallbackText, problemsText, summaryFacts } from '../messages.js';
-import { renderCard } from '../webex/cards/renderCard.js';
+import { renderCard } from '../render/cards/renderCard.js';
 import type { CommandContext } from './types.js';
+import { CALLS_TEXT, crossCheckText, fallbackText, problemsText, summaryFacts } from '../render/messages/callsText.js';
 
 /** What both the upload and the API pull produce. */
 export type CallsResult = Pick<AcceptedExport, 'summary' | 'brokenSamples' | 'stoppedAt'>;

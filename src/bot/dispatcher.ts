@@ -1,9 +1,10 @@
 import { isRefusal } from '../domain/refusal.js';
-import { BOT_TEXT, refusalMessage } from '../messages.js';
-import type { OutgoingMessage } from '../webex/messenger.js';
+import type { OutgoingMessage } from './ports.js';
 import { originSpace } from './notifier.js';
 import { closestCommand, matchCommand, normalize, visibleCommands } from './parse.js';
 import type { Actor, BotDeps, ButtonData, Command, CommandContext, Space } from './types.js';
+import { COMMAND_TEXT } from '../render/messages/commandText.js';
+import { refusalMessage } from '../render/messages/refusals.js';
 
 /** Presses remembered to drop Webex's repeated deliveries of the same one. */
 const REMEMBERED_PRESSES = 1000;
@@ -37,7 +38,7 @@ export class Dispatcher {
     const match = matchCommand(typed, this.commands.filter((c) => c.listed !== false));
     if (!match) {
       const suggestion = closestCommand(typed, visibleCommands(this.commands, this.deps.service.isAdmin(actor.email)));
-      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: BOT_TEXT.unknownCommand(typed, suggestion.example) }));
+      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: COMMAND_TEXT.unknownCommand(typed, suggestion.example) }));
       return;
     }
     await this.run(match.command, actor, space, match.args, undefined, files);
@@ -51,7 +52,7 @@ export class Dispatcher {
     for (const [key, value] of Object.entries(press.inputs)) if (typeof value === 'string') data[key] = value;
     const command = this.commands.find((c) => c.name === data.command);
     if (!command) {
-      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: BOT_TEXT.unknownButton }));
+      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: COMMAND_TEXT.unknownButton }));
       return;
     }
     // Two presses of one button at once (a double click) must not both pass the card's version
@@ -80,8 +81,8 @@ export class Dispatcher {
   ): Promise<void> {
     await this.safely(actor, space, press, async (ctx) => {
       if (command.access === 'admin' && !this.deps.service.isAdmin(actor.email)) {
-        await this.deps.service.recordDenied(actor.email, command.name, args.split(' ')[0]);
-        await ctx.say({ markdown: BOT_TEXT.notAdmin });
+        await this.deps.service.recordDenied(actor.email, command.audit, args.split(' ')[0]);
+        await ctx.say({ markdown: COMMAND_TEXT.notAdmin });
         return;
       }
       await originSpace.run(space.id, () => command.run({ ...ctx, args, files }));
@@ -116,7 +117,7 @@ export class Dispatcher {
     try {
       await handler(ctx);
     } catch (error) {
-      const answer = isRefusal(error) ? refusalMessage(error) : BOT_TEXT.internalError;
+      const answer = isRefusal(error) ? refusalMessage(error) : COMMAND_TEXT.internalError;
       if (!isRefusal(error)) this.deps.log(`command failed: ${(error as Error)?.message ?? String(error)}`);
       await say({ markdown: answer }).catch((e: unknown) => this.deps.log(`could not answer in the space: ${(e as Error).message}`));
     }

@@ -5,8 +5,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WebexGoService } from '../domain/service.js';
 import type { DeviceChange } from '../domain/types.js';
-import { WATCH_TEXT } from '../messages.js';
-import type { Messenger } from '../webex/messenger.js';
+import type { Messenger } from './ports.js';
+import { WATCH_TEXT } from '../render/messages/watchText.js';
 
 /** The space a command runs in: an admin acting in the watch space itself needs no echo there. */
 export const originSpace = new AsyncLocalStorage<string>();

@@ -4,10 +4,12 @@
  */
 import type { WebexGoService } from '../domain/service.js';
 import type { ReminderDue } from '../domain/types.js';
-import { BOT_TEXT, WATCH_TEXT } from '../messages.js';
-import { renderCard } from '../webex/cards/renderCard.js';
-import type { Messenger } from '../webex/messenger.js';
+import { renderCard } from '../render/cards/renderCard.js';
+import type { Messenger } from './ports.js';
 import { deviceVersion } from './views.js';
+import { ADMIN_TEXT } from '../render/messages/adminText.js';
+import { USER_TEXT } from '../render/messages/userText.js';
+import { WATCH_TEXT } from '../render/messages/watchText.js';
 
 export interface ReminderDeps {
   service: WebexGoService;
@@ -57,10 +59,10 @@ export class ReminderScheduler {
       const toUser =
         due.kind === 'expiring'
           ? await this.expiringMessage(due.email)
-          : { markdown: WATCH_TEXT.expiredForUser(due.expiresAt) };
+          : { markdown: USER_TEXT.expired(due.expiresAt) };
       if (toUser) {
         await messenger.dm(due.email, toUser).catch(async (error: unknown) => {
-          if (settings.watchSpaceId) await messenger.say(settings.watchSpaceId, { markdown: BOT_TEXT.dmFailed(due.email, (error as Error).message) });
+          if (settings.watchSpaceId) await messenger.say(settings.watchSpaceId, { markdown: ADMIN_TEXT.dmFailed(due.email, (error as Error).message) });
         });
       }
     }
@@ -76,6 +78,6 @@ export class ReminderScheduler {
     const details = this.deps.service.currentActivation(email);
     if (!details) return undefined;
     const data = await this.deps.qrPng(details.qrPayload);
-    return { markdown: WATCH_TEXT.expiringForUser(details), file: { filename: 'webex-go-qr.png', contentType: 'image/png', data } };
+    return { markdown: USER_TEXT.expiring(details), file: { filename: 'webex-go-qr.png', contentType: 'image/png', data } };
   }
 }

@@ -1,7 +1,8 @@
 import type { WebexGoService } from '../domain/service.js';
+import type { ActivationDetails, AuditAction } from '../domain/types.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { CallHistoryAccess } from './callsPull.js';
-import type { Messenger, OutgoingMessage } from '../webex/messenger.js';
+import type { Messenger, OutgoingMessage } from './ports.js';
 
 export interface Actor {
   email: string;
@@ -37,7 +38,7 @@ export interface BotDeps {
   /** Largest call history export read from an upload. */
   maxUploadBytes: number;
   /** Printable activation sheet (PDF). */
-  sheetPdf: (details: import('../domain/types.js').ActivationDetails) => Promise<Buffer>;
+  sheetPdf: (details: ActivationDetails) => Promise<Buffer>;
 }
 
 /** One run of a command, typed or pressed. */
@@ -57,12 +58,32 @@ export interface CommandContext {
   say(message: OutgoingMessage): Promise<void>;
 }
 
-export interface Command {
-  /** Canonical name; also what buttons name in their data. */
-  name: string;
+/** Every command's canonical name: what buttons name in their `command` data. */
+export type CommandName =
+  | 'help'
+  | 'assign'
+  | 'status'
+  | 'devices'
+  | 'code'
+  | 'lost'
+  | 'delete'
+  | 'licenses'
+  | 'settings'
+  | 'admins'
+  | 'audit'
+  | 'watch'
+  | 'calls'
+  | 'my line'
+  | 'resend'
+  | 'cancel';
+
+/** Who may run a command; an admin command names what the audit trail records when it is refused. */
+export type CommandAccess = { access: 'anyone' } | { access: 'admin'; audit: AuditAction };
+
+export type Command = CommandAccess & {
+  name: CommandName;
   /** Words that invoke it, canonical first; longer phrases win over shorter ones. */
   phrases: string[];
-  access: 'admin' | 'anyone';
   /** How to type it, e.g. `status <email>`, and an example. */
   usage: string;
   example: string;
@@ -70,4 +91,4 @@ export interface Command {
   /** False for card-only actions (not listed in help). */
   listed?: boolean;
   run(ctx: CommandContext): Promise<void>;
-}
+};

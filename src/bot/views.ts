@@ -1,8 +1,10 @@
 /** Turns domain views into the cards and messages people see (text from the catalogue). */
 import type { DeviceStatus, DeviceView, LicensePool, OrgSettings } from '../domain/types.js';
-import { BOT_TEXT, CAUSE_LABEL, STATUS_LABEL, formatDate, formatDateTime } from '../messages.js';
-import { renderCard } from '../webex/cards/renderCard.js';
-import type { OutgoingMessage } from '../webex/messenger.js';
+import { renderCard } from '../render/cards/renderCard.js';
+import type { OutgoingMessage } from './ports.js';
+import { formatDate, formatDateTime } from '../render/format.js';
+import { ADMIN_TEXT } from '../render/messages/adminText.js';
+import { CAUSE_LABEL, STATUS_LABEL } from '../render/messages/labels.js';
 
 export const DEVICES_PER_PAGE = 10;
 
@@ -14,8 +16,8 @@ const STATUS_STYLE: Record<DeviceStatus, { color: string; subtle: boolean }> = {
 
 function codeLine(view: DeviceView): string | undefined {
   if (view.status !== 'pending') return undefined;
-  if (!view.code) return BOT_TEXT.codeNone;
-  return view.code.expired ? BOT_TEXT.codeExpired(formatDate(view.code.expiresAt)) : BOT_TEXT.codeExpires(formatDate(view.code.expiresAt));
+  if (!view.code) return ADMIN_TEXT.codeNone;
+  return view.code.expired ? ADMIN_TEXT.codeExpired(formatDate(view.code.expiresAt)) : ADMIN_TEXT.codeExpires(formatDate(view.code.expiresAt));
 }
 
 /** The version a card's buttons carry: a press on an older card is recognised and does no harm. */
@@ -33,8 +35,8 @@ export function deviceCard(view: DeviceView, notice?: string): OutgoingMessage {
     since: formatDateTime(view.statusSince),
     lastChange,
     codeLine: code ?? '',
-    confirmLost: BOT_TEXT.confirmLost(view.email),
-    confirmDelete: BOT_TEXT.confirmDelete(view.email),
+    confirmLost: ADMIN_TEXT.confirmLost(view.email),
+    confirmDelete: ADMIN_TEXT.confirmDelete(view.email),
     raw: {
       hasNotice: Boolean(notice),
       ...STATUS_STYLE[view.status],
@@ -96,7 +98,7 @@ export function licensesCard(pool: LicensePool): OutgoingMessage {
     available: String(pool.available),
     hint: 'Each Webex Go device uses one license; deleting a device returns it. Change the pool with settings licenses <number>.',
   });
-  return { markdown: BOT_TEXT.poolLine(pool), card };
+  return { markdown: ADMIN_TEXT.poolLine(pool), card };
 }
 
 export function settingsCard(settings: OrgSettings, notice?: string): OutgoingMessage {
@@ -107,5 +109,5 @@ export function settingsCard(settings: OrgSettings, notice?: string): OutgoingMe
     smdp: settings.smdpAddress,
     hint: 'Change with settings notify on|off, settings licenses <number>, settings ttl <days>.',
   });
-  return { markdown: notice ?? BOT_TEXT.settingsChanged(settings), card };
+  return { markdown: notice ?? ADMIN_TEXT.settingsChanged(settings), card };
 }

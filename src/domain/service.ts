@@ -9,6 +9,8 @@ import {
   PHONE_ACTOR,
   STATUS_INDICATOR,
   type ActivationDetails,
+  type AdminAction,
+  type AuditAction,
   type AuditRecord,
   type ChangeCause,
   type CodeRecord,
@@ -20,6 +22,7 @@ import {
   type DeviceView,
   type LicensePool,
   type OrgSettings,
+  type PhoneAction,
 } from './types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -166,7 +169,7 @@ export class WebexGoService {
   }
 
   /** An entry point refused someone before any action ran (e.g. a non-admin command): audit it. */
-  recordDenied(actor: string, action: string, email?: string): Promise<void> {
+  recordDenied(actor: string, action: AuditAction, email?: string): Promise<void> {
     const user = email && isEmail(email) ? { email: normalizeEmail(email) } : {};
     return this.auditRefusal({ actor: normalizeEmail(actor), action, ...user }, new Refusal('not-admin'));
   }
@@ -299,9 +302,10 @@ export class WebexGoService {
 
   /** The user switched the line off or on, or removed it from the phone. */
   phoneEvent(iccid: string, event: string): Promise<DeviceView> {
-    return this.phoneAction(`phone-${event}`, (tx) => {
+    const known = (PHONE_EVENTS as readonly string[]).includes(event);
+    return this.phoneAction(known ? (`phone-${event}` as PhoneAction) : 'phone-unknown-event', (tx) => {
       if (!isIccid(iccid)) throw new Refusal('iccid-malformed');
-      if (!(PHONE_EVENTS as readonly string[]).includes(event)) throw new Refusal('unknown-event', { event });
+      if (!known) throw new Refusal('unknown-event', { event });
       const profile = tx.profile(iccid);
       if (!profile) throw new Refusal('iccid-unknown');
       const device = tx.device(profile.deviceId);
@@ -336,7 +340,7 @@ export class WebexGoService {
    */
   private async adminAction<T>(
     actor: string,
-    action: string,
+    action: AdminAction,
     email: string | undefined,
     fn: (tx: StoreTransaction, user: string) => T,
     detail?: string,
@@ -385,7 +389,7 @@ export class WebexGoService {
   }
 
   private async phoneAction<T>(
-    action: string,
+    action: PhoneAction,
     fn: (tx: StoreTransaction) => { result: T; audit: { email?: string; deviceId?: string; detail?: string } },
   ): Promise<T> {
     try {

@@ -74,11 +74,25 @@ export interface OrgSettings {
 
 export const PHONE_ACTOR = 'phone';
 
+/** What admins change. The same name is audited whether it was done or refused. */
+export type AdminAction = 'assign' | 'new-code' | 'lost-stolen' | 'delete' | 'settings' | 'admin-add' | 'admin-remove';
+/** What phones report through the eSIM provider. */
+export type PhoneAction = 'download' | 'phone-disabled' | 'phone-enabled' | 'phone-deleted' | 'phone-unknown-event';
+/** What the bot does by itself. */
+export type ReminderAction = 'reminder-expiring' | 'notice-expired';
+/** Admin views: audited only when someone without the right asks for them. */
+export type ViewAction = 'status' | 'devices' | 'licenses' | 'admins' | 'audit' | 'watch' | 'calls';
+/** The one vocabulary of the audit trail and of announced changes. */
+export type AuditAction = AdminAction | PhoneAction | ReminderAction | ViewAction;
+
+/** Actions that issue an activation code. */
+export type IssueKind = Extract<AdminAction, 'assign' | 'new-code' | 'lost-stolen'>;
+
 export interface AuditRecord {
   at: string;
   /** An admin's email, a user's email for self-service, or "phone". */
   actor: string;
-  action: string;
+  action: AuditAction;
   email?: string;
   deviceId?: string;
   outcome: 'ok' | 'refused';
@@ -123,7 +137,7 @@ export interface LicensePool {
 export interface DeviceChange {
   at: string;
   actor: string;
-  action: string;
+  action: AuditAction;
   email: string;
   /** The device's status afterwards; absent when the device was deleted. */
   status?: DeviceStatus;

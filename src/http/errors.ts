@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { HTTP_MESSAGES } from '../messages.js';
+import { HTTP_MESSAGES } from '../render/messages/http.js';
 
 /** Every HTTP error answers {"error": sentence for a person, "reason": code}. */
 export function sendError(res: Response, status: number, reason: string, error: string): void {

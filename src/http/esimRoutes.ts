@@ -2,8 +2,9 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isRefusal, type RefusalReason } from '../domain/refusal.js';
 import type { WebexGoService } from '../domain/service.js';
-import { HTTP_MESSAGES, refusalMessage } from '../messages.js';
 import { sendError } from './errors.js';
+import { HTTP_MESSAGES } from '../render/messages/http.js';
+import { refusalMessage } from '../render/messages/refusals.js';
 
 /** How each refusal of the phone side answers over HTTP: status and machine-readable reason. */
 const REFUSAL_HTTP: Partial<Record<RefusalReason, [number, string]>> = {

@@ -1,8 +1,8 @@
 import express, { type Express, type Router } from 'express';
 import type { WebexGoService } from '../domain/service.js';
-import { HTTP_MESSAGES } from '../messages.js';
 import { errorHandler, sendError } from './errors.js';
 import { esimRoutes } from './esimRoutes.js';
+import { HTTP_MESSAGES } from '../render/messages/http.js';
 
 export interface HttpDeps {
   service: WebexGoService;

@@ -10,9 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { ActivationDetails } from '../domain/types.js';
-import { qrPng } from '../esim/qrPng.js';
-import { MAIL_TEXT, type IssueKind } from '../messages.js';
-import { renderActivation, renderLineDeleted, type RenderedMail } from './render.js';
+import { renderActivation, renderLineDeleted, type RenderedMail } from '../render/documents/activationEmail.js';
+import type { IssueKind } from '../domain/types.js';
+import { MAIL_TEXT } from '../render/messages/mailText.js';
 
 export interface MailerOptions {
   /** e.g. `smtp://user:pass@mail.example.com:587` (STARTTLS when offered) or `smtps://…:465`. */
@@ -21,6 +21,8 @@ export interface MailerOptions {
   from: string;
   /** How long connecting, the greeting and each server reply may take (default 10 000 ms). */
   timeoutMs?: number;
+  /** Draws the QR code embedded in the activation email. */
+  qrPng: (payload: string) => Promise<Buffer>;
 }
 
 export interface Mailer {
@@ -119,7 +121,7 @@ export function createMailer(options: MailerOptions): Mailer {
       const secrets = [details.qrPayload, details.networkProviderCode, details.matchingId];
       let png: Buffer;
       try {
-        png = await qrPng(details.qrPayload);
+        png = await options.qrPng(details.qrPayload);
       } catch (error) {
         throw toMailError(error, { server, secrets, recipient: details.email, timing });
       }

@@ -7,9 +7,9 @@ import { createRequire } from 'node:module';
 import express, { type Router } from 'express';
 import type { Dispatcher } from '../bot/dispatcher.js';
 import type { Actor, Space } from '../bot/types.js';
-import { HTTP_MESSAGES } from '../messages.js';
 import { sendError } from '../http/errors.js';
 import type { WebexSdk } from './messenger.js';
+import { HTTP_MESSAGES } from '../render/messages/http.js';
 
 const require = createRequire(import.meta.url);
 

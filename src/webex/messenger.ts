@@ -1,39 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { DownloadedFile, Messenger, OutgoingMessage } from '../bot/ports.js';
 import type { WebexClient } from './webexClient.js';
-import { webexCardAttachment } from './cards/cardValidator.js';
-
-export interface OutgoingFile {
-  filename: string;
-  contentType: string;
-  data: Buffer;
-}
-
-/** One Webex message: markdown always (Webex needs it beside a card), at most one card and one file. */
-export interface OutgoingMessage {
-  markdown: string;
-  card?: Record<string, unknown>;
-  file?: OutgoingFile;
-}
-
-export interface DownloadedFile {
-  stream: Readable;
-  /** Bytes, when Webex says. */
-  size?: number;
-  filename?: string;
-}
-
-/** What the bot needs from Webex to talk to people. */
-export interface Messenger {
-  /** Posts to a space; resolves with the new message's id. */
-  say(roomId: string, message: OutgoingMessage): Promise<string>;
-  /** A 1:1 with a person by email, opened if needed. */
-  dm(email: string, message: OutgoingMessage): Promise<string>;
-  /** Fetches a file a person attached (its Webex content URL), as a stream with its size and name. */
-  download(url: string): Promise<DownloadedFile>;
-  /** Replaces a card message in place; falls back to deleting it and posting anew. Resolves with the id that now shows it. */
-  update(roomId: string, messageId: string, message: OutgoingMessage): Promise<string>;
-}
 
 /** The parts of the Webex SDK the messenger uses. */
 export interface WebexSdk {
@@ -47,7 +15,7 @@ export interface WebexSdk {
 function body(message: OutgoingMessage): Record<string, unknown> {
   return {
     markdown: message.markdown,
-    ...(message.card ? { attachments: [webexCardAttachment(message.card)] } : {}),
+    ...(message.card ? { attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: message.card }] } : {}),
     ...(message.file
       ? { files: [{ value: message.file.data, options: { filename: message.file.filename, contentType: message.file.contentType } }] }
       : {}),

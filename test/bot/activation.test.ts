@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ActivationDetails } from '../../src/domain/types.js';
-import { BOT_TEXT } from '../../src/messages.js';
-import type { OutgoingMessage } from '../../src/webex/messenger.js';
+import type { OutgoingMessage } from '../../src/bot/ports.js';
 import {
   ALICE,
   DM_ADMIN,
@@ -13,6 +12,9 @@ import {
   visibleText,
   type BotFixture,
 } from '../support/botFakes.js';
+import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { MAIL_TEXT } from '../../src/render/messages/mailText.js';
+import { USER_TEXT } from '../../src/render/messages/userText.js';
 
 /** The details the store holds for alice right now (the bot read them from the same store). */
 function detailsOf(bot: BotFixture): ActivationDetails {
@@ -61,21 +63,21 @@ describe('bot: where activation details go', () => {
 
       const group = bot.said(GROUP.id);
       assert.equal(group.length, 1);
-      assert.ok(group[0].markdown.startsWith(BOT_TEXT.issuedPublic('assign', ALICE, true, admin.email)));
+      assert.ok(group[0].markdown.startsWith(ADMIN_TEXT.issuedPublic('assign', ALICE, true, admin.email)));
       assert.ok(group[0].card, 'the device card');
       assertNoCodeIn(group, d);
       assert.equal(bot.said().length, group.length, 'nothing is posted anywhere else');
 
       const toAlice = bot.dms(ALICE);
       assert.equal(toAlice.length, 1);
-      assert.equal(toAlice[0].markdown, BOT_TEXT.activationForUser('assign', d));
+      assert.equal(toAlice[0].markdown, USER_TEXT.activation('assign', d));
       assertHasEverything(toAlice[0], d);
       assertPng(toAlice[0]);
       assert.deepEqual(bot.qrPng.firstCall.args, [d.qrPayload], 'the QR code encodes the activation code');
 
       const toAdmin = bot.dms(admin.email);
       assert.equal(toAdmin.length, 1);
-      assert.equal(toAdmin[0].markdown, BOT_TEXT.activationForAdmin('assign', d, true));
+      assert.equal(toAdmin[0].markdown, ADMIN_TEXT.activation('assign', d, true));
       assertHasEverything(toAdmin[0], d);
       assertPng(toAdmin[0]);
 
@@ -93,9 +95,9 @@ describe('bot: where activation details go', () => {
       assert.notEqual(d.matchingId, first.matchingId);
 
       assertNoCodeIn(bot.said(GROUP.id), d);
-      assert.ok(bot.said(GROUP.id)[0].markdown.startsWith(BOT_TEXT.issuedPublic('new-code', ALICE, true, admin.email)));
-      assert.equal(bot.dms(ALICE)[0].markdown, BOT_TEXT.activationForUser('new-code', d));
-      assert.equal(bot.dms(admin.email)[0].markdown, BOT_TEXT.activationForAdmin('new-code', d, true));
+      assert.ok(bot.said(GROUP.id)[0].markdown.startsWith(ADMIN_TEXT.issuedPublic('new-code', ALICE, true, admin.email)));
+      assert.equal(bot.dms(ALICE)[0].markdown, USER_TEXT.activation('new-code', d));
+      assert.equal(bot.dms(admin.email)[0].markdown, ADMIN_TEXT.activation('new-code', d, true));
     });
 
     it('status of a device in a group shows no code', async () => {
@@ -113,12 +115,12 @@ describe('bot: where activation details go', () => {
 
       assert.ok(bot.service.deviceOf(ALICE), 'the device was added all the same');
       const group = bot.said(GROUP.id).map((m) => m.markdown);
-      assert.ok(group.includes(BOT_TEXT.dmFailed(ALICE, 'Webex answered 404: person not found')), `the admin is told: ${group.join(' | ')}`);
+      assert.ok(group.includes(ADMIN_TEXT.dmFailed(ALICE, 'Webex answered 404: person not found')), `the admin is told: ${group.join(' | ')}`);
       assertNoCodeIn(bot.said(GROUP.id), d);
 
       // The admin still has the details to hand over, and is not told the user got them.
       const [toAdmin] = bot.dms(admin.email);
-      assert.equal(toAdmin.markdown, BOT_TEXT.activationForAdmin('assign', d, false, true));
+      assert.equal(toAdmin.markdown, ADMIN_TEXT.activation('assign', d, false, true));
       assert.ok(!toAdmin.markdown.includes(`${ALICE} got these details in a 1:1 with me`), toAdmin.markdown);
       assertHasEverything(toAdmin, d);
     });
@@ -127,7 +129,7 @@ describe('bot: where activation details go', () => {
       bot.messenger.dm.withArgs(admin.email).rejects(new Error('Webex answered 403: blocked'));
       await bot.type(admin, GROUP, 'GoBot assign alice@example.com');
       const group = bot.said(GROUP.id).map((m) => m.markdown);
-      assert.ok(group.includes(BOT_TEXT.dmFailed(admin.email, 'Webex answered 403: blocked')));
+      assert.ok(group.includes(ADMIN_TEXT.dmFailed(admin.email, 'Webex answered 403: blocked')));
       assert.equal(bot.dms(ALICE).length, 1, 'alice got hers');
       assertNoCodeIn(bot.said(GROUP.id), detailsOf(bot));
     });
@@ -138,7 +140,7 @@ describe('bot: where activation details go', () => {
       bot.messenger.dm.withArgs(ALICE).rejects(new Error('Webex answered 404: person not found'));
       await bot.press(admin, GROUP, { command: 'delete', args: ALICE, deviceId: view.id, version: view.lastChange.at, confirm: 'yes' });
       assert.equal(bot.service.deviceOf(ALICE), undefined);
-      assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [BOT_TEXT.dmFailed(ALICE, 'Webex answered 404: person not found')]);
+      assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [ADMIN_TEXT.dmFailed(ALICE, 'Webex answered 404: person not found')]);
     });
   });
 
@@ -153,28 +155,28 @@ describe('bot: where activation details go', () => {
 
       assert.equal(bot.dms(ALICE).length, 0, 'the user gets no 1:1');
       const group = bot.said(GROUP.id);
-      assert.ok(group[0].markdown.startsWith(BOT_TEXT.issuedPublic('assign', ALICE, false, admin.email)));
+      assert.ok(group[0].markdown.startsWith(ADMIN_TEXT.issuedPublic('assign', ALICE, false, admin.email)));
       assertNoCodeIn(group, d);
 
       const [codes, handover, sheet, ...more] = bot.dms(admin.email);
       assert.equal(more.length, 0, 'three 1:1 messages to the admin');
       assert.equal(bot.dms().length, 3, 'and nothing to anyone else');
 
-      assert.equal(codes.markdown, BOT_TEXT.activationForAdmin('assign', d, false));
+      assert.equal(codes.markdown, ADMIN_TEXT.activation('assign', d, false));
       assertHasEverything(codes, d);
       assertPng(codes);
 
-      assert.equal(handover.markdown, BOT_TEXT.handoverCard(ALICE));
+      assert.equal(handover.markdown, ADMIN_TEXT.handoverCard(ALICE));
       const openUrl = cardActions(handover.card).find((a) => a.type === 'Action.OpenUrl');
       assert.ok(openUrl, 'the card has an "Email to user" link');
       const url = String(openUrl.url);
       assert.ok(url.startsWith('mailto:alice%40example.com?subject=') || url.startsWith('mailto:alice@example.com?subject='), url);
       const query = new URLSearchParams(url.slice(url.indexOf('?') + 1));
-      assert.equal(query.get('subject'), BOT_TEXT.mailSubject);
+      assert.equal(query.get('subject'), MAIL_TEXT.subject.assign);
       assert.ok(query.get('body')?.includes(d.matchingId), 'the email body carries the code');
       assert.ok(JSON.stringify(handover.card).includes(d.matchingId), 'the card shows the code to copy');
 
-      assert.equal(sheet.markdown, BOT_TEXT.sheetAttached(ALICE));
+      assert.equal(sheet.markdown, ADMIN_TEXT.sheetAttached(ALICE));
       assert.equal(sheet.file?.contentType, 'application/pdf');
       assert.match(sheet.file?.filename ?? '', /\.pdf$/);
       assert.equal(sheet.file?.data.subarray(0, 5).toString('latin1'), '%PDF-');
@@ -193,11 +195,11 @@ describe('bot: where activation details go', () => {
       assert.equal(bot.service.deviceOf(ALICE)?.status, 'pending');
       const [update] = bot.updates();
       assert.equal(update.messageId, 'card-7');
-      assert.ok(update.message.markdown.startsWith(BOT_TEXT.issuedPublic('lost-stolen', ALICE, false, admin.email)));
+      assert.ok(update.message.markdown.startsWith(ADMIN_TEXT.issuedPublic('lost-stolen', ALICE, false, admin.email)));
       assertNoCodeIn([update.message, ...bot.said(GROUP.id)], d);
       assert.equal(bot.dms(ALICE).length, 0);
       assert.equal(bot.dms(admin.email).length, 3);
-      assert.equal(bot.dms(admin.email)[0].markdown, BOT_TEXT.activationForAdmin('lost-stolen', d, false));
+      assert.equal(bot.dms(admin.email)[0].markdown, ADMIN_TEXT.activation('lost-stolen', d, false));
     });
 
     it('delete: the group is told to tell the user by hand, and the user gets nothing', async () => {
@@ -205,7 +207,7 @@ describe('bot: where activation details go', () => {
       const view = bot.service.deviceOf(ALICE)!;
       bot.forget();
       await bot.press(admin, DM_ADMIN, { command: 'delete', args: ALICE, deviceId: view.id, version: view.lastChange.at, confirm: 'yes' });
-      assert.equal(bot.updates()[0].message.markdown, BOT_TEXT.deletedPublic(ALICE, false));
+      assert.equal(bot.updates()[0].message.markdown, ADMIN_TEXT.deletedPublic(ALICE, false));
       assert.equal(bot.dms().length, 0);
     });
   });

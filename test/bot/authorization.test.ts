@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { commandTable } from '../../src/bot/commands/index.js';
-import { BOT_TEXT } from '../../src/messages.js';
 import { ALICE, DM_ADMIN, GROUP, admin, alice, bob, openBot, visibleText, type BotFixture } from '../support/botFakes.js';
+import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { COMMAND_TEXT } from '../../src/render/messages/commandText.js';
+import { USER_TEXT } from '../../src/render/messages/userText.js';
 
 /** Everything a refused command must leave as it was. */
 function snapshot(bot: BotFixture): string {
@@ -32,9 +34,9 @@ describe('bot: who may do what', () => {
       { typed: 'status alice@example.com', action: 'status', email: ALICE },
       { typed: 'devices', action: 'devices' },
       { typed: 'devices offline', action: 'devices' },
-      { typed: 'code alice@example.com', action: 'code', email: ALICE },
-      { typed: 'new code alice@example.com', action: 'code', email: ALICE },
-      { typed: 'lost alice@example.com', action: 'lost', email: ALICE },
+      { typed: 'code alice@example.com', action: 'new-code', email: ALICE },
+      { typed: 'new code alice@example.com', action: 'new-code', email: ALICE },
+      { typed: 'lost alice@example.com', action: 'lost-stolen', email: ALICE },
       { typed: 'delete alice@example.com', action: 'delete', email: ALICE },
       { typed: 'licenses', action: 'licenses' },
       { typed: 'settings', action: 'settings' },
@@ -56,7 +58,7 @@ describe('bot: who may do what', () => {
 
         assert.deepEqual(
           bot.sent().map((s) => [s.kind, s.to, s.message.markdown]),
-          [['say', GROUP.id, BOT_TEXT.notAdmin]],
+          [['say', GROUP.id, COMMAND_TEXT.notAdmin]],
           'the only thing said is the refusal, in the space where it was typed',
         );
         assert.equal(snapshot(bot), before, 'nothing changed');
@@ -72,17 +74,17 @@ describe('bot: who may do what', () => {
     }
 
     it('every admin command in the table, typed as its own example, is refused', async () => {
-      const adminOnly = commandTable().filter((c) => c.access === 'admin');
+      const adminOnly = commandTable().flatMap((c) => (c.access === 'admin' ? [c] : []));
       assert.ok(adminOnly.length >= 10);
       const before = snapshot(bot);
       for (const command of adminOnly) {
         bot.forget();
         await bot.type(bob, DM_ADMIN, command.example);
-        assert.deepEqual(bot.sent().map((s) => s.message.markdown), [BOT_TEXT.notAdmin], `"${command.example}"`);
+        assert.deepEqual(bot.sent().map((s) => s.message.markdown), [COMMAND_TEXT.notAdmin], `"${command.example}"`);
       }
       assert.equal(snapshot(bot), before);
       const refusals = (await bot.service.auditTrail({ limit: 100 })).filter((r) => r.actor === bob.email);
-      assert.deepEqual(refusals.map((r) => r.action).sort(), adminOnly.map((c) => c.name).sort());
+      assert.deepEqual(refusals.map((r) => r.action).sort(), adminOnly.map((c) => c.audit).sort());
       assert.ok(refusals.every((r) => r.outcome === 'refused' && r.reason === 'not-admin'));
     });
 
@@ -91,43 +93,43 @@ describe('bot: who may do what', () => {
       const before = snapshot(bot);
       await bot.press(bob, GROUP, { command: 'code', args: ALICE, deviceId: view.id, version: view.lastChange.at });
 
-      assert.deepEqual(bot.sent().map((s) => [s.kind, s.to, s.message.markdown]), [['say', GROUP.id, BOT_TEXT.notAdmin]]);
+      assert.deepEqual(bot.sent().map((s) => [s.kind, s.to, s.message.markdown]), [['say', GROUP.id, COMMAND_TEXT.notAdmin]]);
       assert.equal(snapshot(bot), before);
       const [refusal] = await bot.service.auditTrail({ limit: 1 });
       assert.deepEqual(
         { actor: refusal.actor, action: refusal.action, email: refusal.email, outcome: refusal.outcome, reason: refusal.reason },
-        { actor: bob.email, action: 'code', email: ALICE, outcome: 'refused', reason: 'not-admin' },
+        { actor: bob.email, action: 'new-code', email: ALICE, outcome: 'refused', reason: 'not-admin' },
       );
     });
 
     it('pressing a confirmed delete button is refused and the device stays', async () => {
       const view = bot.service.deviceOf(ALICE)!;
       await bot.press(bob, GROUP, { command: 'delete', args: ALICE, deviceId: view.id, version: view.lastChange.at, confirm: 'yes' });
-      assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [BOT_TEXT.notAdmin]);
+      assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [COMMAND_TEXT.notAdmin]);
       assert.ok(bot.service.deviceOf(ALICE));
     });
 
     it('loses the admin powers the moment they are removed', async () => {
       await bot.service.addAdmin(admin.email, bob.email);
       await bot.type(bob, DM_ADMIN, 'licenses');
-      assert.equal(bot.said()[0].markdown, BOT_TEXT.poolLine(bot.service.licensePool()));
+      assert.equal(bot.said()[0].markdown, ADMIN_TEXT.poolLine(bot.service.licensePool()));
       await bot.service.removeAdmin(admin.email, bob.email);
       bot.forget();
       await bot.type(bob, DM_ADMIN, 'licenses');
-      assert.deepEqual(bot.said().map((m) => m.markdown), [BOT_TEXT.notAdmin]);
+      assert.deepEqual(bot.said().map((m) => m.markdown), [COMMAND_TEXT.notAdmin]);
     });
   });
 
   describe('commands open to anyone', () => {
     it('"my line" tells someone without a line that they have none', async () => {
       await bot.type(bob, GROUP, 'GoBot my line');
-      assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [BOT_TEXT.myLine(undefined)]);
+      assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [USER_TEXT.myLine(undefined)]);
     });
 
     it('"my line" tells a user the status of their own line, without the code', async () => {
       await bot.type(alice, GROUP, 'GoBot my line');
       const [answer] = bot.said(GROUP.id);
-      assert.equal(answer.markdown, BOT_TEXT.myLine(bot.service.deviceOf(ALICE)));
+      assert.equal(answer.markdown, USER_TEXT.myLine(bot.service.deviceOf(ALICE)));
       assert.match(answer.markdown, /Pending activation/);
       assert.ok(!visibleText(answer).includes(bot.service.currentActivation(ALICE)!.matchingId));
     });
@@ -135,7 +137,7 @@ describe('bot: who may do what', () => {
     it('"resend" in a group sends the details to the user\'s 1:1 only', async () => {
       const details = bot.service.currentActivation(ALICE)!;
       await bot.type(alice, GROUP, 'GoBot resend');
-      assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [BOT_TEXT.resendSent]);
+      assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [USER_TEXT.resendSent]);
       const [private1to1] = bot.dms(ALICE);
       assert.ok(private1to1.markdown.includes(details.matchingId));
       assert.equal(private1to1.file?.contentType, 'image/png');
@@ -151,14 +153,14 @@ describe('bot: who may do what', () => {
 
     it('"resend" tells someone without a working code to ask an admin', async () => {
       await bot.type(bob, GROUP, 'GoBot resend');
-      assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [BOT_TEXT.resendNone]);
+      assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [USER_TEXT.resendNone]);
       assert.equal(bot.dms().length, 0);
     });
 
     it('"resend" sends nothing when the admins hand codes out (notifications off)', async () => {
       await bot.service.updateSettings(admin.email, { notifyUsers: false });
       await bot.type(alice, GROUP, 'GoBot resend');
-      assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [BOT_TEXT.resendSuppressed]);
+      assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [USER_TEXT.resendSuppressed]);
       assert.equal(bot.dms().length, 0);
     });
 
@@ -168,10 +170,10 @@ describe('bot: who may do what', () => {
       assert.equal(
         answer.markdown,
         [
-          BOT_TEXT.helpIntro(false),
-          BOT_TEXT.helpLine('help', 'what you can ask me', 'help'),
-          BOT_TEXT.helpLine('my line', 'the status of your own Webex Go line', 'my line'),
-          BOT_TEXT.helpLine('resend', 'sends your current activation details to our 1:1 again', 'resend'),
+          COMMAND_TEXT.helpIntro(false),
+          COMMAND_TEXT.helpLine('help', 'what you can ask me', 'help'),
+          COMMAND_TEXT.helpLine('my line', 'the status of your own Webex Go line', 'my line'),
+          COMMAND_TEXT.helpLine('resend', 'sends your current activation details to our 1:1 again', 'resend'),
         ].join('\n'),
       );
     });
@@ -179,7 +181,7 @@ describe('bot: who may do what', () => {
     it('"help" lists every command for an admin, but not card-only actions', async () => {
       await bot.type(admin, DM_ADMIN, 'help');
       const [answer] = bot.said(DM_ADMIN.id);
-      assert.ok(answer.markdown.startsWith(BOT_TEXT.helpIntro(true)));
+      assert.ok(answer.markdown.startsWith(COMMAND_TEXT.helpIntro(true)));
       const usages = [...answer.markdown.matchAll(/^- \*\*(.+?)\*\* — /gm)].map((m) => m[1]);
       for (const usage of [
         'admins [add|remove <email>]',

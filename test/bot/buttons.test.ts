@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { BOT_TEXT } from '../../src/messages.js';
 import type { DeviceView } from '../../src/domain/types.js';
 import { ALICE, DM_ADMIN, GROUP, admin, cardActions, openBot, submitAction, type BotFixture } from '../support/botFakes.js';
+import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { COMMAND_TEXT } from '../../src/render/messages/commandText.js';
+import { USER_TEXT } from '../../src/render/messages/userText.js';
 
 const MINUTE = 60_000;
 
@@ -47,7 +49,7 @@ describe('bot: card buttons', () => {
       assert.equal(updates.length, 1);
       assert.equal(updates[0].roomId, GROUP.id);
       assert.equal(updates[0].messageId, 'card-assign', 'the pressed card is the one replaced');
-      assert.ok(updates[0].message.markdown.startsWith(BOT_TEXT.issuedPublic('new-code', ALICE, true, admin.email)));
+      assert.ok(updates[0].message.markdown.startsWith(ADMIN_TEXT.issuedPublic('new-code', ALICE, true, admin.email)));
       assert.equal(bot.said().length, 0, 'no new message in the space');
       assert.equal(bot.dms(ALICE).length, 1, 'alice gets the new code');
       assert.equal(await done(bot, 'new-code'), 1);
@@ -64,7 +66,7 @@ describe('bot: card buttons', () => {
 
       assert.deepEqual(bot.sent().map((s) => [s.kind, s.messageId]), [['update', 'card-old']], 'only the pressed card changes');
       const [refresh] = bot.updates();
-      assert.ok(refresh.message.markdown.startsWith(BOT_TEXT.outdatedCard(ALICE)), refresh.message.markdown);
+      assert.ok(refresh.message.markdown.startsWith(ADMIN_TEXT.outdatedCard(ALICE)), refresh.message.markdown);
       assert.deepEqual(submitAction(refresh.message.card, 'code'), buttonData(now, 'code'), 'the refreshed card acts on the device as it is now');
       assert.equal(await done(bot, 'new-code'), 1, 'no second code');
       assert.equal(bot.service.currentActivation(ALICE)?.matchingId, activation.matchingId, 'the current code still works');
@@ -77,7 +79,7 @@ describe('bot: card buttons', () => {
       await bot.press(admin, GROUP, buttonData(sent, 'delete', { confirm: 'yes' }), { messageId: 'card-old' });
       assert.deepEqual(
         bot.updates().map((u) => u.message.markdown.split('\n')[0]),
-        [BOT_TEXT.outdatedCard(ALICE), BOT_TEXT.outdatedCard(ALICE)],
+        [ADMIN_TEXT.outdatedCard(ALICE), ADMIN_TEXT.outdatedCard(ALICE)],
       );
       assert.ok(bot.service.deviceOf(ALICE));
       assert.equal(await done(bot, 'lost-stolen'), 0);
@@ -87,7 +89,7 @@ describe('bot: card buttons', () => {
     it('a card of a device that was deleted says so and does nothing', async () => {
       await bot.service.deleteDevice(admin.email, ALICE);
       await bot.press(admin, GROUP, buttonData(sent, 'code'), { messageId: 'card-gone' });
-      assert.deepEqual(bot.updates().map((u) => [u.messageId, u.message.markdown]), [['card-gone', BOT_TEXT.deviceGone(ALICE)]]);
+      assert.deepEqual(bot.updates().map((u) => [u.messageId, u.message.markdown]), [['card-gone', ADMIN_TEXT.deviceGone(ALICE)]]);
       assert.equal(bot.service.deviceOf(ALICE), undefined);
       assert.equal(bot.dms().length, 0);
     });
@@ -106,7 +108,7 @@ describe('bot: card buttons', () => {
       await bot.press(admin, GROUP, buttonData(sent, 'code'), { id: 'press-a', messageId: 'card-assign' });
       await bot.press(admin, GROUP, buttonData(sent, 'code'), { id: 'press-b', messageId: 'card-assign' });
       assert.equal(await done(bot, 'new-code'), 1);
-      assert.ok(bot.updates()[1].message.markdown.startsWith(BOT_TEXT.outdatedCard(ALICE)));
+      assert.ok(bot.updates()[1].message.markdown.startsWith(ADMIN_TEXT.outdatedCard(ALICE)));
     });
   });
 
@@ -121,8 +123,8 @@ describe('bot: card buttons', () => {
       const before = bot.service.currentActivation(ALICE)!;
       await bot.type(admin, GROUP, 'GoBot lost alice@example.com');
       const [question] = bot.said(GROUP.id);
-      assert.equal(question.markdown, BOT_TEXT.confirmLost(ALICE));
-      assert.ok(JSON.stringify(question.card).includes(BOT_TEXT.confirmLost(ALICE)));
+      assert.equal(question.markdown, ADMIN_TEXT.confirmLost(ALICE));
+      assert.ok(JSON.stringify(question.card).includes(ADMIN_TEXT.confirmLost(ALICE)));
       assert.equal(await done(bot, 'lost-stolen'), 0, 'nothing happens before the answer');
       const questionId = await bot.messenger.say.firstCall.returnValue;
 
@@ -134,16 +136,16 @@ describe('bot: card buttons', () => {
       assert.equal(await done(bot, 'lost-stolen'), 1);
       const [answer] = bot.updates();
       assert.equal(answer.messageId, questionId, 'the question card becomes the answer');
-      assert.ok(answer.message.markdown.startsWith(BOT_TEXT.issuedPublic('lost-stolen', ALICE, true, admin.email)));
+      assert.ok(answer.message.markdown.startsWith(ADMIN_TEXT.issuedPublic('lost-stolen', ALICE, true, admin.email)));
       const after = bot.service.currentActivation(ALICE)!;
       assert.notEqual(after.matchingId, before.matchingId);
-      assert.equal(bot.dms(ALICE)[0].markdown, BOT_TEXT.activationForUser('lost-stolen', after));
+      assert.equal(bot.dms(ALICE)[0].markdown, USER_TEXT.activation('lost-stolen', after));
     });
 
     it('delete: typed → a question card; "Yes" deletes and frees the license', async () => {
       await bot.type(admin, DM_ADMIN, 'delete alice@example.com');
       const [question] = bot.said(DM_ADMIN.id);
-      assert.equal(question.markdown, BOT_TEXT.confirmDelete(ALICE));
+      assert.equal(question.markdown, ADMIN_TEXT.confirmDelete(ALICE));
       const yes = submitAction(question.card, 'delete', 'yes');
       assert.ok(yes);
       bot.forget();
@@ -151,8 +153,8 @@ describe('bot: card buttons', () => {
 
       assert.equal(bot.service.deviceOf(ALICE), undefined);
       assert.deepEqual(bot.service.licensePool(), { total: 10, inUse: 0, available: 10 });
-      assert.deepEqual(bot.updates().map((u) => [u.messageId, u.message.markdown]), [['question-1', BOT_TEXT.deletedPublic(ALICE, true)]]);
-      assert.deepEqual(bot.dms(ALICE).map((m) => m.markdown), [BOT_TEXT.deletedForUser]);
+      assert.deepEqual(bot.updates().map((u) => [u.messageId, u.message.markdown]), [['question-1', ADMIN_TEXT.deletedPublic(ALICE, true)]]);
+      assert.deepEqual(bot.dms(ALICE).map((m) => m.markdown), [USER_TEXT.deleted]);
     });
 
     it('cancel: nothing changes and the question card says so', async () => {
@@ -162,7 +164,7 @@ describe('bot: card buttons', () => {
       assert.ok(cancel);
       bot.forget();
       await bot.press(admin, GROUP, cancel.data as Record<string, string>, { messageId: 'question-2' });
-      assert.deepEqual(bot.updates().map((u) => [u.messageId, u.message.markdown]), [['question-2', BOT_TEXT.cancelled]]);
+      assert.deepEqual(bot.updates().map((u) => [u.messageId, u.message.markdown]), [['question-2', ADMIN_TEXT.cancelled]]);
       assert.ok(bot.service.deviceOf(ALICE), 'the device is still there');
       assert.equal(bot.dms().length, 0);
     });
@@ -174,7 +176,7 @@ describe('bot: card buttons', () => {
       bot.forget();
       await bot.press(admin, GROUP, yes, { messageId: 'question-3' });
       assert.equal(await done(bot, 'lost-stolen'), 0);
-      assert.ok(bot.updates()[0].message.markdown.startsWith(BOT_TEXT.outdatedCard(ALICE)));
+      assert.ok(bot.updates()[0].message.markdown.startsWith(ADMIN_TEXT.outdatedCard(ALICE)));
     });
   });
 
@@ -220,6 +222,6 @@ describe('bot: card buttons', () => {
 
   it('a button of a command that no longer exists is answered, not ignored', async () => {
     await bot.press(admin, GROUP, { command: 'frobnicate' });
-    assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [BOT_TEXT.unknownButton]);
+    assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [COMMAND_TEXT.unknownButton]);
   });
 });

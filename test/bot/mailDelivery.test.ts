@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import { BOT_TEXT } from '../../src/messages.js';
 import type { Mailer } from '../../src/mail/mailer.js';
 import { ALICE, GROUP, admin, openBot, type BotFixture } from '../support/botFakes.js';
+import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
 
 function fakeMailer() {
   return {
@@ -35,7 +35,7 @@ describe('activation details by email (DELIVERY)', () => {
     await bot.type(admin, GROUP, 'assign alice@example.com');
     assert.equal(bot.dms(ALICE).length, 0);
     const toAdmin = bot.dms(admin.email).map((m) => m.markdown);
-    assert.ok(toAdmin.includes(BOT_TEXT.mailFailed(ALICE, 'the mail server refused the message: 550 no such user')));
+    assert.ok(toAdmin.includes(ADMIN_TEXT.mailFailed(ALICE, 'the mail server refused the message: 550 no such user')));
     assert.match(toAdmin.at(-1)!, /I could not reach alice@example\.com/);
     assert.equal(bot.domain.service.deviceOf(ALICE)?.status, 'pending');
   });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { Refusal } from '../../src/domain/refusal.js';
-import { BOT_TEXT, refusalMessage } from '../../src/messages.js';
 import { ALICE, DM_ADMIN, GROUP, admin, bob, openBot, submitAction, type BotFixture } from '../support/botFakes.js';
+import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { COMMAND_TEXT } from '../../src/render/messages/commandText.js';
+import { refusalMessage } from '../../src/render/messages/refusals.js';
 
 /** The one message the bot posted since the last forget(), and that it was the only thing sent. */
 function onlyAnswer(bot: BotFixture, spaceId: string): string {
@@ -25,7 +27,7 @@ describe('bot: reading what people type', () => {
     it('ignores case, both in the command and in the email', async () => {
       await bot.type(admin, DM_ADMIN, 'ASSIGN Alice@Example.COM');
       assert.equal(bot.service.deviceOf(ALICE)?.email, ALICE);
-      assert.ok(bot.said(DM_ADMIN.id)[0].markdown.startsWith(BOT_TEXT.issuedPublic('assign', ALICE, true, admin.email)));
+      assert.ok(bot.said(DM_ADMIN.id)[0].markdown.startsWith(ADMIN_TEXT.issuedPublic('assign', ALICE, true, admin.email)));
     });
 
     it('ignores extra spaces before, between and after the words', async () => {
@@ -41,24 +43,24 @@ describe('bot: reading what people type', () => {
       assert.ok(bot.service.deviceOf(ALICE));
       bot.forget();
       await bot.type(admin, GROUP, 'gobot, licenses');
-      assert.equal(bot.said(GROUP.id)[0].markdown, BOT_TEXT.poolLine({ total: 10, inUse: 1, available: 9 }));
+      assert.equal(bot.said(GROUP.id)[0].markdown, ADMIN_TEXT.poolLine({ total: 10, inUse: 1, available: 9 }));
     });
 
     it('understands the bot name typed with an @ in front', async () => {
       await bot.type(admin, GROUP, '@GoBot licenses');
-      assert.equal(onlyAnswer(bot, GROUP.id), BOT_TEXT.poolLine({ total: 10, inUse: 0, available: 10 }));
+      assert.equal(onlyAnswer(bot, GROUP.id), ADMIN_TEXT.poolLine({ total: 10, inUse: 0, available: 10 }));
     });
 
     it('a bare mention of the bot answers with help', async () => {
       await bot.type(admin, GROUP, 'GoBot');
-      assert.ok(onlyAnswer(bot, GROUP.id).startsWith(BOT_TEXT.helpIntro(true)));
+      assert.ok(onlyAnswer(bot, GROUP.id).startsWith(COMMAND_TEXT.helpIntro(true)));
     });
 
     it('"new code <email>" generates a new activation code', async () => {
       await bot.service.assign(admin.email, ALICE);
       bot.forget();
       await bot.type(admin, GROUP, 'GoBot new code alice@example.com');
-      assert.ok(bot.said(GROUP.id)[0].markdown.startsWith(BOT_TEXT.issuedPublic('new-code', ALICE, true, admin.email)));
+      assert.ok(bot.said(GROUP.id)[0].markdown.startsWith(ADMIN_TEXT.issuedPublic('new-code', ALICE, true, admin.email)));
       assert.equal(bot.dms(ALICE).length, 1, 'alice gets the new code');
     });
 
@@ -67,7 +69,7 @@ describe('bot: reading what people type', () => {
       bot.forget();
       await bot.type(admin, GROUP, 'lost/stolen alice@example.com');
       const [question] = bot.said(GROUP.id);
-      assert.equal(question.markdown, BOT_TEXT.confirmLost(ALICE));
+      assert.equal(question.markdown, ADMIN_TEXT.confirmLost(ALICE));
       assert.equal(submitAction(question.card, 'lost', 'yes')?.args, ALICE);
     });
 
@@ -76,7 +78,7 @@ describe('bot: reading what people type', () => {
       bot.forget();
       await bot.type(admin, GROUP, 'remove alice@example.com');
       const [question] = bot.said(GROUP.id);
-      assert.equal(question.markdown, BOT_TEXT.confirmDelete(ALICE));
+      assert.equal(question.markdown, ADMIN_TEXT.confirmDelete(ALICE));
       assert.equal(submitAction(question.card, 'delete', 'yes')?.args, ALICE);
       assert.ok(bot.service.deviceOf(ALICE), 'nothing is deleted before the confirmation');
     });
@@ -85,12 +87,12 @@ describe('bot: reading what people type', () => {
   describe('an unknown command', () => {
     it('is answered with the closest command', async () => {
       await bot.type(admin, GROUP, 'GoBot asign alice@example.com');
-      assert.equal(onlyAnswer(bot, GROUP.id), BOT_TEXT.unknownCommand('asign alice@example.com', 'assign alice@example.com'));
+      assert.equal(onlyAnswer(bot, GROUP.id), COMMAND_TEXT.unknownCommand('asign alice@example.com', 'assign alice@example.com'));
     });
 
     it('suggests the closest command by its example', async () => {
       await bot.type(admin, DM_ADMIN, 'devcies');
-      assert.equal(onlyAnswer(bot, DM_ADMIN.id), BOT_TEXT.unknownCommand('devcies', 'devices offline'));
+      assert.equal(onlyAnswer(bot, DM_ADMIN.id), COMMAND_TEXT.unknownCommand('devcies', 'devices offline'));
     });
 
     it('suggests to someone who is not an admin only what they may run', async () => {
@@ -112,14 +114,14 @@ describe('bot: reading what people type', () => {
     for (const [name, usage] of emailCommands) {
       const example = `${name} alice@example.com`;
       cases.push(
-        { typed: name, answer: BOT_TEXT.usage(BOT_TEXT.missingEmail, usage, example) },
-        { typed: `${name} alice`, answer: BOT_TEXT.usage(BOT_TEXT.notEmail('alice'), usage, example) },
-        { typed: `${name} alice@example.com now`, answer: BOT_TEXT.usage(BOT_TEXT.extraWords('now'), usage, example) },
+        { typed: name, answer: COMMAND_TEXT.usage(COMMAND_TEXT.missingEmail, usage, example) },
+        { typed: `${name} alice`, answer: COMMAND_TEXT.usage(COMMAND_TEXT.notEmail('alice'), usage, example) },
+        { typed: `${name} alice@example.com now`, answer: COMMAND_TEXT.usage(COMMAND_TEXT.extraWords('now'), usage, example) },
       );
     }
-    const devices = (problem: string) => BOT_TEXT.usage(problem, 'devices [pending|online|offline]', 'devices offline');
+    const devices = (problem: string) => COMMAND_TEXT.usage(problem, 'devices [pending|online|offline]', 'devices offline');
     const settings = (problem: string) =>
-      BOT_TEXT.usage(problem, 'settings [notify on|off | licenses <number> | ttl <days>]', 'settings notify off');
+      COMMAND_TEXT.usage(problem, 'settings [notify on|off | licenses <number> | ttl <days>]', 'settings notify off');
     cases.push(
       { typed: 'devices broken', answer: devices('"broken" is not a status.') },
       { typed: 'settings notify maybe', answer: settings('Notify is on or off, not "maybe".') },
@@ -129,19 +131,19 @@ describe('bot: reading what people type', () => {
       { typed: 'settings ttl', answer: settings('"ttl" needs a value.') },
       { typed: 'settings ttl 30 days', answer: settings('I don\'t know what to do with "days".') },
       { typed: 'settings colour blue', answer: settings('"colour" is not a setting.') },
-      { typed: 'admins add', answer: BOT_TEXT.usage(BOT_TEXT.missingEmail, 'admins add <email>', 'admins add bob@example.com') },
-      { typed: 'admins add bob', answer: BOT_TEXT.usage(BOT_TEXT.notEmail('bob'), 'admins add <email>', 'admins add bob@example.com') },
-      { typed: 'admins remove', answer: BOT_TEXT.usage(BOT_TEXT.missingEmail, 'admins remove <email>', 'admins remove bob@example.com') },
+      { typed: 'admins add', answer: COMMAND_TEXT.usage(COMMAND_TEXT.missingEmail, 'admins add <email>', 'admins add bob@example.com') },
+      { typed: 'admins add bob', answer: COMMAND_TEXT.usage(COMMAND_TEXT.notEmail('bob'), 'admins add <email>', 'admins add bob@example.com') },
+      { typed: 'admins remove', answer: COMMAND_TEXT.usage(COMMAND_TEXT.missingEmail, 'admins remove <email>', 'admins remove bob@example.com') },
       {
         typed: 'admins remove bob@example.com please',
-        answer: BOT_TEXT.usage(BOT_TEXT.extraWords('please'), 'admins remove <email>', 'admins remove bob@example.com'),
+        answer: COMMAND_TEXT.usage(COMMAND_TEXT.extraWords('please'), 'admins remove <email>', 'admins remove bob@example.com'),
       },
       {
         typed: 'admins promote bob@example.com',
-        answer: BOT_TEXT.usage('"promote" is not something I can do with admins.', 'admins [add|remove <email>]', 'admins add bob@example.com'),
+        answer: COMMAND_TEXT.usage('"promote" is not something I can do with admins.', 'admins [add|remove <email>]', 'admins add bob@example.com'),
       },
-      { typed: 'audit alice', answer: BOT_TEXT.usage(BOT_TEXT.notEmail('alice'), 'audit [email]', 'audit alice@example.com') },
-      { typed: 'licenses now', answer: BOT_TEXT.usage('"licenses" takes nothing after it.', 'licenses', 'licenses') },
+      { typed: 'audit alice', answer: COMMAND_TEXT.usage(COMMAND_TEXT.notEmail('alice'), 'audit [email]', 'audit alice@example.com') },
+      { typed: 'licenses now', answer: COMMAND_TEXT.usage('"licenses" takes nothing after it.', 'licenses', 'licenses') },
     );
 
     for (const { typed, answer } of cases) {
@@ -168,29 +170,29 @@ describe('bot: reading what people type', () => {
     it('"settings notify off" saves the setting and says so', async () => {
       await bot.type(admin, DM_ADMIN, 'settings notify off');
       assert.equal(bot.service.settings().notifyUsers, false);
-      assert.equal(onlyAnswer(bot, DM_ADMIN.id), BOT_TEXT.settingsChanged(bot.service.settings()));
+      assert.equal(onlyAnswer(bot, DM_ADMIN.id), ADMIN_TEXT.settingsChanged(bot.service.settings()));
     });
 
     it('"admins add <email>" adds an admin', async () => {
       await bot.type(admin, DM_ADMIN, 'admins add Bob@Example.com');
       assert.ok(bot.service.isAdmin(bob.email));
-      assert.equal(onlyAnswer(bot, DM_ADMIN.id), BOT_TEXT.adminAdded(bob.email));
+      assert.equal(onlyAnswer(bot, DM_ADMIN.id), ADMIN_TEXT.adminAdded(bob.email));
     });
 
     it('"admins remove <email>" removes an admin, and "admins" lists who is left', async () => {
       await bot.service.addAdmin(admin.email, bob.email);
       await bot.type(admin, DM_ADMIN, 'admins remove bob@example.com');
-      assert.equal(onlyAnswer(bot, DM_ADMIN.id), BOT_TEXT.adminRemoved(bob.email));
+      assert.equal(onlyAnswer(bot, DM_ADMIN.id), ADMIN_TEXT.adminRemoved(bob.email));
       assert.equal(bot.service.isAdmin(bob.email), false);
       bot.forget();
       await bot.type(admin, DM_ADMIN, 'admins');
-      assert.equal(onlyAnswer(bot, DM_ADMIN.id), BOT_TEXT.admins([admin.email]));
+      assert.equal(onlyAnswer(bot, DM_ADMIN.id), ADMIN_TEXT.admins([admin.email]));
     });
 
     it('"settings smdp <host>" saves the SM-DP+ address, and a bad one is refused', async () => {
       await bot.type(admin, DM_ADMIN, 'settings smdp smdp2.example.org');
       assert.equal(bot.service.settings().smdpAddress, 'SMDP2.EXAMPLE.ORG');
-      assert.equal(onlyAnswer(bot, DM_ADMIN.id), BOT_TEXT.settingsChanged(bot.service.settings()));
+      assert.equal(onlyAnswer(bot, DM_ADMIN.id), ADMIN_TEXT.settingsChanged(bot.service.settings()));
       bot.forget();
       await bot.type(admin, DM_ADMIN, 'settings smdp not_a_host');
       assert.equal(onlyAnswer(bot, DM_ADMIN.id), refusalMessage(new Refusal('invalid-setting', { setting: 'smdp' })));
@@ -206,7 +208,7 @@ describe('bot: reading what people type', () => {
 
     it('"audit" with no records yet says so', async () => {
       await bot.type(admin, DM_ADMIN, 'audit');
-      assert.equal(onlyAnswer(bot, DM_ADMIN.id), BOT_TEXT.auditEmpty);
+      assert.equal(onlyAnswer(bot, DM_ADMIN.id), ADMIN_TEXT.auditEmpty);
     });
 
     it('"audit <email>" lists that user\'s records, newest first', async () => {
@@ -214,7 +216,7 @@ describe('bot: reading what people type', () => {
       await bot.service.assign(admin.email, 'carol@example.com');
       await bot.type(admin, DM_ADMIN, 'audit alice@example.com');
       const answer = onlyAnswer(bot, DM_ADMIN.id);
-      assert.ok(answer.startsWith(BOT_TEXT.auditTitle(ALICE, 1)));
+      assert.ok(answer.startsWith(ADMIN_TEXT.auditTitle(ALICE, 1)));
       assert.match(answer, /admin@example\.com assigned a device · alice@example\.com/);
       assert.doesNotMatch(answer, /carol/);
     });

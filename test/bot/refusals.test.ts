@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { Refusal } from '../../src/domain/refusal.js';
-import { BOT_TEXT, refusalMessage } from '../../src/messages.js';
 import { ADMIN, ALICE, DM_ADMIN, GROUP, admin, openBot, type BotFixture } from '../support/botFakes.js';
+import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { refusalMessage } from '../../src/render/messages/refusals.js';
 
 /** Puts alice's line on a phone (Online), optionally switched off there (Offline). */
 async function onPhone(bot: BotFixture, switchedOff = false): Promise<void> {
@@ -50,9 +51,9 @@ describe('bot: every refusal reaches the person', () => {
   });
 
   it('no device: status, lost/stolen and delete', async () => {
-    assert.equal(await answerTo('status alice@example.com'), BOT_TEXT.noDevice(ALICE));
-    assert.equal(await answerTo('lost alice@example.com'), BOT_TEXT.noDevice(ALICE));
-    assert.equal(await answerTo('delete alice@example.com'), BOT_TEXT.noDevice(ALICE));
+    assert.equal(await answerTo('status alice@example.com'), ADMIN_TEXT.noDevice(ALICE));
+    assert.equal(await answerTo('lost alice@example.com'), ADMIN_TEXT.noDevice(ALICE));
+    assert.equal(await answerTo('delete alice@example.com'), ADMIN_TEXT.noDevice(ALICE));
   });
 
   it('not pending: a new code for an Online device', async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import { BOT_TEXT } from '../../src/messages.js';
 import { ALICE, DM_ADMIN, GROUP, admin, bob, openBot, type BotFixture } from '../support/botFakes.js';
+import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { COMMAND_TEXT } from '../../src/render/messages/commandText.js';
 
 /** Runs `fn` and fails if any promise rejection went unhandled meanwhile. */
 async function noUnhandledRejection(fn: () => Promise<void>): Promise<void> {
@@ -62,26 +63,26 @@ describe('bot: nothing escapes', () => {
     await noUnhandledRejection(() => bot.type(admin, GROUP, 'GoBot assign alice@example.com'));
     assert.ok(bot.service.deviceOf(ALICE));
     const group = bot.said(GROUP.id).map((m) => m.markdown);
-    assert.ok(group.includes(BOT_TEXT.dmFailed(ALICE, 'Webex answered 404: not found')));
-    assert.ok(group.includes(BOT_TEXT.dmFailed(admin.email, 'Webex answered 404: not found')));
+    assert.ok(group.includes(ADMIN_TEXT.dmFailed(ALICE, 'Webex answered 404: not found')));
+    assert.ok(group.includes(ADMIN_TEXT.dmFailed(admin.email, 'Webex answered 404: not found')));
   });
 
   it('an unexpected error in a command is answered with the apology, without its details', async () => {
     sinon.stub(bot.service, 'devices').throws(new Error('disk on fire at /var/secret'));
     await noUnhandledRejection(() => bot.type(admin, DM_ADMIN, 'devices'));
-    assert.deepEqual(bot.said(DM_ADMIN.id).map((m) => m.markdown), [BOT_TEXT.internalError]);
+    assert.deepEqual(bot.said(DM_ADMIN.id).map((m) => m.markdown), [COMMAND_TEXT.internalError]);
     assert.ok(bot.logs.some((l) => l.includes('disk on fire')), 'the details go to the log');
   });
 
   it('an unexpected error while making the QR code is answered with the apology', async () => {
     bot.qrPng.rejects(new Error('qr encoder broke'));
     await noUnhandledRejection(() => bot.type(admin, GROUP, 'GoBot assign alice@example.com'));
-    assert.equal(bot.said(GROUP.id).at(-1)?.markdown, BOT_TEXT.internalError);
+    assert.equal(bot.said(GROUP.id).at(-1)?.markdown, COMMAND_TEXT.internalError);
   });
 
   it('an unexpected error in a pressed command is answered with the apology', async () => {
     sinon.stub(bot.service, 'devices').throws(new Error('boom'));
     await noUnhandledRejection(() => bot.press(admin, GROUP, { command: 'devices', args: 'page 2' }));
-    assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [BOT_TEXT.internalError]);
+    assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [COMMAND_TEXT.internalError]);
   });
 });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { crossCheck } from '../../src/calls/crossCheck.js';
 import { CallSummaryBuilder } from '../../src/calls/summary.js';
 import { resolveColumns } from '../../src/calls/records.js';
-import { fallbackText, periodText, refusalText, summaryFacts } from '../../src/messages.js';
 import { analyse, fixture, ok } from './helpers.js';
+import { fallbackText, periodText, refusalText, summaryFacts } from '../../src/render/messages/callsText.js';
 
 const WEBEX_MESSAGE_LIMIT = 7439;
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Refusal, type RefusalReason } from '../../src/domain/refusal.js';
-import { refusalMessage } from '../../src/messages.js';
 import { AUDIT_FILE, STATE_FILE } from '../../src/store/lowdbRepository.js';
 import { ADMIN, openDomain, type DomainHarness } from '../support/domain.js';
+import { refusalMessage } from '../../src/render/messages/refusals.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 

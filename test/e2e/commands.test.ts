@@ -7,7 +7,7 @@
 import { TEST_BOT_NAME } from '../support/sharedFakeWebex.js';
 import assert from 'node:assert/strict';
 import type { Message, Room } from '../../src/localwebex/types.js';
-import { qrPng } from '../../src/esim/qrPng.js';
+import { qrPng } from '../../src/render/qrPng.js';
 import { ESIM_TOKEN, startBot, type RunningBot } from '../support/botHarness.js';
 import { ADMIN } from '../support/domain.js';
 import {

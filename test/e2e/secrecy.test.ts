@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Message, Room } from '../../src/localwebex/types.js';
-import { qrPng } from '../../src/esim/qrPng.js';
+import { qrPng } from '../../src/render/qrPng.js';
 import { ESIM_TOKEN, startBot, type RunningBot } from '../support/botHarness.js';
 import { ADMIN } from '../support/domain.js';
 import {
@@ -149,7 +149,7 @@ describe('e2e: activation details reach only the user and the acting admin', fun
         `Webex Go device of ${email} deleted; its license is back in the pool. ${email} was told to remove the deactivated line from the phone by hand.`,
       );
       const told = await bot.fake.waitForMessage((m) => m.roomId === userDm(email).id && /was deleted/.test(m.markdown ?? ''));
-      assert.match(told.markdown!, /Please remove the deactivated Webex Go line from your phone by hand: iPhone: .+; Android: .+\./);
+      assert.match(told.markdown!, /Please remove the deactivated Webex Go line from your phone by hand:[\s\S]*\*\*iPhone\*\*[\s\S]*Delete eSIM[\s\S]*\*\*Android[\s\S]*Remove/);
       noteCodes();
     });
   });

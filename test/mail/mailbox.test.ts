@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { LocalMailbox, rewriteCidUrls, type MailboxMessage } from '../../src/localwebex/mailbox.js';
+import { qrPng } from '../../src/render/qrPng.js';
 import { createMailer } from '../../src/mail/mailer.js';
 import { decodeQr, DETAILS } from './helpers.js';
 
@@ -49,7 +50,7 @@ describe('mail: LocalMailbox', () => {
     const mailbox = new LocalMailbox({ log: () => {} });
     const { port } = await mailbox.listen();
     try {
-      const mailer = createMailer({ smtpUrl: `smtp://someone:anything@127.0.0.1:${port}`, from: 'go@example.com' });
+      const mailer = createMailer({ smtpUrl: `smtp://someone:anything@127.0.0.1:${port}`, from: 'go@example.com', qrPng });
       await mailer.verify();
       const arrived = once(mailbox, 'mail') as Promise<[MailboxMessage]>;
       await mailer.sendLineDeleted('dave@example.com');
@@ -65,7 +66,7 @@ describe('mail: LocalMailbox', () => {
     const file = join(dir, 'mailbox.json');
     const first = new LocalMailbox({ dataFile: file, log: () => {} });
     const { url } = await first.listen();
-    await createMailer({ smtpUrl: url, from: 'go@example.com' }).sendActivation(DETAILS, 'assign');
+    await createMailer({ smtpUrl: url, from: 'go@example.com', qrPng }).sendActivation(DETAILS, 'assign');
     await first.close();
 
     const stored = JSON.parse(await readFile(file, 'utf8')) as { messages: Array<{ attachments: Array<{ data: string }> }> };
@@ -78,7 +79,7 @@ describe('mail: LocalMailbox', () => {
     assert.ok(Buffer.isBuffer(message.attachments[0].data));
     assert.equal(decodeQr(message.attachments[0].data), DETAILS.qrPayload);
     const { url: again } = await second.listen();
-    await createMailer({ smtpUrl: again, from: 'go@example.com' }).sendLineDeleted(DETAILS.email);
+    await createMailer({ smtpUrl: again, from: 'go@example.com', qrPng }).sendLineDeleted(DETAILS.email);
     await second.close();
     assert.equal(new LocalMailbox(file).messages(DETAILS.email).length, 2);
   });
@@ -101,7 +102,7 @@ describe('mail: LocalMailbox', () => {
     const mailbox = new LocalMailbox({ maxMessageBytes: 5_000, log: () => {} });
     const { url } = await mailbox.listen();
     try {
-      const mailer = createMailer({ smtpUrl: url, from: 'go@example.com' });
+      const mailer = createMailer({ smtpUrl: url, from: 'go@example.com', qrPng });
       await assert.rejects(
         mailer.sendActivation(DETAILS, 'assign'),
         (error: Error) => /^the mail server refused the message: 552 /.test(error.message),

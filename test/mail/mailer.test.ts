@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { LocalMailbox, type MailboxMessage } from '../../src/localwebex/mailbox.js';
+import { qrPng } from '../../src/render/qrPng.js';
 import { createMailer, MailError, QR_FILENAME, type Mailer } from '../../src/mail/mailer.js';
-import { MAIL_TEXT } from '../../src/messages.js';
-import { SHEET_TEXT } from '../../src/messages.js';
 import type { ActivationDetails } from '../../src/domain/types.js';
 import { closedPort, decodeQr, DETAILS, silentServer, smtpReply, smtpServer } from './helpers.js';
+import { MAIL_TEXT } from '../../src/render/messages/mailText.js';
+import { INSTALL_GUIDES, guideHeading, stepText } from '../../src/render/messages/installSteps.js';
+import { SHEET_TEXT, activationFields } from '../../src/render/messages/userText.js';
 
 const FROM = 'Webex Go <webex-go@example.com>';
 
@@ -44,7 +46,7 @@ describe('mail: createMailer over SMTP', () => {
   before(async () => {
     mailbox = new LocalMailbox({ log: () => {} });
     ({ url } = await mailbox.listen());
-    mailer = createMailer({ smtpUrl: url, from: FROM });
+    mailer = createMailer({ smtpUrl: url, from: FROM, qrPng });
   });
   beforeEach(() => mailbox.clear());
   after(() => mailbox.close());
@@ -75,10 +77,11 @@ describe('mail: createMailer over SMTP', () => {
       for (const value of [DETAILS.smdpAddress, DETAILS.matchingId, DETAILS.networkProviderCode, '2026-04-30']) {
         assert.ok(mail.html.includes(html(value)), `HTML lacks ${value}`);
       }
-      for (const field of SHEET_TEXT.fields(DETAILS)) assert.ok(mail.html.includes(html(field.label)), field.label);
-      for (const section of SHEET_TEXT.sections) {
-        assert.ok(mail.html.includes(html(section.heading)), section.heading);
-        for (const step of section.steps) assert.ok(mail.html.includes(html(step)), step);
+      for (const field of activationFields(DETAILS)) assert.ok(mail.html.includes(html(field.label)), field.label);
+      const visibleText = mail.html.replace(/<[^>]+>/g, '');
+      for (const guide of INSTALL_GUIDES) {
+        assert.ok(mail.html.includes(html(guideHeading(guide))), guide.phone);
+        for (const step of guide.steps) assert.ok(visibleText.includes(html(stepText(step))), stepText(step));
       }
       assert.ok(mail.html.includes(html(SHEET_TEXT.footer)));
       assert.ok(!mail.html.includes('2026-04-30T09:15'), 'the expiry is shown as a date');
@@ -90,9 +93,9 @@ describe('mail: createMailer over SMTP', () => {
       }
       assert.ok(mail.text.includes(`Activation code (iPhone): ${DETAILS.matchingId}`));
       assert.ok(mail.text.includes(`Works once; expires on: 2026-04-30`));
-      for (const section of SHEET_TEXT.sections) {
-        assert.ok(mail.text.includes(section.heading), section.heading);
-        section.steps.forEach((step, i) => assert.ok(mail.text.includes(`${i + 1}. ${step}`), step));
+      for (const guide of INSTALL_GUIDES) {
+        assert.ok(mail.text.includes(guideHeading(guide)), guide.phone);
+        guide.steps.forEach((step, i) => assert.ok(mail.text.includes(`${i + 1}. ${stepText(step)}`), stepText(step)));
       }
       assert.ok(!/<[a-z]/i.test(mail.text), 'no markup in the text part');
     });
@@ -165,7 +168,7 @@ describe('mail: createMailer over SMTP', () => {
         onRcptTo: (_address, _session, callback) => callback(smtpReply(550, `No such user here (ref ${DETAILS.matchingId})`)),
       });
       try {
-        const error = await rejection(createMailer({ smtpUrl: server.url, from: FROM }).sendActivation(DETAILS, 'assign'));
+        const error = await rejection(createMailer({ smtpUrl: server.url, from: FROM, qrPng }).sendActivation(DETAILS, 'assign'));
         assert.match(error.message, /^the mail server refused the message for alice@example\.com: 550 No such user here/);
         assert.ok(error.message.includes('[activation code]'));
         assert.equal(error.failure, 'refused');
@@ -186,7 +189,7 @@ describe('mail: createMailer over SMTP', () => {
         },
       });
       try {
-        const error = await rejection(createMailer({ smtpUrl: server.url, from: FROM }).sendActivation(DETAILS, 'lost-stolen'));
+        const error = await rejection(createMailer({ smtpUrl: server.url, from: FROM, qrPng }).sendActivation(DETAILS, 'lost-stolen'));
         assert.equal(error.message, 'the mail server refused the message: 550 Message rejected by policy');
         assert.equal(error.permanent, true);
         assertNoCode(error);
@@ -200,7 +203,7 @@ describe('mail: createMailer over SMTP', () => {
         onMailFrom: (_address, _session, callback) => callback(smtpReply(451, 'Try again later')),
       });
       try {
-        const error = await rejection(createMailer({ smtpUrl: server.url, from: FROM }).sendLineDeleted('bob@example.com'));
+        const error = await rejection(createMailer({ smtpUrl: server.url, from: FROM, qrPng }).sendLineDeleted('bob@example.com'));
         assert.equal(error.message, 'the mail server refused the message: 451 Try again later');
         assert.equal(error.permanent, false);
       } finally {
@@ -212,14 +215,14 @@ describe('mail: createMailer over SMTP', () => {
       const port = await closedPort();
       const started = Date.now();
       const error = await rejection(
-        createMailer({ smtpUrl: `smtp://user:secret-pass@127.0.0.1:${port}`, from: FROM }).sendActivation(DETAILS, 'assign'),
+        createMailer({ smtpUrl: `smtp://user:secret-pass@127.0.0.1:${port}`, from: FROM, qrPng }).sendActivation(DETAILS, 'assign'),
       );
       assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
       assert.equal(error.message, `could not connect to 127.0.0.1:${port}: nothing accepts connections there (connection refused)`);
       assert.equal(error.failure, 'connect');
       assert.ok(!everythingIn(error).includes('secret-pass'), 'the password stays out of the error');
       assertNoCode(error);
-      await rejection(createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: FROM }).verify());
+      await rejection(createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: FROM, qrPng }).verify());
     });
 
     it('a server that accepts the connection but never answers fails after the timeout', async () => {
@@ -227,7 +230,7 @@ describe('mail: createMailer over SMTP', () => {
       try {
         const started = Date.now();
         const error = await rejection(
-          createMailer({ smtpUrl: server.url, from: FROM, timeoutMs: 300 }).sendActivation(DETAILS, 'assign'),
+          createMailer({ smtpUrl: server.url, from: FROM, timeoutMs: 300, qrPng }).sendActivation(DETAILS, 'assign'),
         );
         const took = Date.now() - started;
         assert.ok(took >= 250 && took < 3000, `took ${took} ms`);
@@ -244,7 +247,7 @@ describe('mail: createMailer over SMTP', () => {
       });
       try {
         const error = await rejection(
-          createMailer({ smtpUrl: server.url, from: FROM, timeoutMs: 200 }).sendActivation(DETAILS, 'assign'),
+          createMailer({ smtpUrl: server.url, from: FROM, timeoutMs: 200, qrPng }).sendActivation(DETAILS, 'assign'),
         );
         assert.match(error.message, /^the mail server 127\.0\.0\.1:\d+ (stopped answering for 0\.3 s|did not take the email within 0\.4 s)$/);
         assert.equal(error.failure, 'timeout');
@@ -257,11 +260,11 @@ describe('mail: createMailer over SMTP', () => {
     it('refuses an SMTP URL that is not one, without echoing it', () => {
       for (const smtpUrl of ['mail.example.com', 'http://mail.example.com', 'smtp://']) {
         assert.throws(
-          () => createMailer({ smtpUrl, from: FROM }),
+          () => createMailer({ smtpUrl, from: FROM, qrPng }),
           (error: unknown) => error instanceof MailError && error.failure === 'config' && /^the SMTP URL must look like smtp:\/\//.test(error.message),
         );
       }
-      assert.throws(() => createMailer({ smtpUrl: url, from: 'nobody' }), /sender address/);
+      assert.throws(() => createMailer({ smtpUrl: url, from: 'nobody', qrPng }), /sender address/);
     });
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { escapeHtml, renderActivation, renderLineDeleted } from '../../src/mail/render.js';
-import { MAIL_TEXT } from '../../src/messages.js';
+import { escapeHtml, renderActivation, renderLineDeleted } from '../../src/render/documents/activationEmail.js';
 import { DETAILS } from './helpers.js';
+import { MAIL_TEXT } from '../../src/render/messages/mailText.js';
+import { REMOVE_LINE_GUIDES, stepText } from '../../src/render/messages/installSteps.js';
 
 describe('mail: rendering', () => {
   it('escapes every interpolated value, the QR cid included', () => {
@@ -46,9 +47,11 @@ describe('mail: rendering', () => {
     const { subject, html, text } = renderLineDeleted();
     assert.equal(subject, MAIL_TEXT.deleted.subject);
     assert.ok(html.includes(escapeHtml(MAIL_TEXT.deleted.removeIntro)));
-    for (const step of MAIL_TEXT.deleted.removeSteps) {
-      assert.ok(html.includes(escapeHtml(step)));
-      assert.ok(text.includes(`- ${step}`));
+    for (const guide of REMOVE_LINE_GUIDES) {
+      for (const step of guide.steps) {
+        assert.ok(html.replace(/<[^>]+>/g, '').includes(escapeHtml(stepText(step))));
+        assert.ok(text.includes(`1. ${stepText(step)}`));
+      }
     }
   });
 });

@@ -8,7 +8,7 @@ import { commandTable } from '../../src/bot/commands/index.js';
 import { Dispatcher, type IncomingPress } from '../../src/bot/dispatcher.js';
 import type { Actor, BotDeps, Space } from '../../src/bot/types.js';
 import type { ActivationDetails, OrgSettings } from '../../src/domain/types.js';
-import type { DownloadedFile, Messenger, OutgoingMessage } from '../../src/webex/messenger.js';
+import type { DownloadedFile, Messenger, OutgoingMessage } from '../../src/bot/ports.js';
 import { ADMIN, openDomain, type DomainHarness } from './domain.js';
 
 export { ADMIN };

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { FakeWebex } from '../../src/localwebex/fakeWebex.js';
 import type { Change, Message } from '../../src/localwebex/types.js';
-import { validateCard } from '../../src/webex/cards/cardValidator.js';
+import { validateCard } from './cardValidator.js';
 import { TEST_BOT_EMAIL } from './sharedFakeWebex.js';
 import type { RunningBot } from './botHarness.js';
 

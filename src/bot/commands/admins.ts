@@ -1,30 +1,32 @@
-import { BOT_TEXT } from '../../messages.js';
 import { emailArg, usageError } from '../args.js';
 import type { Command } from '../types.js';
+import { ADMIN_TEXT } from '../../render/messages/adminText.js';
+import { COMMAND_TEXT } from '../../render/messages/commandText.js';
 
 export const adminsCommand: Command = {
   name: 'admins',
   phrases: ['admins', 'admin'],
   access: 'admin',
+  audit: 'admins',
   usage: 'admins [add|remove <email>]',
   example: 'admins add bob@example.com',
   summary: 'who may administer Webex Go; add or remove one',
   async run(ctx) {
     const { service } = ctx.deps;
-    if (!ctx.args) return ctx.reply({ markdown: BOT_TEXT.admins(service.admins()) });
+    if (!ctx.args) return ctx.reply({ markdown: ADMIN_TEXT.admins(service.admins()) });
     const [verb, ...rest] = ctx.args.split(' ');
     const sub = { usage: `admins ${verb.toLowerCase()} <email>`, example: `admins ${verb.toLowerCase()} bob@example.com` };
     const email = ['add', 'remove', 'delete'].includes(verb.toLowerCase()) ? await emailArg({ ...ctx, args: rest.join(' ') }, sub) : undefined;
     if (!['add', 'remove', 'delete'].includes(verb.toLowerCase())) {
-      return usageError(ctx, this, BOT_TEXT.notAdminVerb(verb));
+      return usageError(ctx, this, COMMAND_TEXT.notAdminVerb(verb));
     }
     if (!email) return;
     if (verb.toLowerCase() === 'add') {
       await service.addAdmin(ctx.actor.email, email);
-      await ctx.reply({ markdown: BOT_TEXT.adminAdded(email) });
+      await ctx.reply({ markdown: ADMIN_TEXT.adminAdded(email) });
     } else {
       await service.removeAdmin(ctx.actor.email, email);
-      await ctx.reply({ markdown: BOT_TEXT.adminRemoved(email) });
+      await ctx.reply({ markdown: ADMIN_TEXT.adminRemoved(email) });
     }
   },
 };

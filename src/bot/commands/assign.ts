@@ -1,13 +1,14 @@
-import { BOT_TEXT } from '../../messages.js';
 import { deliverActivation } from '../activation.js';
 import { emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
+import { ADMIN_TEXT } from '../../render/messages/adminText.js';
 
 export const assignCommand: Command = {
   name: 'assign',
   phrases: ['assign', 'add', 'add device', 'provision', 'new device'],
   access: 'admin',
+  audit: 'assign',
   usage: 'assign <email>',
   example: 'assign alice@example.com',
   summary: 'add a Webex Go device for a user and send the activation details',
@@ -16,7 +17,7 @@ export const assignCommand: Command = {
     if (!email) return;
     const issued = await ctx.deps.service.assign(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await ctx.reply(deviceCard(issued.device, BOT_TEXT.issuedPublic('assign', email, notified, ctx.actor.email)));
+    await ctx.reply(deviceCard(issued.device, ADMIN_TEXT.issuedPublic('assign', email, notified, ctx.actor.email)));
     await deliverActivation(ctx, 'assign', issued.activation);
   },
 };

@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
 import { analyseExport } from '../../calls/index.js';
 import { isEmail, normalizeEmail } from '../../domain/email.js';
-import { CALLS_TEXT, refusalText } from '../../messages.js';
 import { usageError } from '../args.js';
 import { pullCallsSummary } from '../callsPull.js';
 import { replyWithCallsReport } from '../callsReport.js';
 import type { Command, CommandContext } from '../types.js';
+import { CALLS_TEXT, refusalText } from '../../render/messages/callsText.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -60,6 +60,7 @@ export const callsCommand: Command = {
   name: 'calls',
   phrases: ['calls', 'call history', 'cdr', 'webex go calls'],
   access: 'admin',
+  audit: 'calls',
   usage: 'calls [email] last 24h|last 7d|YYYY-MM-DD..YYYY-MM-DD',
   example: 'calls last 7d',
   summary: 'Webex Go calls from the Detailed Call History: attach the Control Hub export, or pull a period',

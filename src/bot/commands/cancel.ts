@@ -1,6 +1,6 @@
-import { BOT_TEXT } from '../../messages.js';
 import type { Command } from '../types.js';
 import { noticeCard } from '../views.js';
+import { ADMIN_TEXT } from '../../render/messages/adminText.js';
 
 /** The Cancel button of a confirmation card. */
 export const cancelCommand: Command = {
@@ -12,6 +12,6 @@ export const cancelCommand: Command = {
   summary: 'close a confirmation without acting',
   listed: false,
   async run(ctx) {
-    await ctx.reply(noticeCard(BOT_TEXT.cancelled));
+    await ctx.reply(noticeCard(ADMIN_TEXT.cancelled));
   },
 };

@@ -1,13 +1,14 @@
-import { BOT_TEXT } from '../../messages.js';
 import { deliverActivation } from '../activation.js';
 import { currentDevice, emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
+import { ADMIN_TEXT } from '../../render/messages/adminText.js';
 
 export const codeCommand: Command = {
   name: 'code',
   phrases: ['code', 'new code', 'newcode', 'generate', 'generate code', 'generate new activation code', 'new activation code', 'regenerate', 'reissue'],
   access: 'admin',
+  audit: 'new-code',
   usage: 'code <email>',
   example: 'code alice@example.com',
   summary: 'generate a new activation code (only while Pending activation; earlier codes stop working)',
@@ -17,7 +18,7 @@ export const codeCommand: Command = {
     if (!(await currentDevice(ctx, email)) && ctx.press?.data.deviceId) return;
     const issued = await ctx.deps.service.newCode(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await ctx.reply(deviceCard(issued.device, BOT_TEXT.issuedPublic('new-code', email, notified, ctx.actor.email)));
+    await ctx.reply(deviceCard(issued.device, ADMIN_TEXT.issuedPublic('new-code', email, notified, ctx.actor.email)));
     await deliverActivation(ctx, 'new-code', issued.activation);
   },
 };

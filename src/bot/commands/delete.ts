@@ -1,12 +1,14 @@
-import { BOT_TEXT } from '../../messages.js';
 import { confirmedDevice, emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { noticeCard } from '../views.js';
+import { ADMIN_TEXT } from '../../render/messages/adminText.js';
+import { USER_TEXT } from '../../render/messages/userText.js';
 
 export const deleteCommand: Command = {
   name: 'delete',
   phrases: ['delete', 'remove', 'del', 'delete device', 'remove device', 'unassign'],
   access: 'admin',
+  audit: 'delete',
   usage: 'delete <email>',
   example: 'delete alice@example.com',
   summary: 'delete the device and return its license to the pool (asks first)',
@@ -16,22 +18,22 @@ export const deleteCommand: Command = {
     const confirmed = await confirmedDevice(ctx, email, {
       command: 'delete',
       confirmTitle: 'Yes, delete',
-      question: BOT_TEXT.confirmDelete(email),
+      question: ADMIN_TEXT.confirmDelete(email),
     });
     if (!confirmed) return;
     await ctx.deps.service.deleteDevice(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await ctx.reply(noticeCard(BOT_TEXT.deletedPublic(email, notified)));
+    await ctx.reply(noticeCard(ADMIN_TEXT.deletedPublic(email, notified)));
     const { messenger, mailer, deliverByWebex } = ctx.deps;
     if (notified && deliverByWebex) {
       await messenger
-        .dm(email, { markdown: BOT_TEXT.deletedForUser })
-        .catch((error: unknown) => ctx.say({ markdown: BOT_TEXT.dmFailed(email, (error as Error).message) }));
+        .dm(email, { markdown: USER_TEXT.deleted })
+        .catch((error: unknown) => ctx.say({ markdown: ADMIN_TEXT.dmFailed(email, (error as Error).message) }));
     }
     if (notified && mailer) {
       await mailer
         .sendLineDeleted(email)
-        .catch((error: unknown) => messenger.dm(ctx.actor.email, { markdown: BOT_TEXT.mailFailed(email, (error as Error).message) }))
+        .catch((error: unknown) => messenger.dm(ctx.actor.email, { markdown: ADMIN_TEXT.mailFailed(email, (error as Error).message) }))
         .catch((error: unknown) => ctx.deps.log(`could not tell the admin a mail failed: ${(error as Error).message}`));
     }
   },

@@ -1,13 +1,14 @@
-import { BOT_TEXT } from '../../messages.js';
 import { deliverActivation } from '../activation.js';
 import { confirmedDevice, emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
+import { ADMIN_TEXT } from '../../render/messages/adminText.js';
 
 export const lostCommand: Command = {
   name: 'lost',
   phrases: ['lost', 'stolen', 'lost/stolen', 'lost stolen', 'lost-stolen', 'lost or stolen'],
   access: 'admin',
+  audit: 'lost-stolen',
   usage: 'lost <email>',
   example: 'lost alice@example.com',
   summary: 'lost/stolen phone: switch its line off and issue a new code (asks first)',
@@ -17,12 +18,12 @@ export const lostCommand: Command = {
     const confirmed = await confirmedDevice(ctx, email, {
       command: 'lost',
       confirmTitle: 'Yes, mark lost/stolen',
-      question: BOT_TEXT.confirmLost(email),
+      question: ADMIN_TEXT.confirmLost(email),
     });
     if (!confirmed) return;
     const issued = await ctx.deps.service.lostStolen(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await ctx.reply(deviceCard(issued.device, BOT_TEXT.issuedPublic('lost-stolen', email, notified, ctx.actor.email)));
+    await ctx.reply(deviceCard(issued.device, ADMIN_TEXT.issuedPublic('lost-stolen', email, notified, ctx.actor.email)));
     await deliverActivation(ctx, 'lost-stolen', issued.activation);
   },
 };

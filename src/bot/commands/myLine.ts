@@ -1,5 +1,5 @@
-import { BOT_TEXT } from '../../messages.js';
 import type { Command } from '../types.js';
+import { USER_TEXT } from '../../render/messages/userText.js';
 
 export const myLineCommand: Command = {
   name: 'my line',
@@ -9,6 +9,6 @@ export const myLineCommand: Command = {
   example: 'my line',
   summary: 'the status of your own Webex Go line',
   async run(ctx) {
-    await ctx.reply({ markdown: BOT_TEXT.myLine(ctx.deps.service.deviceOf(ctx.actor.email)) });
+    await ctx.reply({ markdown: USER_TEXT.myLine(ctx.deps.service.deviceOf(ctx.actor.email)) });
   },
 };

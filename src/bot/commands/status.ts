@@ -1,12 +1,13 @@
-import { BOT_TEXT } from '../../messages.js';
 import { emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
+import { ADMIN_TEXT } from '../../render/messages/adminText.js';
 
 export const statusCommand: Command = {
   name: 'status',
   phrases: ['status', 'show', 'device', 'user'],
   access: 'admin',
+  audit: 'status',
   usage: 'status <email>',
   example: 'status alice@example.com',
   summary: "a user's device card with its status and actions",
@@ -14,6 +15,6 @@ export const statusCommand: Command = {
     const email = await emailArg(ctx, this);
     if (!email) return;
     const view = ctx.deps.service.deviceOf(email);
-    await ctx.reply(view ? deviceCard(view) : { markdown: BOT_TEXT.noDevice(email) });
+    await ctx.reply(view ? deviceCard(view) : { markdown: ADMIN_TEXT.noDevice(email) });
   },
 };

@@ -1,12 +1,13 @@
-import { BOT_TEXT } from '../../messages.js';
-import { WATCH_TEXT } from '../../messages.js';
 import { usageError } from '../args.js';
 import type { Command } from '../types.js';
+import { COMMAND_TEXT } from '../../render/messages/commandText.js';
+import { WATCH_TEXT } from '../../render/messages/watchText.js';
 
 export const watchCommand: Command = {
   name: 'watch',
   phrases: ['watch', 'notifications', 'alerts'],
   access: 'admin',
+  audit: 'watch',
   usage: 'watch here|off',
   example: 'watch here',
   summary: 'make this space get every status change and admin action (or stop)',
@@ -25,6 +26,6 @@ export const watchCommand: Command = {
       await service.updateSettings(ctx.actor.email, { watchSpaceId: undefined });
       return ctx.reply({ markdown: WATCH_TEXT.notWatching });
     }
-    return usageError(ctx, this, BOT_TEXT.notWatchArg(ctx.args));
+    return usageError(ctx, this, COMMAND_TEXT.notWatchArg(ctx.args));
   },
 };

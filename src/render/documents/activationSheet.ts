@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import type { ActivationDetails } from '../domain/types.js';
-import { SHEET_TEXT } from '../messages.js';
-import { qrPng } from '../esim/qrPng.js';
-import { activationSheetPdf, type ActivationSheetOptions } from '../webex/activationSheet.js';
+import type { ActivationDetails } from '../../domain/types.js';
+import { INSTALL_GUIDES, guideHeading, stepText } from '../messages/installSteps.js';
+import { SHEET_TEXT, activationFields } from '../messages/userText.js';
+import { activationSheetPdf, type ActivationSheetOptions } from './activationSheetPdf.js';
 
 const DEJAVU = '/usr/share/fonts/truetype/dejavu/';
 const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf', code: 'DejaVuSansMono-Bold.ttf' };
@@ -16,15 +16,15 @@ function fonts(): ActivationSheetOptions['fonts'] {
 const UNICODE_FONTS = fonts();
 const latin1 = (text: string) => (UNICODE_FONTS ? text : text.replace(/→/g, '>').replace(/[^\x00-\xff]/g, '?'));
 
-/** The printable activation sheet an admin hands over when notifications are off. */
-export async function activationSheet(details: ActivationDetails): Promise<Buffer> {
+/** The printable activation sheet an admin hands over when notifications are off; `qrPng` draws its QR code. */
+export async function activationSheet(details: ActivationDetails, qrPng: (payload: string) => Promise<Buffer>): Promise<Buffer> {
   return activationSheetPdf(
     {
       title: latin1(SHEET_TEXT.title),
       intro: latin1(SHEET_TEXT.intro(details.email)),
       qrPng: await qrPng(details.qrPayload),
-      fields: SHEET_TEXT.fields(details),
-      sections: SHEET_TEXT.sections.map((s) => ({ heading: latin1(s.heading), steps: s.steps.map(latin1) })),
+      fields: activationFields(details),
+      sections: INSTALL_GUIDES.map((g) => ({ heading: latin1(guideHeading(g)), steps: g.steps.map((s) => latin1(stepText(s))) })),
       footer: latin1(SHEET_TEXT.footer),
     },
     UNICODE_FONTS ? { fonts: UNICODE_FONTS } : {},

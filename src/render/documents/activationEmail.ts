@@ -1,10 +1,12 @@
 /**
  * The emails as data: subject, HTML and plain text. Pure functions, no I/O. Every value put
- * into the HTML goes through escapeHtml; the wording comes from SHEET_TEXT (activation facts
- * and steps) and MAIL_TEXT (the rest).
+ * into the HTML goes through escapeHtml; the wording comes from the message catalogue (the
+ * activation facts, the install steps shared with the sheet and the Webex message, MAIL_TEXT).
  */
-import type { ActivationDetails } from '../domain/types.js';
-import { MAIL_TEXT, SHEET_TEXT, type IssueKind } from '../messages.js';
+import type { ActivationDetails, IssueKind } from '../../domain/types.js';
+import { INSTALL_GUIDES, REMOVE_LINE_GUIDES, guideHeading, guidesText, stepHtml, type Guide } from '../messages/installSteps.js';
+import { MAIL_TEXT } from '../messages/mailText.js';
+import { SHEET_TEXT, activationFields } from '../messages/userText.js';
 
 export interface RenderedMail {
   subject: string;
@@ -50,13 +52,11 @@ const h1 = (text: string) => `<h1 style="font-size:22px;line-height:1.3;margin:0
 const h2 = (text: string) => `<h2 style="font-size:17px;margin:24px 0 8px;">${escapeHtml(text)}</h2>`;
 const h3 = (text: string) => `<h3 style="font-size:15px;margin:16px 0 4px;">${escapeHtml(text)}</h3>`;
 const p = (text: string, style = '') => `<p style="margin:0 0 12px;${style}">${escapeHtml(text)}</p>`;
-const list = (tag: 'ol' | 'ul', items: readonly string[]) =>
-  `<${tag} style="margin:0 0 12px;padding-left:24px;">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</${tag}>`;
-
-/** Plain text: paragraphs separated by blank lines, lists as numbered or dashed lines. */
-function textList(items: readonly string[], numbered: boolean): string {
-  return items.map((item, i) => (numbered ? `${i + 1}. ${item}` : `- ${item}`)).join('\n');
-}
+const guidesHtml = (guides: readonly Guide[]) =>
+  guides.flatMap((g) => [
+    h3(guideHeading(g)),
+    `<ol style="margin:0 0 12px;padding-left:24px;">${g.steps.map((s) => `<li>${stepHtml(s, escapeHtml)}</li>`).join('')}</ol>`,
+  ]);
 
 /**
  * The activation email. `qrCid` is the Content-ID of the inline QR image (without `<>`).
@@ -64,7 +64,7 @@ function textList(items: readonly string[], numbered: boolean): string {
  */
 export function renderActivation(details: ActivationDetails, kind: IssueKind, qrCid: string): RenderedMail {
   const subject = MAIL_TEXT.subject[kind];
-  const fields = SHEET_TEXT.fields(details);
+  const fields = activationFields(details);
   const intro = SHEET_TEXT.intro(details.email);
 
   const html = page(subject, [
@@ -82,7 +82,7 @@ export function renderActivation(details: ActivationDetails, kind: IssueKind, qr
     ),
     '</table>',
     h2(MAIL_TEXT.stepsHeading),
-    ...SHEET_TEXT.sections.flatMap((s) => [h3(s.heading), list('ol', s.steps)]),
+    ...guidesHtml(INSTALL_GUIDES),
     p(SHEET_TEXT.footer, 'margin-top:20px;'),
     p(MAIL_TEXT.privacy, 'color:#666;font-size:13px;'),
   ]);
@@ -94,7 +94,7 @@ export function renderActivation(details: ActivationDetails, kind: IssueKind, qr
     MAIL_TEXT.sameDevice,
     `${MAIL_TEXT.detailsHeading}:\n${fields.map((f) => `${f.label}: ${f.value}`).join('\n')}`,
     `${MAIL_TEXT.stepsHeading}:`,
-    ...SHEET_TEXT.sections.map((s) => `${s.heading}\n${textList(s.steps, true)}`),
+    guidesText(INSTALL_GUIDES),
     SHEET_TEXT.footer,
     MAIL_TEXT.privacy,
   ].join('\n\n');
@@ -109,9 +109,9 @@ export function renderLineDeleted(): RenderedMail {
     h1(t.heading),
     p(t.lead),
     p(t.removeIntro),
-    list('ul', t.removeSteps),
+    ...guidesHtml(REMOVE_LINE_GUIDES),
     p(t.footer, 'color:#666;font-size:13px;margin-top:20px;'),
   ]);
-  const text = [t.heading, t.lead, `${t.removeIntro}\n${textList(t.removeSteps, false)}`, t.footer].join('\n\n');
+  const text = [t.heading, t.lead, t.removeIntro, guidesText(REMOVE_LINE_GUIDES), t.footer].join('\n\n');
   return { subject: t.subject, html, text: `${text}\n` };
 }

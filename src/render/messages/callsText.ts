@@ -1,0 +1,165 @@
+import type { AcceptedExport, AnalyseResult, CallSummary, CrossCheck, UserCalls } from '../../calls/index.js';
+import { formatCount, formatDateTime, percent, plural } from '../format.js';
+
+/** The `calls` command: Webex Go calls from the Detailed Call History. */
+export const CALLS_TEXT = {
+  title: (webexGo: number, all: number) => `Webex Go calls: ${webexGo.toLocaleString('en-US')} of ${all.toLocaleString('en-US')}`,
+  fromUpload: (filename: string | undefined) => `From the attached export${filename ? ` (${filename})` : ''}`,
+  fromApi: (start: Date, end: Date, email: string | undefined, trimmed: boolean) =>
+    `From the Detailed Call History API, ${formatDateTime(start.toISOString())} to ${formatDateTime(end.toISOString())}` +
+    (email ? `, calls of ${email}` : '') +
+    (trimmed ? ' (trimmed to what the API keeps: from 30 days to 5 minutes ago)' : ''),
+  chartCaption: 'Webex Go calls per day.',
+  csvCaption: (records: number) => `The ${records.toLocaleString('en-US')} Webex Go records, columns as in the input.`,
+  progress: (window: number, windows: number) => `Reading the call history: window ${window} of ${windows}…`,
+  nothingToRead: 'Attach the Detailed Call History CSV export from Control Hub to a message saying "calls", or give a period.',
+  notAPeriod: (text: string) => `"${text.slice(0, 60)}" is not a period I know.`,
+  badDate: 'That date does not exist.',
+  emptyRange: 'That period is empty.',
+  noAdminToken:
+    'To pull calls from the Detailed Call History API I need WEBEX_ADMIN_TOKEN: an admin\'s or service app\'s token with the scope ' +
+    'spark-admin:calling_cdr_read, whose user has the "Webex Calling Detailed Call History API access" role. Set it in .env and restart me. ' +
+    'Meanwhile, attach the Detailed Call History CSV export from Control Hub to a message saying "calls".',
+  apiMissingColumns: (missing: string[]) => `the call records from the API lack ${missing.join(', ')}`,
+  downloadFailed: (reason: string) => `I could not download the attached file: ${reason}. Attach it again in a moment.`,
+  pullFailed: (reason: string) => `I could not read the call history: ${reason}`,
+};
+
+// ---- The `calls` reply: the card's facts, the fallback text, and the answers to a refused file. ----
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+const count = formatCount;
+
+/** "2026-03-02 to 2026-03-08" (UTC days), or "no records". */
+export function periodText(summary: Pick<CallSummary, 'periodStart' | 'periodEnd'>): string {
+  if (summary.periodStart === null || summary.periodEnd === null) return 'no records';
+  const from = summary.periodStart.slice(0, 10);
+  const to = summary.periodEnd.slice(0, 10);
+  return from === to ? `${from} (UTC)` : `${from} to ${to} (UTC)`;
+}
+
+function userText(user: UserCalls): string {
+  return user.email !== undefined && user.email !== user.user ? `${user.user} (${user.email})` : user.user;
+}
+
+/** Title/value pairs for the summary card's FactSet. */
+export function summaryFacts(summary: CallSummary): Fact[] {
+  const facts: Fact[] = [
+    { title: 'Period', value: periodText(summary) },
+    { title: 'Records read', value: count(summary.recordsRead) },
+    { title: 'Webex Go records', value: count(summary.webexGoRecords) },
+    {
+      title: 'Webex Go calls',
+      value: `${count(summary.webexGoCalls)} of ${count(summary.allCalls)} calls (${percent(summary.webexGoCalls, summary.allCalls)})`,
+    },
+    {
+      title: 'Answered',
+      value: `${count(summary.answered)} answered, ${count(summary.notAnswered)} not answered`,
+    },
+    { title: 'Minutes', value: summary.totalMinutes.toLocaleString('en-US') },
+    {
+      title: 'Direction',
+      value:
+        `${count(summary.outbound)} outgoing, ${count(summary.inbound)} incoming` +
+        (summary.unknownDirection ? `, ${count(summary.unknownDirection)} unknown` : ''),
+    },
+  ];
+  if (summary.duplicates) facts.push({ title: 'Duplicates skipped', value: count(summary.duplicates) });
+  if (summary.brokenRows) facts.push({ title: 'Broken rows skipped', value: count(summary.brokenRows) });
+  return facts;
+}
+
+/** Broken rows and an early stop, for the admin to fix the file (nothing when all is well). */
+export function problemsText(result: Pick<AcceptedExport, 'summary' | 'brokenSamples' | 'stoppedAt'>): string[] {
+  const { summary, brokenSamples: samples, stoppedAt } = result;
+  const lines: string[] = [];
+  if (stoppedAt) lines.push(`Reading stopped at row ${stoppedAt.row}: ${stoppedAt.detail}. The figures cover the rows before it.`);
+  if (summary.brokenRows === 0) return lines;
+  lines.push(`${plural(summary.brokenRows, 'broken row')} skipped (rows as a spreadsheet numbers them):`);
+  for (const s of samples) lines.push(`- row ${s.row}: ${s.detail}`);
+  if (summary.brokenRows > samples.length) lines.push(`- and ${count(summary.brokenRows - samples.length)} more`);
+  return lines;
+}
+
+/**
+ * The plain-text version of the reply. Always holds `Webex Go calls: <N> of <M>` (distinct Webex
+ * Go calls of distinct calls). Stays far below Webex's 7439-byte message limit: lists are capped.
+ */
+export function fallbackText(result: Pick<AcceptedExport, 'summary' | 'brokenSamples' | 'stoppedAt'>, check?: CrossCheck): string {
+  const { summary } = result;
+  const lines: string[] = [
+    `Detailed Call History, ${periodText(summary)}`,
+    `Webex Go calls: ${summary.webexGoCalls} of ${summary.allCalls}`,
+    `Records read: ${count(summary.recordsRead)}; Webex Go records: ${count(summary.webexGoRecords)}` +
+      (summary.duplicates ? `; duplicates skipped: ${count(summary.duplicates)}` : ''),
+    `Answered: ${count(summary.answered)}; not answered: ${count(summary.notAnswered)}; minutes: ${summary.totalMinutes}`,
+    `Outgoing: ${count(summary.outbound)}; incoming: ${count(summary.inbound)}` +
+      (summary.unknownDirection ? `; unknown direction: ${count(summary.unknownDirection)}` : ''),
+  ];
+  if (summary.topUsers.length) {
+    lines.push('Top users by Webex Go calls:');
+    for (const u of summary.topUsers) lines.push(`- ${userText(u)}: ${u.calls}`);
+  }
+  const busyDays = summary.byDay.filter((d) => d.calls > 0);
+  if (busyDays.length) {
+    lines.push('Webex Go calls by day:');
+    const shown = busyDays.slice(0, 31);
+    lines.push(shown.map((d) => `${d.day}: ${d.calls}`).join(', ') + (busyDays.length > shown.length ? ', …' : ''));
+  }
+  if (check) lines.push(...crossCheckText(check));
+  lines.push(...problemsText(result));
+  return lines.join('\n');
+}
+
+function listed(users: readonly { user: string; email?: string; calls: number }[], max = 10): string {
+  const shown = users.slice(0, max).map((u) => `${userText(u)} (${u.calls})`);
+  return shown.join(', ') + (users.length > max ? `, and ${users.length - max} more` : '');
+}
+
+/** The cross-check in a few lines (nothing when there is nothing to say). */
+export function crossCheckText(check: CrossCheck): string[] {
+  const lines: string[] = [];
+  if (check.callsByUsersWithoutDevice.length) {
+    lines.push(`Webex Go calls by users with no Webex Go device here: ${listed(check.callsByUsersWithoutDevice)}`);
+  }
+  if (check.callsByUsersWithDeviceNotOnline.length) {
+    lines.push(`Webex Go calls by users whose device here is not Online: ${listed(check.callsByUsersWithDeviceNotOnline)}`);
+  }
+  if (check.onlineDevicesWithoutCalls.length) {
+    const emails = check.onlineDevicesWithoutCalls;
+    lines.push(
+      `Online devices with no Webex Go call in the period: ${emails.slice(0, 10).join(', ')}` +
+        (emails.length > 10 ? `, and ${emails.length - 10} more` : ''),
+    );
+  }
+  if (!check.complete) {
+    lines.push(
+      `${plural(check.unmatchedUsers.length, 'user')} appear without an email (${listed(check.unmatchedUsers, 5)}), ` +
+        'so they could not be matched with devices.',
+    );
+  }
+  return lines;
+}
+
+/** The answer to a file the bot refuses; undefined for a result it accepted. */
+export function refusalText(result: AnalyseResult): string | undefined {
+  if (result.ok) return undefined;
+  switch (result.reason) {
+    case 'too-large':
+      return (
+        `That file is over ${Math.round(result.maxBytes / 1024 / 1024)} MB, more than I read. ` +
+        'Export a shorter period from Control Hub (Analytics › Calling › Detailed Call History) and attach it again.'
+      );
+    case 'empty':
+      return 'That file is empty. Attach the Detailed Call History CSV exported from Control Hub.';
+    case 'not-call-history':
+      return (
+        `That file doesn't look like a Detailed Call History export: it lacks the column${result.missing.length === 1 ? '' : 's'} ` +
+        `${result.missing.join(', ')}. Export the Detailed Call History report from Control Hub as CSV and attach it.`
+      );
+  }
+}
