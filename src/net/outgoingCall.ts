@@ -67,7 +67,7 @@ export class HttpStatusError extends Error {
 }
 
 /** A try that outlived its deadline; its signal was aborted with this. */
-export class DeadlineExceededError extends Error {
+class DeadlineExceededError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`no answer within ${timeoutMs / 1000} s`);
     this.name = 'DeadlineExceededError';

@@ -8,7 +8,7 @@ import { callWithPolicy, isIdempotent, OutgoingCallError, type RetryPolicy } fro
 
 export type { RetryPolicy } from '../net/outgoingCall.js';
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 4, maxRetryAfterMs: 60_000, backoffMs: 500, timeoutMs: 20_000 };
+const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 4, maxRetryAfterMs: 60_000, backoffMs: 500, timeoutMs: 20_000 };
 
 export class WebexCallError extends Error {
   constructor(
