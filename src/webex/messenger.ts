@@ -30,8 +30,8 @@ export class WebexMessenger implements Messenger {
   ) {}
 
   async download(url: string): Promise<DownloadedFile> {
-    const res = await this.client.call('download a file', async () => {
-      const answer = await fetch(url, { headers: { authorization: `Bearer ${this.token()}` } });
+    const res = await this.client.call('download a file', async (signal) => {
+      const answer = await fetch(url, { headers: { authorization: `Bearer ${this.token()}` }, signal });
       if (!answer.ok) {
         await answer.body?.cancel();
         // The shape WebexClient reads: a status and headers, as the SDK's errors carry them.
@@ -41,7 +41,7 @@ export class WebexMessenger implements Messenger {
         });
       }
       return answer;
-    });
+    }, { method: 'GET' });
     const length = Number(res.headers.get('content-length'));
     const filename = /filename="?([^";]+)"?/i.exec(res.headers.get('content-disposition') ?? '')?.[1];
     return {
@@ -52,13 +52,13 @@ export class WebexMessenger implements Messenger {
   }
 
   async say(roomId: string, message: OutgoingMessage): Promise<string> {
-    const sent = await this.client.call('post a message', () => this.sdk().messages.create({ roomId, ...body(message) }));
+    const sent = await this.client.call('post a message', () => this.sdk().messages.create({ roomId, ...body(message) }), { method: 'POST' });
     return sent.id;
   }
 
   async dm(email: string, message: OutgoingMessage): Promise<string> {
     const sent = await this.client.call('send a 1:1 message', () =>
-      this.sdk().messages.create({ toPersonEmail: email, ...body(message) }),
+      this.sdk().messages.create({ toPersonEmail: email, ...body(message) }), { method: 'POST' },
     );
     return sent.id;
   }
@@ -66,12 +66,12 @@ export class WebexMessenger implements Messenger {
   async update(roomId: string, messageId: string, message: OutgoingMessage): Promise<string> {
     try {
       await this.client.call('edit a card', () =>
-        this.sdk().request({ method: 'PUT', service: 'hydra', resource: `messages/${messageId}`, body: { roomId, ...body(message) } }),
+        this.sdk().request({ method: 'PUT', service: 'hydra', resource: `messages/${messageId}`, body: { roomId, ...body(message) } }), { method: 'PUT' },
       );
       return messageId;
     } catch {
       // Webex may refuse to edit a card (or after 10 edits): replace it instead.
-      await this.client.call('delete a card', () => this.sdk().messages.remove(messageId)).catch(() => undefined);
+      await this.client.call('delete a card', () => this.sdk().messages.remove(messageId), { method: 'DELETE' }).catch(() => undefined);
       return this.say(roomId, message);
     }
   }

@@ -1,19 +1,14 @@
 /**
- * The one way out to Webex: every call is timed out, 429s wait for Retry-After, 5xx and network
- * failures back off and try again, and a call that still fails ends with a clear error.
+ * The one way out to Webex: the outgoing-call policy of `src/net` (deadlines, Retry-After,
+ * backoff, a POST never sent twice) in Webex's words. A call that fails ends in a
+ * `WebexCallError` fit to show, without anything the request carried.
  */
+import { systemClock } from '../net/clock.js';
+import { callWithPolicy, isIdempotent, OutgoingCallError, type RetryPolicy } from '../net/outgoingCall.js';
 
-export interface RetryPolicy {
-  /** Tries after the first one. */
-  retries: number;
-  /** Longest Retry-After we are willing to wait; a longer one fails at once. */
-  maxRetryAfterMs: number;
-  /** First backoff for 5xx and network errors; doubles each try. */
-  backoffMs: number;
-  timeoutMs: number;
-}
+export type { RetryPolicy } from '../net/outgoingCall.js';
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 4, maxRetryAfterMs: 60_000, backoffMs: 500, timeoutMs: 20_000 };
+const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 4, maxRetryAfterMs: 60_000, backoffMs: 500, timeoutMs: 20_000 };
 
 export class WebexCallError extends Error {
   constructor(
@@ -25,75 +20,60 @@ export class WebexCallError extends Error {
   }
 }
 
-interface HttpishError {
-  statusCode?: number;
-  status?: number;
-  headers?: Record<string, string | undefined>;
+/** The HTTP method a call uses: it decides whether a failed try may be sent again. */
+export interface CallHint {
+  /** Without it the call is taken as not idempotent, and never sent twice. */
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+}
+
+interface WebexishError {
   message?: string;
   body?: { message?: string };
 }
 
-function statusOf(error: unknown): number | undefined {
-  const e = error as HttpishError | undefined;
-  const status = e?.statusCode ?? e?.status;
-  return typeof status === 'number' && status > 0 ? status : undefined;
+/** Webex's own words for a failure: the status and the first line of its message. */
+function describe(error: unknown, status: number | undefined): string {
+  const e = error as WebexishError | undefined;
+  const text = (e?.body?.message ?? e?.message ?? String(error)).split('\n')[0];
+  return status ? `Webex answered ${status}: ${text}` : text;
 }
 
-function retryAfterMs(error: unknown): number | undefined {
-  const header = (error as HttpishError | undefined)?.headers?.['retry-after'];
-  if (header === undefined) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** Webex's own words for a failure, without anything the request carried. */
-function describe(error: unknown): string {
-  const e = error as HttpishError | undefined;
-  const status = statusOf(error);
-  const text = e?.body?.message ?? e?.message ?? String(error);
-  return status ? `Webex answered ${status}: ${text.split('\n')[0]}` : text.split('\n')[0];
+function webexMessage(what: string, error: OutgoingCallError, timeoutMs: number): string {
+  const said = error.timedOut ? `no answer from Webex to ${what} within ${timeoutMs / 1000} s` : describe(error.cause, error.status);
+  switch (error.failure) {
+    case 'wait-too-long':
+      return `${said}; Webex asked to wait ${Math.round((error.waitMs ?? 0) / 1000)} s, longer than we wait`;
+    case 'outcome-unknown':
+      return `${said}; not sent again, since Webex may have acted on it: whether it did is unknown`;
+    case 'refused':
+    case 'gave-up':
+      return error.tries > 1 ? `${said} (gave up after ${error.tries} tries)` : said;
+  }
 }
 
 export class WebexClient {
   constructor(
     private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = systemClock.sleep,
     private readonly log: (line: string) => void = () => undefined,
   ) {}
 
-  async call<T>(what: string, request: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.withTimeout(what, request);
-      } catch (error) {
-        const status = statusOf(error);
-        const retriable = status === undefined || status === 429 || status === 423 || status >= 500;
-        if (!retriable || attempt >= this.policy.retries) {
-          throw new WebexCallError(
-            attempt > 0 ? `${describe(error)} (gave up after ${attempt + 1} tries)` : describe(error),
-            status,
-          );
-        }
-        const wait =
-          status === 429 || status === 423 || status === 503
-            ? retryAfterMs(error) ?? this.policy.backoffMs * 2 ** attempt
-            : this.policy.backoffMs * 2 ** attempt;
-        if (wait > this.policy.maxRetryAfterMs) {
-          throw new WebexCallError(`${describe(error)}; Webex asked to wait ${Math.round(wait / 1000)} s, longer than we wait`, status);
-        }
-        this.log(`Webex ${what}: ${describe(error)}; trying again in ${wait} ms`);
-        await this.sleep(wait);
-      }
+  /** `request` gets the try's AbortSignal: pass it on where the request can take one. */
+  async call<T>(what: string, request: (signal: AbortSignal) => Promise<T>, hint: CallHint = {}): Promise<T> {
+    try {
+      return await callWithPolicy(
+        {
+          what,
+          idempotent: isIdempotent(hint.method),
+          policy: this.policy,
+          clock: { now: () => Date.now(), sleep: this.sleep },
+          log: (line) => this.log(`Webex ${line}`),
+        },
+        request,
+      );
+    } catch (error) {
+      if (error instanceof OutgoingCallError) throw new WebexCallError(webexMessage(what, error, this.policy.timeoutMs), error.status);
+      throw error;
     }
-  }
-
-  private withTimeout<T>(what: string, request: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from Webex to ${what} within ${this.policy.timeoutMs / 1000} s`)), this.policy.timeoutMs);
-    });
-    return Promise.race([Promise.resolve().then(request), timeout]).finally(() => clearTimeout(timer));
   }
 }

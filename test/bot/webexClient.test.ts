@@ -44,7 +44,7 @@ describe('WebexClient: retries, waits and timeouts', () => {
 
   it('429 with Retry-After: waits that long, then succeeds', async () => {
     const request = failingThen([webexError(429, 'Too Many Requests', { 'retry-after': '7' })], { id: 'm1' });
-    assert.deepEqual(await client().call('post a message', request), { id: 'm1' });
+    assert.deepEqual(await client().call('post a message', request, { method: 'POST' }), { id: 'm1' });
     assert.deepEqual(sleep.args, [[7000]]);
     assert.equal(request.callCount, 2);
     assert.ok(logs.some((l) => l.includes('429') && l.includes('7000 ms')), logs.join('\n'));
@@ -75,21 +75,21 @@ describe('WebexClient: retries, waits and timeouts', () => {
   it('500 is retried with a doubling backoff', async () => {
     const down = webexError(500, 'Internal Server Error');
     const request = failingThen([down, down, down], 'ok');
-    assert.equal(await client({ backoffMs: 100 }).call('post a message', request), 'ok');
+    assert.equal(await client({ backoffMs: 100 }).call('edit a card', request, { method: 'PUT' }), 'ok');
     assert.deepEqual(sleep.args, [[100], [200], [400]]);
     assert.equal(request.callCount, 4);
   });
 
   it('a network error (no status) is retried like a 5xx', async () => {
     const request = failingThen([Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })], 'ok');
-    assert.equal(await client({ backoffMs: 100 }).call('post a message', request), 'ok');
+    assert.equal(await client({ backoffMs: 100 }).call('edit a card', request, { method: 'PUT' }), 'ok');
     assert.deepEqual(sleep.args, [[100]]);
   });
 
   it('500s beyond the retries end in an error saying it gave up', async () => {
     const down = webexError(502, 'Bad Gateway');
     const request = sinon.stub<[], Promise<string>>().rejects(down);
-    const error = await rejection(client({ retries: 2, backoffMs: 10 }).call('post a message', request));
+    const error = await rejection(client({ retries: 2, backoffMs: 10 }).call('edit a card', request, { method: 'PUT' }));
     assert.equal(error.message, 'Webex answered 502: Bad Gateway (gave up after 3 tries)');
     assert.deepEqual(sleep.args, [[10], [20]]);
   });
@@ -122,18 +122,57 @@ describe('WebexClient: retries, waits and timeouts', () => {
   it('a request that never settles times out', async () => {
     const request = sinon.stub<[], Promise<string>>().returns(new Promise<string>(() => undefined));
     const started = Date.now();
-    const error = await rejection(client({ timeoutMs: 30, retries: 0 }).call('post a message', request));
+    const error = await rejection(client({ timeoutMs: 30, retries: 0 }).call('download a file', request, { method: 'GET' }));
     assert.equal(error.statusCode, undefined);
-    assert.match(error.message, /^no answer from Webex to post a message within 0\.03 s$/);
+    assert.match(error.message, /^no answer from Webex to download a file within 0\.03 s$/);
     assert.ok(Date.now() - started < 1000, 'it does not hang');
   });
 
-  it('a time-out is retried, and a later answer wins', async () => {
-    const request = sinon.stub<[], Promise<string>>();
+  it('a time-out of an idempotent request is aborted, then retried, and a later answer wins', async () => {
+    const request = sinon.stub<[AbortSignal], Promise<string>>();
     request.onCall(0).returns(new Promise<string>(() => undefined));
     request.onCall(1).resolves('ok');
-    assert.equal(await client({ timeoutMs: 20, retries: 1, backoffMs: 5 }).call('post a message', request), 'ok');
+    assert.equal(await client({ timeoutMs: 20, retries: 1, backoffMs: 5 }).call('download a file', request, { method: 'GET' }), 'ok');
     assert.deepEqual(sleep.args, [[5]]);
+    assert.equal(request.firstCall.args[0].aborted, true, 'the hung try was aborted');
+    assert.equal(request.secondCall.args[0].aborted, false);
+  });
+
+  it('a POST that times out is aborted and never sent twice: the outcome is unknown', async () => {
+    const request = sinon.stub<[AbortSignal], Promise<string>>();
+    request.onCall(0).returns(new Promise<string>(() => undefined));
+    request.onCall(1).resolves('posted again');
+    const error = await rejection(client({ timeoutMs: 20, retries: 3 }).call('post a message', request, { method: 'POST' }));
+    assert.equal(request.callCount, 1, 'the message was sent once');
+    assert.equal(request.firstCall.args[0].aborted, true);
+    assert.equal(error.statusCode, undefined);
+    assert.equal(
+      error.message,
+      'no answer from Webex to post a message within 0.02 s; not sent again, since Webex may have acted on it: whether it did is unknown',
+    );
+    assert.equal(sleep.callCount, 0);
+  });
+
+  it('a call without a method hint is treated like a POST', async () => {
+    const request = sinon.stub<[], Promise<string>>().rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const error = await rejection(client().call('post a message', request));
+    assert.equal(request.callCount, 1);
+    assert.match(error.message, /^socket hang up; not sent again/);
+  });
+
+  it('a POST answered 500 is not sent again; answered 503 with Retry-After, or never connected, it is', async () => {
+    const down = sinon.stub<[], Promise<string>>().rejects(webexError(500, 'Internal Server Error'));
+    const error = await rejection(client().call('post a message', down, { method: 'POST' }));
+    assert.equal(error.statusCode, 500);
+    assert.equal(error.message, 'Webex answered 500: Internal Server Error; not sent again, since Webex may have acted on it: whether it did is unknown');
+    assert.equal(down.callCount, 1);
+
+    const busy = failingThen([webexError(503, 'Service Unavailable', { 'retry-after': '2' })], 'ok');
+    assert.equal(await client().call('post a message', busy, { method: 'POST' }), 'ok');
+    const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    const unreachable = failingThen([refused], 'ok');
+    assert.equal(await client({ backoffMs: 100 }).call('post a message', unreachable, { method: 'POST' }), 'ok');
+    assert.deepEqual(sleep.args, [[2000], [100]]);
   });
 
   it('a request that throws synchronously is treated like a failed one', async () => {

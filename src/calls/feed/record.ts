@@ -9,7 +9,7 @@
 export type CallRecord = Record<string, unknown>;
 
 /** `Sub client type`, `sub_client_type`, `SubClientType` → `subclienttype`. */
-export function normaliseFieldName(name: string): string {
+function normaliseFieldName(name: string): string {
   return name.toLowerCase().replace(/[\s_\-.]+/g, '');
 }
 
