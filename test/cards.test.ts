@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateCard } from './support/cardValidator.js';
+import MarkdownIt from 'markdown-it';
+import { commandTable } from '../src/bot/commands/index.js';
 import { escapeMarkdown } from '../src/render/cards/escape.js';
 import { CARDS_DIR, cardTemplateNames, renderCard } from '../src/render/cards/renderCard.js';
-
-// What a CommonMark renderer shows for backslash escapes: the escaped character itself.
-function commonMarkUnescape(markdown: string): string {
-  return markdown.replace(/\\([!-/:-@[-`{-~])/g, '$1');
-}
+import { escapeHtml } from '../src/render/documents/activationEmail.js';
+import { validateCard } from './support/cardValidator.js';
+import { cardSamples, sampleDevice, type CardSample } from './support/cardSamples.js';
+import { deviceCard } from '../src/bot/views.js';
 
 function textBlocks(card: unknown): string[] {
   if (Array.isArray(card)) return card.flatMap(textBlocks);
@@ -17,95 +17,96 @@ function textBlocks(card: unknown): string[] {
   return [...own, ...Object.values(card).flatMap(textBlocks)];
 }
 
-describe('card templates', () => {
-  it('are found in cards/', () => {
-    assert.ok(cardTemplateNames().includes('device'));
+/** Every `"command"` a button of a template names, at any depth. */
+function buttonCommands(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(buttonCommands);
+  if (typeof node !== 'object' || node === null) return [];
+  const own = 'command' in node && typeof node.command === 'string' ? [node.command] : [];
+  return [...own, ...Object.values(node).flatMap(buttonCommands)];
+}
+
+// A CommonMark renderer with HTML off, as card text is read where markdown is read at all.
+const commonMark = new MarkdownIt({ html: false, linkify: false });
+const rendered = (text: string) => commonMark.render(text).trim();
+
+describe('cards the bot sends', () => {
+  let samples: CardSample[] = [];
+  before(async () => {
+    samples = await cardSamples();
   });
 
-  for (const name of cardTemplateNames()) {
-    describe(`cards/${name}.json`, () => {
-      const samplesFile = join(CARDS_DIR, 'samples', `${name}.json`);
+  it('every template in cards/ is sent by some view function, and each sample validates for Webex (Adaptive Cards 1.3)', () => {
+    assert.deepEqual([...new Set(samples.map((s) => s.template))].sort(), cardTemplateNames());
+    for (const { template, label, message } of samples) {
+      assert.ok(message.card, `${template}: ${label} has a card`);
+      assert.ok(message.markdown.trim(), `${template}: ${label} has text beside the card`);
+      assert.deepEqual(validateCard(message.card), [], `${template}: ${label}`);
+    }
+  });
 
-      it('has sample data in cards/samples/', () => {
-        assert.ok(existsSync(samplesFile), `missing ${samplesFile}`);
-      });
-      if (!existsSync(samplesFile)) return;
-
-      const parsed: unknown = JSON.parse(readFileSync(samplesFile, 'utf8'));
-      const samples = Array.isArray(parsed) ? parsed : [parsed];
-      samples.forEach((sample: object, index) => {
-        it(`renders sample ${index + 1} of ${samples.length} as a card Webex accepts`, () => {
-          assert.deepEqual(validateCard(renderCard(name, sample)), []);
-        });
-      });
-    });
-  }
+  it('every command a button names is in the command table', () => {
+    const names = new Set(commandTable().map((c) => c.name));
+    for (const template of cardTemplateNames()) {
+      const json: unknown = JSON.parse(readFileSync(join(CARDS_DIR, `${template}.json`), 'utf8'));
+      for (const command of buttonCommands(json).filter((c) => !c.startsWith('${'))) {
+        assert.ok(names.has(command as never), `cards/${template}.json names "${command}"`);
+      }
+    }
+    for (const { template, label, message } of samples) {
+      for (const command of buttonCommands(message.card)) assert.ok(names.has(command as never), `${template}: ${label} names "${command}"`);
+    }
+  });
 });
 
 describe('renderCard', () => {
-  const sample = JSON.parse(readFileSync(join(CARDS_DIR, 'samples', 'device.json'), 'utf8'))[0] as Record<string, unknown> & {
-    raw: Record<string, unknown>;
-  };
-  const emailBlock = (card: unknown) => textBlocks(card)[2];
-
   it('shows markdown typed by a user literally', () => {
     const email = '*Bob* [x](https://evil)';
-    const card = renderCard('device', { ...sample, email });
-    assert.equal(emailBlock(card), '\\*Bob\\* \\[x\\](https://evil)');
-    assert.equal(commonMarkUnescape(emailBlock(card)), email);
-    assert.deepEqual(validateCard(card), []);
+    const { card } = deviceCard(sampleDevice(email, 'online'));
+    const [shown] = textBlocks(card).filter((t) => t.includes('Bob'));
+    assert.equal(rendered(shown), `<p>${escapeHtml(email)}</p>`);
+    assert.deepEqual(validateCard(card!), []);
   });
 
   it('does not expand template syntax in data', () => {
-    const card = renderCard('device', { ...sample, email: '${secret}', secret: 'leaked', raw: { ...sample.raw, email: '${secret}' } });
-    assert.equal(commonMarkUnescape(emailBlock(card)), '${secret}');
-    assert.ok(!JSON.stringify(card).includes('leaked'));
-    const submit = (card.actions as Record<string, unknown>[])[0] as { data: Record<string, string> };
+    const { card } = deviceCard(sampleDevice('${secret}', 'pending'));
+    assert.ok(textBlocks(card).includes('${secret}'));
+    const submit = (card!.actions as { data: Record<string, string> }[])[0];
     assert.equal(submit.data.args, '${secret}');
   });
 
   it('leaves values under raw unescaped', () => {
-    const card = renderCard('device', { ...sample, raw: { ...sample.raw, deviceId: 'dev_1*[x]' } });
-    const submit = (card.actions as Record<string, unknown>[])[0];
+    const { card } = deviceCard(sampleDevice('alice@example.com', 'pending', { id: 'dev_1*[x]' }));
+    const submit = (card!.actions as { data: Record<string, string> }[])[0];
     assert.deepEqual(submit.data, { command: 'code', args: 'alice@example.com', deviceId: 'dev_1*[x]', version: '2026-11-26T09:00:00.000Z' });
   });
 
-  it('does not change the data it is given', () => {
-    const data = structuredClone(sample);
-    renderCard('device', data);
-    assert.deepEqual(data, sample);
-  });
-
   it('throws on an unbound field, naming the template, the field and where it is', () => {
-    const { since: _omitted, ...withoutSince } = sample;
-    assert.throws(() => renderCard('device', withoutSince), /card template "device" has unbound fields: \$\{since\} at body\[4\]\.facts\[0\]\.value/);
+    const data = { text: 'hello' } as unknown as Parameters<typeof renderCard<'reminder'>>[1];
+    assert.throws(() => renderCard('reminder', data), /card template "reminder" has unbound fields: \$\{raw\.email\}/);
   });
 
   it('throws on an unknown or invalid template name', () => {
-    assert.throws(() => renderCard('no-such-card', {}), /cannot load card template .*no-such-card\.json/);
-    assert.throws(() => renderCard('../package', {}), /invalid card template name/);
+    assert.throws(() => renderCard('no-such-card' as never, {} as never), /cannot load card template .*no-such-card\.json/);
+    assert.throws(() => renderCard('../package' as never, {} as never), /invalid card template name/);
   });
 });
 
 describe('escapeMarkdown', () => {
   const nasty = [
     '*bold* _italic_ **strong** __strong__ ~~struck~~',
-    '[link](https://evil.example) ![img](https://evil.example/x.png) <https://evil.example>',
+    '[link](https://evil.example) ![img](https://evil.example/x.png) <https://evil.example> <evil@example.com>',
     '`code` and ``code``',
-    '# heading\n> quote\n- item\n+ item\n* item\n1. first\n2) second\n---\n===',
     'back\\slash \\*already escaped\\*',
-    'AT&T &amp; &#42; | a | b |',
+    'AT&T &amp; &#42;',
     '${secret} {{DATE(2025-01-01)}}',
+    '_lead and trail_ mid_word_ok',
   ];
+  const blocks = ['# heading', '> quote', '- item', '+ item', '* item', '1. first', '2) second', '---', '===', 'text\n==='];
 
   it('renders every markdown construct as the literal text', () => {
-    for (const text of nasty) assert.equal(commonMarkUnescape(escapeMarkdown(text)), text);
-  });
-
-  it('leaves no unescaped markup character behind', () => {
-    for (const text of nasty) {
-      const escaped = escapeMarkdown(text).replace(/\\[!-/:-@[-`{-~]/g, 'x');
-      assert.doesNotMatch(escaped, /[*_`[\]~<{}|]|&[#a-z0-9]+;|^[ \t]*([#>]|[-+](\s|$)|\d+[.)](\s|$)|[-=]+$)/m, text);
+    for (const text of [...nasty, ...blocks]) {
+      const html = rendered(escapeMarkdown(text));
+      assert.equal(html, `<p>${escapeHtml(text)}</p>`, text);
     }
   });
 
@@ -113,9 +114,11 @@ describe('escapeMarkdown', () => {
     assert.equal(escapeMarkdown('    indented\n\t  - item'), 'indented\n\\- item');
   });
 
-  it('leaves ordinary text alone', () => {
-    for (const text of ['Alice O\'Brien', '+1 (408) 555-0142', 'alice@example.com', 'Pending activation', '1.5 GB', 'Settings → Cellular', 'AT&T']) {
-      assert.equal(escapeMarkdown(text), text);
-    }
+  it('leaves ordinary text alone, without backslashes a card would show', () => {
+    const plain = [
+      'Alice O\'Brien', '+1 (408) 555-0142', 'alice@example.com', 'jane_doe@example.com', 'Pending activation', '1.5 GB',
+      'Settings → Cellular', 'AT&T', 'Add one with assign <email>.', 'settings notify on|off', 'a | b', '{ "x": 1 }',
+    ];
+    for (const text of plain) assert.equal(escapeMarkdown(text), text);
   });
 });

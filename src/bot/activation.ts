@@ -3,17 +3,11 @@
  * 1:1 with the bot) and the admin who issued it (in the admin's own 1:1). A group space gets the
  * outcome only.
  */
-import type { ActivationDetails } from '../domain/types.js';
-import { renderCard } from '../render/cards/renderCard.js';
-import type { CommandContext } from './types.js';
-import type { IssueKind } from '../domain/types.js';
+import type { ActivationDetails, IssueKind } from '../domain/types.js';
 import { ADMIN_TEXT } from '../render/messages/adminText.js';
-import { MAIL_TEXT } from '../render/messages/mailText.js';
 import { USER_TEXT } from '../render/messages/userText.js';
-
-function mailto(d: ActivationDetails): string {
-  return `mailto:${encodeURIComponent(d.email)}?subject=${encodeURIComponent(MAIL_TEXT.subject.assign)}&body=${encodeURIComponent(MAIL_TEXT.handoverBody(d))}`;
-}
+import type { CommandContext } from './types.js';
+import { handoverCard } from './views.js';
 
 /** Sends the details privately; returns whether the user was notified. Failures are told to the admin. */
 export async function deliverActivation(ctx: CommandContext, kind: IssueKind, details: ActivationDetails): Promise<boolean> {
@@ -53,13 +47,7 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
     file: qr,
   });
   if (!notify) {
-    const card = renderCard('handover', {
-      text: ADMIN_TEXT.handoverCard(details.email),
-      codeLabel: `Activation code (iPhone), SM-DP+ address ${details.smdpAddress}`,
-      npcLabel: 'Network provider code (Android)',
-      raw: { matchingId: details.matchingId, networkProviderCode: details.networkProviderCode, mailto: mailto(details) },
-    });
-    await toAdmin({ markdown: ADMIN_TEXT.handoverCard(details.email), card });
+    await toAdmin(handoverCard(details));
     const pdf = await sheetPdf(details);
     await toAdmin({
       markdown: ADMIN_TEXT.sheetAttached(details.email),

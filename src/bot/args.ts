@@ -1,9 +1,8 @@
 /** Argument checks shared by commands: a wrong argument gets its own answer, naming the right form. */
 import { isEmail, normalizeEmail } from '../domain/email.js';
 import type { DeviceView } from '../domain/types.js';
-import { renderCard } from '../render/cards/renderCard.js';
 import type { Command, CommandContext } from './types.js';
-import { deviceCard, deviceVersion, noticeCard } from './views.js';
+import { confirmCard, deviceCard, deviceVersion, noticeCard, type Confirmation } from './views.js';
 import { ADMIN_TEXT } from '../render/messages/adminText.js';
 import { COMMAND_TEXT } from '../render/messages/commandText.js';
 
@@ -47,7 +46,7 @@ export async function currentDevice(ctx: CommandContext, email: string): Promise
 export async function confirmedDevice(
   ctx: CommandContext,
   email: string,
-  confirmation: { command: string; confirmTitle: string; question: string },
+  confirmation: Confirmation,
 ): Promise<DeviceView | undefined> {
   const view = await currentDevice(ctx, email);
   if (!view) {
@@ -55,10 +54,6 @@ export async function confirmedDevice(
     return undefined;
   }
   if (ctx.press?.data.confirm === 'yes') return view;
-  const card = renderCard('confirm', {
-    question: confirmation.question,
-    raw: { confirmTitle: confirmation.confirmTitle, command: confirmation.command, email, deviceId: view.id, version: deviceVersion(view) },
-  });
-  await ctx.say({ markdown: confirmation.question, card });
+  await ctx.say(confirmCard(view, confirmation));
   return undefined;
 }

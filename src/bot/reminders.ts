@@ -4,9 +4,8 @@
  */
 import type { WebexGoService } from '../domain/service.js';
 import type { ReminderDue } from '../domain/types.js';
-import { renderCard } from '../render/cards/renderCard.js';
 import type { Messenger } from './ports.js';
-import { deviceVersion } from './views.js';
+import { reminderCard } from './views.js';
 import { ADMIN_TEXT } from '../render/messages/adminText.js';
 import { USER_TEXT } from '../render/messages/userText.js';
 import { WATCH_TEXT } from '../render/messages/watchText.js';
@@ -69,8 +68,7 @@ export class ReminderScheduler {
     const view = service.deviceOf(due.email);
     if (settings.watchSpaceId && view) {
       const text = due.kind === 'expiring' ? WATCH_TEXT.expiringForAdmins(due.email, due.expiresAt) : WATCH_TEXT.expiredForAdmins(due.email, due.expiresAt);
-      const card = renderCard('reminder', { text, raw: { email: due.email, deviceId: view.id, version: deviceVersion(view) } });
-      await messenger.say(settings.watchSpaceId, { markdown: text, card });
+      await messenger.say(settings.watchSpaceId, reminderCard(view, text));
     }
   }
 

@@ -1,10 +1,12 @@
 /** Turns domain views into the cards and messages people see (text from the catalogue). */
-import type { DeviceStatus, DeviceView, LicensePool, OrgSettings } from '../domain/types.js';
+import type { ActivationDetails, DeviceStatus, DeviceView, LicensePool, OrgSettings } from '../domain/types.js';
 import { renderCard } from '../render/cards/renderCard.js';
-import type { OutgoingMessage } from './ports.js';
-import { formatDate, formatDateTime } from '../render/format.js';
+import { formatDateTime } from '../render/format.js';
 import { ADMIN_TEXT } from '../render/messages/adminText.js';
 import { CAUSE_LABEL, STATUS_LABEL } from '../render/messages/labels.js';
+import { MAIL_TEXT } from '../render/messages/mailText.js';
+import type { OutgoingMessage } from './ports.js';
+import type { CommandName } from './types.js';
 
 export const DEVICES_PER_PAGE = 10;
 
@@ -17,7 +19,7 @@ const STATUS_STYLE: Record<DeviceStatus, { color: string; subtle: boolean }> = {
 function codeLine(view: DeviceView): string | undefined {
   if (view.status !== 'pending') return undefined;
   if (!view.code) return ADMIN_TEXT.codeNone;
-  return view.code.expired ? ADMIN_TEXT.codeExpired(formatDate(view.code.expiresAt)) : ADMIN_TEXT.codeExpires(formatDate(view.code.expiresAt));
+  return view.code.expired ? ADMIN_TEXT.codeExpired(view.code.expiresAt) : ADMIN_TEXT.codeExpires(view.code.expiresAt);
 }
 
 /** The version a card's buttons carry: a press on an older card is recognised and does no harm. */
@@ -27,13 +29,13 @@ export function deviceVersion(view: DeviceView): string {
 
 export function deviceCard(view: DeviceView, notice?: string): OutgoingMessage {
   const code = codeLine(view);
-  const lastChange = `${CAUSE_LABEL[view.lastChange.cause]}${view.lastChange.by === 'phone' ? '' : ` by ${view.lastChange.by}`}, ${formatDateTime(view.lastChange.at)}`;
+  const { cause, by, at } = view.lastChange;
   const card = renderCard('device', {
     notice: notice ?? '',
     email: view.email,
     statusLabel: STATUS_LABEL[view.status],
     since: formatDateTime(view.statusSince),
-    lastChange,
+    lastChange: ADMIN_TEXT.lastChangeBy(CAUSE_LABEL[cause], by === 'phone' ? undefined : by, at),
     codeLine: code ?? '',
     confirmLost: ADMIN_TEXT.confirmLost(view.email),
     confirmDelete: ADMIN_TEXT.confirmDelete(view.email),
@@ -42,15 +44,55 @@ export function deviceCard(view: DeviceView, notice?: string): OutgoingMessage {
       ...STATUS_STYLE[view.status],
       hasCodeLine: code !== undefined,
       canGenerate: view.canGenerateCode,
+      confirmLostTitle: ADMIN_TEXT.confirmLostTitle,
+      confirmDeleteTitle: ADMIN_TEXT.confirmDeleteTitle,
       email: view.email,
       deviceId: view.id,
       version: deviceVersion(view),
     },
   });
-  const markdown = [notice, `Webex Go device of ${view.email}: **${STATUS_LABEL[view.status]}** since ${formatDateTime(view.statusSince)}.`]
-    .filter(Boolean)
-    .join('\n\n');
+  const markdown = [notice, ADMIN_TEXT.deviceLine(view.email, view.status, view.statusSince)].filter(Boolean).join('\n\n');
   return { markdown, card };
+}
+
+/** What a destructive command asks before it acts; its Yes button runs `command` again, confirmed. */
+export interface Confirmation {
+  command: CommandName;
+  confirmTitle: string;
+  question: string;
+}
+
+export function confirmCard(view: DeviceView, confirmation: Confirmation): OutgoingMessage {
+  const card = renderCard('confirm', {
+    question: confirmation.question,
+    raw: {
+      confirmTitle: confirmation.confirmTitle,
+      command: confirmation.command,
+      email: view.email,
+      deviceId: view.id,
+      version: deviceVersion(view),
+    },
+  });
+  return { markdown: confirmation.question, card };
+}
+
+/** The admin's way to hand activation details over when notifications are off. Private: it carries the code. */
+export function handoverCard(details: ActivationDetails): OutgoingMessage {
+  const mailto =
+    `mailto:${encodeURIComponent(details.email)}?subject=${encodeURIComponent(MAIL_TEXT.subject.assign)}` +
+    `&body=${encodeURIComponent(MAIL_TEXT.handoverBody(details))}`;
+  const card = renderCard('handover', {
+    text: ADMIN_TEXT.handoverCard(details.email),
+    codeLabel: ADMIN_TEXT.handoverCodeLabel(details.smdpAddress),
+    npcLabel: ADMIN_TEXT.handoverNpcLabel,
+    raw: { matchingId: details.matchingId, networkProviderCode: details.networkProviderCode, mailto },
+  });
+  return { markdown: ADMIN_TEXT.handoverCard(details.email), card };
+}
+
+/** The watch space's reminder of a code about to expire (or expired), with a button for a new one. */
+export function reminderCard(view: DeviceView, text: string): OutgoingMessage {
+  return { markdown: text, card: renderCard('reminder', { text, raw: { email: view.email, deviceId: view.id, version: deviceVersion(view) } }) };
 }
 
 export function noticeCard(text: string): OutgoingMessage {
@@ -62,11 +104,10 @@ export function devicesCard(all: DeviceView[], filter: DeviceStatus | undefined,
   const current = Math.min(Math.max(1, page), pages);
   const shown = all.slice((current - 1) * DEVICES_PER_PAGE, current * DEVICES_PER_PAGE);
   const counts = (['online', 'offline', 'pending'] as const)
-    .map((s) => [s, all.filter((d) => d.status === s).length] as const)
-    .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${n} ${STATUS_LABEL[s]}`);
-  const title = filter ? `Webex Go devices: ${STATUS_LABEL[filter]}` : 'Webex Go devices';
-  const summary = all.length === 0 ? 'No devices' : `${all.length} device${all.length === 1 ? '' : 's'}${filter ? '' : `: ${counts.join(', ')}`}`;
+    .map((s): [DeviceStatus, number] => [s, all.filter((d) => d.status === s).length])
+    .filter(([, n]) => n > 0);
+  const title = ADMIN_TEXT.devicesTitle(filter);
+  const summary = ADMIN_TEXT.devicesSummary(all.length, filter ? undefined : counts);
   const argsFor = (p: number) => [filter, `page ${p}`].filter(Boolean).join(' ');
   const card = renderCard('devices', {
     title,
@@ -74,11 +115,11 @@ export function devicesCard(all: DeviceView[], filter: DeviceStatus | undefined,
     rows: shown.map((d) => ({
       email: d.email,
       statusLabel: STATUS_LABEL[d.status],
-      since: `since ${formatDate(d.statusSince)}`,
+      since: ADMIN_TEXT.devicesSince(d.statusSince),
       raw: STATUS_STYLE[d.status],
     })),
-    emptyText: filter ? `No device is ${STATUS_LABEL[filter]}.` : 'No Webex Go devices yet. Add one with assign <email>.',
-    footer: `Page ${current} of ${pages} · type status <email> for a device's card and actions`,
+    emptyText: ADMIN_TEXT.devicesEmpty(filter),
+    footer: ADMIN_TEXT.devicesFooter(current, pages),
     raw: {
       empty: all.length === 0,
       hasPrev: current > 1,
@@ -87,8 +128,8 @@ export function devicesCard(all: DeviceView[], filter: DeviceStatus | undefined,
       nextArgs: argsFor(current + 1),
     },
   });
-  const lines = shown.map((d) => `- ${d.email}: ${STATUS_LABEL[d.status]}`);
-  return { markdown: [`**${title}** — ${summary} (page ${current} of ${pages})`, ...lines].join('\n'), card };
+  const lines = shown.map((d) => ADMIN_TEXT.devicesTextLine(d.email, d.status));
+  return { markdown: [ADMIN_TEXT.devicesText(title, summary, current, pages), ...lines].join('\n'), card };
 }
 
 export function licensesCard(pool: LicensePool): OutgoingMessage {
@@ -96,18 +137,18 @@ export function licensesCard(pool: LicensePool): OutgoingMessage {
     total: String(pool.total),
     inUse: String(pool.inUse),
     available: String(pool.available),
-    hint: 'Each Webex Go device uses one license; deleting a device returns it. Change the pool with settings licenses <number>.',
+    hint: ADMIN_TEXT.licensesHint,
   });
   return { markdown: ADMIN_TEXT.poolLine(pool), card };
 }
 
 export function settingsCard(settings: OrgSettings, notice?: string): OutgoingMessage {
   const card = renderCard('settings', {
-    notify: settings.notifyUsers ? 'on: users get their activation details from me' : 'off: admins hand the details over',
+    notify: ADMIN_TEXT.settingsNotify(settings.notifyUsers),
     licenses: String(settings.licenses),
-    ttl: `${settings.codeTtlDays} days`,
+    ttl: ADMIN_TEXT.settingsTtl(settings.codeTtlDays),
     smdp: settings.smdpAddress,
-    hint: 'Change with settings notify on|off, settings licenses <number>, settings ttl <days>.',
+    hint: ADMIN_TEXT.settingsHint,
   });
   return { markdown: notice ?? ADMIN_TEXT.settingsChanged(settings), card };
 }

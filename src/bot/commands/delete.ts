@@ -17,7 +17,7 @@ export const deleteCommand: Command = {
     if (!email) return;
     const confirmed = await confirmedDevice(ctx, email, {
       command: 'delete',
-      confirmTitle: 'Yes, delete',
+      confirmTitle: ADMIN_TEXT.confirmDeleteTitle,
       question: ADMIN_TEXT.confirmDelete(email),
     });
     if (!confirmed) return;

@@ -17,7 +17,7 @@ export const lostCommand: Command = {
     if (!email) return;
     const confirmed = await confirmedDevice(ctx, email, {
       command: 'lost',
-      confirmTitle: 'Yes, mark lost/stolen',
+      confirmTitle: ADMIN_TEXT.confirmLostTitle,
       question: ADMIN_TEXT.confirmLost(email),
     });
     if (!confirmed) return;

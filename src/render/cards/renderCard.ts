@@ -1,7 +1,7 @@
 /**
  * Card templates: `cards/<name>.json` at the project root, expanded by adaptivecards-templating
- * with `data` as `$root`. Each template has sample data in `cards/samples/<name>.json` (one data
- * object, or an array of them); test/cards.test.ts renders every sample and validates the result.
+ * with `data` as `$root`; cardData.ts says what each template binds. test/cards.test.ts renders every
+ * card the bot sends, through the same view functions, and validates the result.
  *
  * Escaping convention:
  * - Every string in `data` is markdown-escaped before expansion (escape.ts), so user-typed text
@@ -21,13 +21,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'adaptivecards-templating';
+import type { CardData, CardName } from './cardData.js';
 import { escapeMarkdown } from './escape.js';
 
 export const CARDS_DIR = fileURLToPath(new URL('../../../cards/', import.meta.url));
 
 const RAW_KEY = 'raw';
 const TEMPLATE_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
-// A raw string's own "${" travels through expansion under this private-use stand-in, so that the
+// A data string's own "${" travels through expansion under this private-use stand-in, so that the
 // leftover check sees only expressions from the template.
 const SHIELDED_DOLLAR = '\uE000';
 
@@ -41,7 +42,7 @@ export function cardTemplateNames(): string[] {
     .sort();
 }
 
-export function renderCard(name: string, data: object): Record<string, unknown> {
+export function renderCard<K extends CardName>(name: K, data: CardData[K]): Record<string, unknown> {
   const template = loadTemplate(name);
   let card: unknown;
   try {
@@ -73,7 +74,10 @@ function loadTemplate(name: string): Template {
 }
 
 function prepare(value: unknown, raw: boolean): unknown {
-  if (typeof value === 'string') return raw ? value.replaceAll('${', `${SHIELDED_DOLLAR}{`) : escapeMarkdown(value);
+  if (typeof value === 'string') {
+    const shielded = value.replaceAll('${', `${SHIELDED_DOLLAR}{`);
+    return raw ? shielded : escapeMarkdown(shielded);
+  }
   if (Array.isArray(value)) return value.map((item) => prepare(item, raw));
   if (isPlainObject(value)) {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, prepare(item, raw || key === RAW_KEY)]));

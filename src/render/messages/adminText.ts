@@ -52,6 +52,8 @@ export const ADMIN_TEXT = {
       '',
       activationDetailsMarkdown(d),
     ].join('\n'),
+  handoverCodeLabel: (smdpAddress: string) => `Activation code (iPhone), SM-DP+ address ${smdpAddress}`,
+  handoverNpcLabel: 'Network provider code (Android)',
   handoverCard: (email: string) => `Hand the activation details to ${email}: email them, or print the attached sheet.`,
   sheetAttached: (email: string) => `Printable activation sheet for ${email}.`,
 
