@@ -13,12 +13,14 @@ import { WebexGoService } from './domain/service.js';
 import { createBuiltinEsimProvider } from './esim/builtinProvider.js';
 import { qrPng } from './render/qrPng.js';
 import { createHttpApp } from './http/server.js';
+import { webhookRouter } from './http/webhook.js';
 import { createMailer } from './mail/mailer.js';
 import { sendError } from './http/errors.js';
 import type { LowdbRepository } from './store/lowdbRepository.js';
-import { connectDispatcher, createFramework, startFramework, webhookRouter, type Framework } from './webex/botAdapter.js';
+import { connectDispatcher, createFramework, frameworkWebhookDelivery, startFramework, type Framework } from './webex/botAdapter.js';
 import { type Messenger } from './bot/ports.js';
 import { WebexMessenger } from './webex/messenger.js';
+import { webexCallHistory } from './webex/callHistory/callHistory.js';
 import { WebexClient } from './webex/webexClient.js';
 
 export interface AppDeps {
@@ -75,7 +77,11 @@ export function createApp(deps: AppDeps): App {
     }, client, () => config.webexBotToken ?? '');
   const mailer = config.smtpUrl && config.delivery !== 'webex' ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, qrPng }) : undefined;
   const callHistory = config.webexAdminToken
-    ? { token: config.webexAdminToken, baseUrl: deps.cdrBaseUrl ?? (() => config.cdrBaseUrl), pacing: !deps.cdrBaseUrl && !config.cdrBaseUrl }
+    ? webexCallHistory({
+        token: config.webexAdminToken,
+        baseUrl: deps.cdrBaseUrl ?? (() => config.cdrBaseUrl),
+        pacing: !deps.cdrBaseUrl && !config.cdrBaseUrl,
+      })
     : undefined;
   const botDeps = {
     service,
@@ -138,7 +144,7 @@ export function createApp(deps: AppDeps): App {
         const options = { token: config.webexBotToken, webhookUrl, webhookSecret: config.webhookSecret, log };
         framework = createFramework(options);
         connectDispatcher(framework, dispatcher, log);
-        if (webhookUrl) webhook = webhookRouter(framework, config.webhookSecret, log);
+        if (webhookUrl) webhook = webhookRouter(config.webhookSecret, frameworkWebhookDelivery(framework), log);
         await startFramework(framework, options);
         reminders.start(config.reminderIntervalMs);
       }

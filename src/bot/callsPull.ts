@@ -1,19 +1,10 @@
 /** `calls last 24h` and friends: records from the Detailed Call History API, summarised like an upload. */
 import { CallSummaryBuilder, resolveColumns, toCsvLine } from '../calls/index.js';
-import { pullCallHistory, type CallHistoryPull } from '../calls/feed/cdrFeedClient.js';
-import { recordText, type CallRecord } from '../calls/feed/record.js';
+import { recordText, type CallRecord } from '../calls/record.js';
 import type { CallsResult } from './callsReport.js';
+import type { CallHistory } from './ports.js';
 import type { CommandContext } from './types.js';
 import { CALLS_TEXT } from '../render/messages/callsText.js';
-
-/** Where the API is and who may read it; absent without WEBEX_ADMIN_TOKEN. */
-export interface CallHistoryAccess {
-  token: string;
-  /** The API's base URL (the offline mode serves its own); default Webex's. */
-  baseUrl: () => string | undefined;
-  /** Keep to the documented rate limit between windows (off against the local fake). */
-  pacing: boolean;
-}
 
 /** Progress goes to the space only for a pull that takes a while, and not too often. */
 const PROGRESS_AFTER_MS = 3_000;
@@ -21,19 +12,15 @@ const PROGRESS_EVERY_MS = 20_000;
 
 export async function pullCallsSummary(
   ctx: CommandContext,
-  access: CallHistoryAccess,
+  callHistory: CallHistory,
   range: { start: Date; end: Date },
   email: string | undefined,
 ): Promise<{ result: CallsResult; csv: Buffer; trimmed: boolean }> {
   const started = Date.now();
   let lastProgress = started;
-  const baseUrl = access.baseUrl();
-  const pull: CallHistoryPull = pullCallHistory({
-    token: access.token,
-    ...(baseUrl ? { baseUrl } : {}),
+  const pull = callHistory.pull({
     start: range.start,
     end: range.end,
-    ...(access.pacing ? {} : { pacing: false as const }),
     onProgress: ({ window, windows }) => {
       const now = Date.now();
       if (now - started < PROGRESS_AFTER_MS || now - lastProgress < PROGRESS_EVERY_MS) return;
@@ -60,7 +47,7 @@ export async function pullCallsSummary(
   return {
     result: { summary, brokenSamples: [] },
     csv: Buffer.from(csv.join('\r\n') + (csv.length ? '\r\n' : '')),
-    trimmed: Boolean(pull.plan.trimmedStart || pull.plan.trimmedEnd),
+    trimmed: pull.trimmed,
   };
 }
 

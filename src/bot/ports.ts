@@ -1,5 +1,7 @@
 /** What the bot needs from the outside world, implemented by adapters (webex/, mail/). */
 import type { Readable } from 'node:stream';
+import type { CallRecord } from '../calls/record.js';
+import type { ActivationDetails, IssueKind } from '../domain/types.js';
 
 export interface OutgoingFile {
   filename: string;
@@ -31,4 +33,25 @@ export interface Messenger {
   download(url: string): Promise<DownloadedFile>;
   /** Replaces a card message in place; falls back to deleting it and posting anew. Resolves with the id that now shows it. */
   update(roomId: string, messageId: string, message: OutgoingMessage): Promise<string>;
+}
+
+/** Records of the Detailed Call History for a period, as the API sends them, oldest first. */
+export interface CallHistoryPull extends AsyncIterable<CallRecord> {
+  /** Whether the period was trimmed to what the API keeps (30 days to 5 minutes ago). */
+  readonly trimmed: boolean;
+}
+
+/** The Detailed Call History API, when an admin token is configured. Failures throw with a sentence fit for an admin. */
+export interface CallHistory {
+  pull(request: { start: Date; end: Date; onProgress: (progress: { window: number; windows: number }) => void }): CallHistoryPull;
+}
+
+/** Email delivery of activation details and notices (DELIVERY email|both). */
+export interface Mailer {
+  /** Emails the activation details to `details.email`. Rejects with a MailError. */
+  sendActivation(details: ActivationDetails, kind: IssueKind): Promise<void>;
+  /** Tells `email` the line was deleted and must be removed from the phone by hand. */
+  sendLineDeleted(email: string): Promise<void>;
+  /** Connects (and logs in, if the URL has a user) without sending anything. */
+  verify(): Promise<void>;
 }

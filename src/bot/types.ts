@@ -1,8 +1,6 @@
 import type { WebexGoService } from '../domain/service.js';
 import type { ActivationDetails, AuditAction } from '../domain/types.js';
-import type { Mailer } from '../mail/mailer.js';
-import type { CallHistoryAccess } from './callsPull.js';
-import type { Messenger, OutgoingMessage } from './ports.js';
+import type { CallHistory, Mailer, Messenger, OutgoingMessage } from './ports.js';
 
 export interface Actor {
   email: string;
@@ -34,7 +32,7 @@ export interface BotDeps {
   /** Whether the Webex 1:1 carries activation details to users (DELIVERY webex|both). */
   deliverByWebex: boolean;
   /** The Detailed Call History API, when WEBEX_ADMIN_TOKEN is set. */
-  callHistory?: CallHistoryAccess;
+  callHistory?: CallHistory;
   /** Largest call history export read from an upload. */
   maxUploadBytes: number;
   /** Printable activation sheet (PDF). */

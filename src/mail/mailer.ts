@@ -9,9 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import type { ActivationDetails } from '../domain/types.js';
 import { renderActivation, renderLineDeleted, type RenderedMail } from '../render/documents/activationEmail.js';
-import type { IssueKind } from '../domain/types.js';
+import type { Mailer } from '../bot/ports.js';
 import { MAIL_TEXT } from '../render/messages/mailText.js';
 
 export interface MailerOptions {
@@ -23,15 +22,6 @@ export interface MailerOptions {
   timeoutMs?: number;
   /** Draws the QR code embedded in the activation email. */
   qrPng: (payload: string) => Promise<Buffer>;
-}
-
-export interface Mailer {
-  /** Emails the activation details to `details.email`. Rejects with a MailError. */
-  sendActivation(details: ActivationDetails, kind: IssueKind): Promise<void>;
-  /** Tells `email` the line was deleted and must be removed from the phone by hand. */
-  sendLineDeleted(email: string): Promise<void>;
-  /** Connects (and logs in, if the URL has a user) without sending anything. */
-  verify(): Promise<void>;
 }
 
 /** What went wrong, for callers that decide whether trying again later makes sense. */

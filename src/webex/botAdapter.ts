@@ -1,15 +1,11 @@
 /**
  * The Webex side of the bot: webex-node-bot-framework in webhook or websocket mode, feeding
- * typed messages and card presses to the dispatcher, and the signed webhook endpoint.
+ * typed messages and card presses to the dispatcher; http/webhook.ts verifies what reaches it.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createRequire } from 'node:module';
-import express, { type Router } from 'express';
 import type { Dispatcher } from '../bot/dispatcher.js';
 import type { Actor, Space } from '../bot/types.js';
-import { sendError } from '../http/errors.js';
 import type { WebexSdk } from './messenger.js';
-import { HTTP_MESSAGES } from '../render/messages/http.js';
 
 const require = createRequire(import.meta.url);
 
@@ -106,36 +102,8 @@ export async function startFramework(framework: Framework, options: WebexBotOpti
   }
 }
 
-export function signatureMatches(rawBody: Buffer, secret: string, signature: string | undefined): boolean {
-  if (!signature) return false;
-  const expected = createHmac('sha1', secret).update(rawBody).digest();
-  const presented = Buffer.from(signature, 'hex');
-  return presented.length === expected.length && timingSafeEqual(presented, expected);
-}
-
-/**
- * The webhook endpoint: the signature is checked on the raw bytes, in constant time, before the
- * event reaches the framework (whose own check re-serializes the body and answers 200 even when
- * it fails).
- */
-export function webhookRouter(framework: Framework, secret: string | undefined, log: (line: string) => void): Router {
+/** Hands one webhook event (already verified) to the framework, as its own webhook handler would. */
+export function frameworkWebhookDelivery(framework: Framework): (event: unknown) => Promise<unknown> {
   const processEvent = require('webex-node-bot-framework/lib/process-event') as (framework: Framework, body: unknown) => Promise<unknown>;
-  const router = express.Router();
-  router.post('/', express.raw({ type: '*/*', limit: '1mb' }), (req, res) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!secret || !signatureMatches(raw, secret, req.get('x-spark-signature'))) {
-      sendError(res, 401, 'bad-signature', HTTP_MESSAGES.badSignature);
-      return;
-    }
-    let event: unknown;
-    try {
-      event = JSON.parse(raw.toString('utf8'));
-    } catch {
-      sendError(res, 400, 'bad-json', HTTP_MESSAGES.badJson);
-      return;
-    }
-    res.status(200).json({ ok: true });
-    Promise.resolve(processEvent(framework, event)).catch((e: unknown) => log(`webhook event failed: ${(e as Error).message}`));
-  });
-  return router;
+  return (event) => Promise.resolve(processEvent(framework, event));
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import type { Mailer } from '../../src/mail/mailer.js';
+import type { Mailer } from '../../src/bot/ports.js';
 import { ALICE, GROUP, admin, openBot, type BotFixture } from '../support/botFakes.js';
 import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
 

@@ -71,10 +71,10 @@ export const callsCommand: Command = {
     const email = isEmail(first) ? normalizeEmail(first) : undefined;
     const range = parseRange(email ? rest.join(' ') : ctx.args, new Date());
     if (typeof range === 'string') return usageError(ctx, this, range);
-    const access = ctx.deps.callHistory;
-    if (!access) return ctx.reply({ markdown: CALLS_TEXT.noAdminToken });
+    const { callHistory } = ctx.deps;
+    if (!callHistory) return ctx.reply({ markdown: CALLS_TEXT.noAdminToken });
     try {
-      const { result, csv, trimmed } = await pullCallsSummary(ctx, access, range, email);
+      const { result, csv, trimmed } = await pullCallsSummary(ctx, callHistory, range, email);
       const source = CALLS_TEXT.fromApi(range.start, range.end, email, trimmed);
       await replyWithCallsReport(ctx, result, source, csv);
     } catch (error) {

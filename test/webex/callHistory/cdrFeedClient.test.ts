@@ -13,7 +13,7 @@ import {
   type CallRecord,
   type PullCallHistoryOptions,
   type PullProgress,
-} from '../../../src/calls/feed/cdrFeedClient.js';
+} from '../../../src/webex/callHistory/cdrFeedClient.js';
 import { FakeCdrFeed, type FakeCdrFeedOptions } from '../../../src/localwebex/cdrFeed.js';
 
 const TOKEN = 'admin-cdr-token';
@@ -79,7 +79,7 @@ function ids(records: CallRecord[]): string[] {
   return records.map((r) => recordText(r, 'Report ID'));
 }
 
-describe('calls/feed: Detailed Call History client against the offline fake', () => {
+describe('webex/callHistory: Detailed Call History client against the offline fake', () => {
   after(async () => {
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   });
@@ -352,7 +352,7 @@ describe('calls/feed: Detailed Call History client against the offline fake', ()
   });
 });
 
-describe('calls/feed: helpers', () => {
+describe('webex/callHistory: helpers', () => {
   it('recordValue finds a field whatever its casing, spaces or underscores', () => {
     const record: CallRecord = { 'Sub Client Type': 'MOBILE_NETWORK', report_id: 'abc', Duration: 42, Department: 'NA' };
     assert.equal(recordValue(record, 'Sub client type'), 'MOBILE_NETWORK');

@@ -8,7 +8,7 @@
 import { CdrFeedError } from './errors.js';
 import { isObject } from './json.js';
 import { describeWindow, formatCdrTime, type CallHistoryWindow } from './plan.js';
-import type { CallRecord } from './record.js';
+import type { CallRecord } from '../../calls/record.js';
 import type { HostTrust } from './region.js';
 
 export const MAX_PAGE_SIZE = 500;

@@ -35,11 +35,11 @@ import { Pacer } from '../../net/pacer.js';
 import { CdrFeedError, messageOf, trackingIdOf } from './errors.js';
 import { firstPageUrl, MAX_PAGE_SIZE, readPage, type Page } from './paging.js';
 import { describeWindow, planCallHistoryWindows, type CallHistoryPlan, type CallHistoryWindow } from './plan.js';
-import type { CallRecord } from './record.js';
+import type { CallRecord } from '../../calls/record.js';
 import { CallHistoryRegion, trimSlash, trustWebexHosts } from './region.js';
 
-export type { CallRecord } from './record.js';
-export { recordText, recordValue } from './record.js';
+export type { CallRecord } from '../../calls/record.js';
+export { recordText, recordValue } from '../../calls/record.js';
 export { CdrFeedError, type CdrFeedErrorKind } from './errors.js';
 export { MAX_PAGE_SIZE, nextLinkTarget } from './paging.js';
 export {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CdrFeedError, pullCallHistory, type CallRecord, type PullCallHistoryOptions } from '../../../src/calls/feed/cdrFeedClient.js';
+import { CdrFeedError, pullCallHistory, type CallRecord, type PullCallHistoryOptions } from '../../../src/webex/callHistory/cdrFeedClient.js';
 
 const BASE = 'https://analytics-calling.webexapis.com/v1';
 const NOW = Date.parse('2025-06-15T12:00:00.000Z');
@@ -39,7 +39,7 @@ async function collect(options: PullCallHistoryOptions): Promise<string[]> {
   return ids;
 }
 
-describe('calls/feed: the outgoing-call policy at work', () => {
+describe('webex/callHistory: the outgoing-call policy at work', () => {
   const oneWindow = { token: 'admin-token', baseUrl: BASE, start: new Date(NOW - 24 * HOUR), end: new Date(NOW - 23 * HOUR) };
 
   it('a page that hangs is aborted at its deadline and asked for again', async () => {

@@ -1,0 +1,32 @@
+/** The bot's CallHistory port on the Detailed Call History client. */
+import type { CallHistory } from '../../bot/ports.js';
+import { pullCallHistory } from './cdrFeedClient.js';
+
+export interface CallHistoryAccess {
+  /** An admin's or service app's token with `spark-admin:calling_cdr_read`. */
+  token: string;
+  /** The API's base URL once known (the offline mode serves its own); default Webex's. */
+  baseUrl: () => string | undefined;
+  /** Keep to the documented rate limit between windows. */
+  pacing: boolean;
+}
+
+export function webexCallHistory(access: CallHistoryAccess): CallHistory {
+  return {
+    pull({ start, end, onProgress }) {
+      const baseUrl = access.baseUrl();
+      const pull = pullCallHistory({
+        token: access.token,
+        ...(baseUrl ? { baseUrl } : {}),
+        start,
+        end,
+        ...(access.pacing ? {} : { pacing: false as const }),
+        onProgress,
+      });
+      return {
+        trimmed: pull.plan.trimmedStart || pull.plan.trimmedEnd,
+        [Symbol.asyncIterator]: () => pull[Symbol.asyncIterator](),
+      };
+    },
+  };
+}
