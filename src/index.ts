@@ -3,10 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { prepareLocalMode } from './localwebex/localMode.js';
+import { createLog } from './log.js';
 import { LowdbRepository, StoreOpenError } from './store/lowdbRepository.js';
 import { WebexStartError } from './webex/botAdapter.js';
 
-const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+const log = createLog();
 
 async function main(): Promise<void> {
   const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

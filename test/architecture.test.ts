@@ -24,13 +24,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   esim: ['domain'],
   localwebex: ['domain', 'calls', 'render', 'net', 'webex', 'mail', 'config.ts', 'app.ts'],
   'config.ts': ['domain'],
+  'log.ts': ['domain'],
   'app.ts': ['domain', 'bot', 'render', 'calls', 'net', 'store', 'mail', 'http', 'webex', 'esim', 'config.ts'],
-  'index.ts': ['app.ts', 'config.ts', 'store', 'webex', 'localwebex'],
+  'index.ts': ['app.ts', 'config.ts', 'log.ts', 'store', 'webex', 'localwebex'],
 };
 
 /** Packages only one folder may load: the one that knows that outside thing. */
 const PACKAGE_OWNERS: Record<string, readonly string[]> = {
   'webex-node-bot-framework': ['webex'],
+  pino: ['log.ts'],
   adaptivecards: [],
   'adaptivecards-templating': ['render'],
   pdfkit: ['render'],

@@ -21,22 +21,19 @@ export async function emailArg(ctx: CommandContext, command: Pick<Command, 'usag
 }
 
 /**
- * A press on a device card acts only if the card still shows the device as it is: otherwise the
- * card is refreshed and nothing happens (an outdated card or a second press does no harm).
+ * A press on a device card acts only if the card still shows the device as it is: otherwise
+ * nothing happens and the card is refreshed, unless an earlier press already replaced it with its
+ * outcome (a double click or a late second press must not overwrite what was done).
  */
 export async function currentDevice(ctx: CommandContext, email: string): Promise<DeviceView | undefined> {
   const view = ctx.deps.service.deviceOf(email);
-  const press = ctx.press?.data;
-  if (!press?.deviceId) return view;
-  if (!view || view.id !== press.deviceId) {
-    await ctx.reply(noticeCard(ADMIN_TEXT.deviceGone(email)));
-    return undefined;
-  }
-  if (press.version !== deviceVersion(view)) {
-    await ctx.reply(deviceCard(view, ADMIN_TEXT.outdatedCard(email)));
-    return undefined;
-  }
-  return view;
+  const press = ctx.press;
+  if (!press?.data.deviceId) return view;
+  const gone = !view || view.id !== press.data.deviceId;
+  if (!gone && press.data.version === deviceVersion(view)) return view;
+  if (press.cardAnswered) return undefined;
+  await ctx.reply(gone ? noticeCard(ADMIN_TEXT.deviceGone(email)) : deviceCard(view, ADMIN_TEXT.outdatedCard(email)));
+  return undefined;
 }
 
 /**

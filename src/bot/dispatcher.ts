@@ -1,7 +1,7 @@
 import { isRefusal } from '../domain/refusal.js';
 import type { OutgoingMessage } from './ports.js';
 import { originSpace } from './notifier.js';
-import { closestCommand, matchCommand, normalize, visibleCommands } from './parse.js';
+import { matchCommand, normalize, suggestCommand, visibleCommands } from './parse.js';
 import type { Actor, BotDeps, ButtonData, Command, CommandContext, Space } from './types.js';
 import { COMMAND_TEXT } from '../render/messages/commandText.js';
 import { refusalMessage } from '../render/messages/refusals.js';
@@ -16,12 +16,20 @@ export interface IncomingPress {
   inputs: Record<string, unknown>;
 }
 
+/** Adds to a set that keeps only the newest REMEMBERED_PRESSES entries. */
+function remember(set: Set<string>, id: string): void {
+  set.add(id);
+  if (set.size > REMEMBERED_PRESSES) set.delete(set.values().next().value!);
+}
+
 /**
  * Every way in — typed text and card buttons — goes through here: find the command, check the
  * caller may run it (deny by default), run it, and answer every failure in words.
  */
 export class Dispatcher {
   private readonly seenPresses = new Set<string>();
+  /** Cards a press replaced in place (by message id). */
+  private readonly answeredCards = new Set<string>();
   /** Presses still running, per device (or card): the next one waits, then sees what the last one did. */
   private readonly pressesRunning = new Map<string, Promise<void>>();
 
@@ -37,8 +45,8 @@ export class Dispatcher {
     const typed = normalize(text, this.botNames()) || 'help';
     const match = matchCommand(typed, this.commands.filter((c) => c.listed !== false));
     if (!match) {
-      const suggestion = closestCommand(typed, visibleCommands(this.commands, this.deps.service.isAdmin(actor.email)));
-      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: COMMAND_TEXT.unknownCommand(typed, suggestion.example) }));
+      const suggestion = suggestCommand(typed, visibleCommands(this.commands, this.deps.service.isAdmin(actor.email)));
+      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: COMMAND_TEXT.unknownCommand(typed, suggestion) }));
       return;
     }
     await this.run(match.command, actor, space, match.args, undefined, files);
@@ -46,8 +54,7 @@ export class Dispatcher {
 
   async onPress(actor: Actor, space: Space, press: IncomingPress): Promise<void> {
     if (this.seenPresses.has(press.id)) return;
-    this.seenPresses.add(press.id);
-    if (this.seenPresses.size > REMEMBERED_PRESSES) this.seenPresses.delete(this.seenPresses.values().next().value!);
+    remember(this.seenPresses, press.id);
     const data: ButtonData = {};
     for (const [key, value] of Object.entries(press.inputs)) if (typeof value === 'string') data[key] = value;
     const command = this.commands.find((c) => c.name === data.command);
@@ -60,7 +67,11 @@ export class Dispatcher {
     const key = data.deviceId ?? press.messageId;
     const previous = this.pressesRunning.get(key) ?? Promise.resolve();
     const current = previous.then(() =>
-      this.run(command, actor, space, (data.args ?? '').replace(/\s+/g, ' ').trim(), { messageId: press.messageId, data }),
+      this.run(command, actor, space, (data.args ?? '').replace(/\s+/g, ' ').trim(), {
+        messageId: press.messageId,
+        data,
+        cardAnswered: this.answeredCards.has(press.messageId),
+      }),
     );
     this.pressesRunning.set(key, current);
     try {
@@ -111,6 +122,7 @@ export class Dispatcher {
       reply: press
         ? async (message) => {
             await messenger.update(space.id, press.messageId, message);
+            remember(this.answeredCards, press.messageId);
           }
         : say,
     };

@@ -56,22 +56,24 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** The command whose phrase is nearest to the first word(s) typed, for "did you mean". */
-export function closestCommand(text: string, commands: Command[]): Command {
-  const words = text.toLowerCase().split(' ');
-  let best = commands[0];
-  let bestScore = Infinity;
+/**
+ * What the person probably meant, for "did you mean": the nearest command's own words with what
+ * they typed after the mistyped ones (`stauts bob@x.com` → `status bob@x.com`), or its example
+ * when nothing followed or the command takes nothing.
+ */
+export function suggestCommand(text: string, commands: Command[]): string {
+  const words = text.split(' ');
+  let best = { command: commands[0], wordsUsed: 1, score: Infinity };
   for (const command of commands) {
     for (const phrase of command.phrases) {
-      const typed = words.slice(0, phrase.split(' ').length).join(' ');
-      const score = distance(typed, phrase);
-      if (score < bestScore) {
-        best = command;
-        bestScore = score;
-      }
+      const wordsUsed = phrase.split(' ').length;
+      const score = distance(words.slice(0, wordsUsed).join(' ').toLowerCase(), phrase);
+      if (score < best.score) best = { command, wordsUsed, score };
     }
   }
-  return best;
+  const rest = words.slice(best.wordsUsed).join(' ');
+  const takesArguments = best.command.usage !== best.command.phrases[0];
+  return rest && takesArguments ? `${best.command.phrases[0]} ${rest}` : best.command.example;
 }
 
 /** What a person may run: admins everything listed, others the commands open to anyone. */

@@ -19,6 +19,8 @@ export type ButtonData = Record<string, string>;
 export interface Press {
   messageId: string;
   data: ButtonData;
+  /** An earlier press already replaced this card: it shows that outcome, which a late press must not overwrite. */
+  cardAnswered: boolean;
 }
 
 export interface BotDeps {

@@ -48,3 +48,13 @@ export function formatActivationCode(code: ActivationCode): string {
 export function qrPayload(code: ActivationCode): string {
   return `LPA:${formatActivationCode(code)}`;
 }
+
+// A whole code (with or without "LPA:"), and a Matching ID written in dashed groups as Control Hub
+// and the built-in provider show it: what must never be repeated in a log line or an error.
+const CODE_IN_TEXT = /(?:LPA:)?1\$[^\s$]+\$[0-9A-Z-]+(?:\$[^\s]*)?/gi;
+const DASHED_MATCHING_ID = /\b[0-9A-Z]{4,6}(?:-[0-9A-Z]{4,6}){2,}\b/g;
+
+/** `text` with every activation code and Matching ID in it replaced by a placeholder. */
+export function redactActivationCodes(text: string, placeholder = '[activation code]'): string {
+  return text.replace(CODE_IN_TEXT, placeholder).replace(DASHED_MATCHING_ID, placeholder);
+}

@@ -75,8 +75,8 @@ describe('bot: card buttons', () => {
     it('an outdated lost/stolen or delete press does nothing either', async () => {
       await bot.type(admin, GROUP, 'GoBot code alice@example.com');
       bot.forget();
-      await bot.press(admin, GROUP, buttonData(sent, 'lost', { confirm: 'yes' }), { messageId: 'card-old' });
-      await bot.press(admin, GROUP, buttonData(sent, 'delete', { confirm: 'yes' }), { messageId: 'card-old' });
+      await bot.press(admin, GROUP, buttonData(sent, 'lost', { confirm: 'yes' }), { messageId: 'card-old-1' });
+      await bot.press(admin, GROUP, buttonData(sent, 'delete', { confirm: 'yes' }), { messageId: 'card-old-2' });
       assert.deepEqual(
         bot.updates().map((u) => u.message.markdown.split('\n')[0]),
         [ADMIN_TEXT.outdatedCard(ALICE), ADMIN_TEXT.outdatedCard(ALICE)],
@@ -104,11 +104,13 @@ describe('bot: card buttons', () => {
       assert.equal(await done(bot, 'new-code'), 1);
     });
 
-    it('two different presses of the same button: the second finds the card out of date', async () => {
+    it('two different presses of the same button (a double click): one acts, and the card keeps its outcome', async () => {
       await bot.press(admin, GROUP, buttonData(sent, 'code'), { id: 'press-a', messageId: 'card-assign' });
       await bot.press(admin, GROUP, buttonData(sent, 'code'), { id: 'press-b', messageId: 'card-assign' });
       assert.equal(await done(bot, 'new-code'), 1);
-      assert.ok(bot.updates()[1].message.markdown.startsWith(ADMIN_TEXT.outdatedCard(ALICE)));
+      assert.equal(bot.updates().length, 1, 'the second press does not overwrite the outcome');
+      assert.ok(bot.updates()[0].message.markdown.startsWith(ADMIN_TEXT.issuedPublic('new-code', ALICE, true, admin.email)));
+      assert.equal(bot.said().length, 0);
     });
   });
 
@@ -167,6 +169,19 @@ describe('bot: card buttons', () => {
       assert.deepEqual(bot.updates().map((u) => [u.messageId, u.message.markdown]), [['question-2', ADMIN_TEXT.cancelled]]);
       assert.ok(bot.service.deviceOf(ALICE), 'the device is still there');
       assert.equal(bot.dms().length, 0);
+    });
+
+    it('"Yes, mark lost/stolen" pressed a second time keeps the recorded outcome', async () => {
+      await bot.type(admin, GROUP, 'GoBot lost alice@example.com');
+      const yes = submitAction(bot.said(GROUP.id)[0].card, 'lost', 'yes')!;
+      bot.forget();
+      await bot.press(admin, GROUP, yes, { id: 'yes-1', messageId: 'question-4' });
+      await bot.press(admin, GROUP, yes, { id: 'yes-2', messageId: 'question-4' });
+      assert.equal(await done(bot, 'lost-stolen'), 1);
+      assert.deepEqual(
+        bot.updates().map((u) => u.message.markdown.split('\n')[0]),
+        [ADMIN_TEXT.issuedPublic('lost-stolen', ALICE, true, admin.email)],
+      );
     });
 
     it('a "Yes" pressed after someone else already acted does nothing', async () => {

@@ -95,6 +95,11 @@ describe('bot: reading what people type', () => {
       assert.equal(onlyAnswer(bot, DM_ADMIN.id), COMMAND_TEXT.unknownCommand('devcies', 'devices offline'));
     });
 
+    it('suggests what was typed, with the command word corrected', async () => {
+      await bot.type(admin, DM_ADMIN, 'stauts bob@example.com');
+      assert.equal(onlyAnswer(bot, DM_ADMIN.id), COMMAND_TEXT.unknownCommand('stauts bob@example.com', 'status bob@example.com'));
+    });
+
     it('suggests to someone who is not an admin only what they may run', async () => {
       await bot.type(bob, DM_ADMIN, 'asign alice@example.com');
       const answer = onlyAnswer(bot, DM_ADMIN.id);
