@@ -46,7 +46,11 @@ export interface MessageView {
 
 export interface PhoneView {
   email: string;
-  line: (PhoneLine & { carrier: 'Webex' }) | null;
+  /**
+   * `revoked`: the eSIM server last answered that this line was revoked (a lost phone, a deleted
+   * device). The profile is still on the phone, but it no longer works.
+   */
+  line: (PhoneLine & { carrier: 'Webex'; revoked: boolean }) | null;
   lastAnswer: PhoneAnswer | null;
 }
 
@@ -99,7 +103,7 @@ export function phoneView(fake: FakeWebex, email: string): PhoneView {
   const phone = fake.phone(email);
   return {
     email: email.toLowerCase(),
-    line: phone?.line ? { ...phone.line, carrier: 'Webex' } : null,
+    line: phone?.line ? { ...phone.line, carrier: 'Webex', revoked: phone.lastAnswer?.reason === 'revoked' } : null,
     lastAnswer: phone?.lastAnswer ?? null,
   };
 }

@@ -4,6 +4,7 @@
 import { state } from './state.js';
 import { api, enc } from './api.js';
 import { escapeHtml, renderInline, renderMarkdown, safeUrl } from './markdown.js';
+import { reveal } from './messages.js';
 
 const AC = window.AdaptiveCards;
 
@@ -65,9 +66,10 @@ const V1_3 = AC.Versions.v1_3;
 
 /**
  * Renders a card and returns its element. `onSubmit(inputs)` gets the Submit action's data
- * merged with the input values (strings), exactly what Webex sends as `inputs`.
+ * merged with the input values (strings), exactly what Webex sends as `inputs`; `onExpand()`
+ * runs when an Action.ShowCard opens its card inline.
  */
-function renderCard(content, { onSubmit }) {
+function renderCard(content, { onSubmit, onExpand }) {
   const card = new AC.AdaptiveCard();
   card.hostConfig = hostConfig;
   card.maxVersion = V1_3;
@@ -82,6 +84,9 @@ function renderCard(content, { onSubmit }) {
       if (url) window.open(url, '_blank', 'noopener');
     }
     // Action.ShowCard opens inline by itself.
+  };
+  card.onInlineCardExpanded = (_action, isExpanded) => {
+    if (isExpanded) onExpand();
   };
   card.onAnchorClicked = (_element, anchor, event) => {
     const url = safeUrl(anchor.href);
@@ -118,6 +123,8 @@ export function cardElement(m) {
             status.dataset.ok = 'false';
           }
         },
+        // An inline confirmation ("Delete" → "Yes, delete") may open below the list's end.
+        onExpand: () => reveal(wrap),
       }),
     );
   } catch (error) {

@@ -3,7 +3,7 @@ import { el } from './dom.js';
 import { state } from './state.js';
 import { loadPeople } from './people.js';
 import { loadSpaces } from './spaces.js';
-import { openSpace, placeMessage, renderConversation, scrollToEnd } from './messages.js';
+import { openSpace, placeMessage, renderConversation, revealCard, scrollToEnd } from './messages.js';
 import { loadMail } from './mailbox.js';
 import { loadPhone, renderPhone } from './phone.js';
 
@@ -62,8 +62,9 @@ async function onChange(change) {
           const known = state.messages.get(change.message.id);
           if (known && known.editCount === change.message.editCount && change.action !== 'updated') break;
           state.messages.set(change.message.id, change.message);
-          placeMessage(change.message);
+          const node = placeMessage(change.message);
           scrollToEnd(change.message.sender.email === state.me);
+          if (change.message.card !== undefined) revealCard(node);
         }
       } else if (change.action === 'created' && change.message.sender.email !== state.me) {
         state.unread.add(change.roomId);

@@ -71,7 +71,7 @@ export function scrollToEnd(force) {
   if (stickToEnd) el.messages.scrollTop = el.messages.scrollHeight;
 }
 
-/** Inserts (or replaces) a message element where it belongs: replies go under their parent. */
+/** Inserts (or replaces) a message element where it belongs (replies under their parent), and returns it. */
 export function placeMessage(m) {
   const node = messageElement(m);
   const existing = el.messages.querySelector(`[data-message-id="${CSS.escape(m.id)}"]`);
@@ -80,11 +80,29 @@ export function placeMessage(m) {
     const replies = existing.querySelector(':scope > .replies');
     if (replies && replies.children.length) node.querySelector(':scope > .replies').replaceWith(replies);
     existing.replaceWith(node);
-    return;
+    return node;
   }
   el.messages.querySelector(':scope > .notice')?.remove();
   const parent = m.parentId ? el.messages.querySelector(`[data-message-id="${CSS.escape(m.parentId)}"] > .replies`) : null;
   (parent ?? el.messages).append(node);
+  return node;
+}
+
+/**
+ * Scrolls the message list (only the list: the phone beside it stays where it is) so the
+ * element shows, its top first when it is taller than the list.
+ */
+export function reveal(element) {
+  const list = el.messages;
+  const top = element.getBoundingClientRect().top - list.getBoundingClientRect().top + list.scrollTop;
+  const bottom = top + element.offsetHeight;
+  if (top < list.scrollTop || bottom - top > list.clientHeight) list.scrollTop = top;
+  else if (bottom > list.scrollTop + list.clientHeight) list.scrollTop = bottom - list.clientHeight;
+}
+
+/** A card that arrives or is replaced (a confirmation, the card after a press) shows in full. */
+export function revealCard(node) {
+  reveal(node.querySelector(':scope > .message-main') ?? node);
 }
 
 function messageElement(m) {

@@ -13,18 +13,21 @@ export async function loadPhone() {
 export function renderPhone(phone) {
   state.phone = phone;
   const line = phone.line;
-  el.device.dataset.state = !line ? 'none' : line.enabled ? 'on' : 'off';
+  el.device.dataset.state = !line ? 'none' : line.revoked ? 'revoked' : line.enabled ? 'on' : 'off';
   el.phoneState.dataset.state = el.device.dataset.state;
-  el.carrier.textContent = line && line.enabled ? line.carrier : 'No service';
-  el.phoneState.textContent = !line
-    ? 'No Webex Go line'
-    : line.enabled
-      ? 'Webex Go line is on'
-      : 'Webex Go line is off';
+  el.carrier.textContent = line && line.enabled && !line.revoked ? line.carrier : 'No service';
+  el.phoneState.textContent = {
+    none: 'No Webex Go line',
+    revoked: 'Webex Go line no longer works: it was revoked',
+    on: 'Webex Go line is on',
+    off: 'Webex Go line is off',
+  }[el.device.dataset.state];
   el.iccid.textContent = line ? `ICCID ${line.iccid}` : '';
   el.installSection.hidden = Boolean(line);
   el.lineSection.hidden = !line;
-  el.lineToggle.setAttribute('aria-checked', String(Boolean(line?.enabled)));
+  // A revoked line cannot be switched; it can only be removed from the phone.
+  el.lineToggle.hidden = Boolean(line?.revoked);
+  el.lineToggle.setAttribute('aria-checked', String(Boolean(line?.enabled && !line.revoked)));
   const answer = phone.lastAnswer;
   if (!answer) {
     el.answer.textContent = '';
