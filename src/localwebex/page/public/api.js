@@ -1,4 +1,5 @@
 // The page's JSON API: answers are data, refusals arrive as sentences (thrown as Errors).
+
 export async function api(path, options = {}) {
   const init = { method: options.method ?? 'GET', headers: {} };
   if (options.body !== undefined) {

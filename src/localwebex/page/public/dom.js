@@ -1,4 +1,5 @@
 // The page's elements, found once by their data-testid.
+
 const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 
 export const el = {

@@ -1,4 +1,5 @@
 // Avatars, times and sizes as the page shows them.
+
 export function initials(name) {
   const parts = String(name).trim().split(/\s+/).filter(Boolean);
   return ((parts[0]?.[0] ?? '?') + (parts.length > 1 ? parts[parts.length - 1][0] : '')).toUpperCase();

@@ -1,4 +1,5 @@
 // What the page knows and shows, and where it remembers who you are between visits.
+
 export const state = {
   bot: { email: '', displayName: 'the bot' },
   people: [],
