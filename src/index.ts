@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   // Settings may live in .env (see .env.example); the environment wins over the file.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const loaded = loadConfig();
+  // Start-up takes seconds (the Webex SDK is large): say so at once.
+  log(`Starting webex-go-bot ${version}${loaded.webexBotToken ? '' : ' offline'}\u2026`);
   const local = loaded.webexBotToken ? undefined : await prepareLocalMode(loaded, log);
   const config = local?.config ?? loaded;
   const repo = await LowdbRepository.open(config.dataDir, {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import nodemailer from 'nodemailer';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { ARTIFACTS, chromiumAvailable, launchChromium } from './support/browser.js';
 import { FakeWebex, type AttachmentAction, type Change } from '../src/localwebex/fakeWebex.js';
 import { LocalMailbox } from '../src/localwebex/mailbox.js';
@@ -30,8 +30,11 @@ interface EsimCall {
   body: unknown;
 }
 
-/** The eSIM provider's side, as the bot will serve it: bearer token, {iccid,status} or {error,reason}. */
-function stubEsim(calls: EsimCall[]): express.Router {
+/**
+ * The eSIM provider's side, as the bot will serve it: bearer token, {iccid,status} or
+ * {error,reason}. ICCIDs put in `revoked` answer 410 revoked, as after Lost/stolen or Delete.
+ */
+function stubEsim(calls: EsimCall[], revoked: Set<string>): express.Router {
   const router = express.Router();
   const used = new Set<string>();
   router.use(express.json());
@@ -55,7 +58,11 @@ function stubEsim(calls: EsimCall[]): express.Router {
     }
   });
   router.post('/events', (req, res) => {
-    const { event } = req.body as { event: string };
+    const { event, iccid } = req.body as { event: string; iccid: string };
+    if (revoked.has(iccid)) {
+      res.status(410).json({ error: 'This Webex Go line was deactivated by your admin.', reason: 'revoked' });
+      return;
+    }
     res.json({ status: event === 'disabled' ? 'offline' : event === 'enabled' ? 'online' : 'pending' });
   });
   return router;
@@ -158,6 +165,7 @@ describe('local Webex page in chromium', function () {
   let mailbox: LocalMailbox;
   let smtpUrl: string;
   const esimCalls: EsimCall[] = [];
+  const revokedIccids = new Set<string>();
 
   before(async function () {
     if (!chromiumAvailable()) this.skip();
@@ -173,7 +181,7 @@ describe('local Webex page in chromium', function () {
     seedDemo(fake);
     const app = express();
     app.use(fake.router);
-    app.use('/esim/v1', stubEsim(esimCalls));
+    app.use('/esim/v1', stubEsim(esimCalls, revokedIccids));
     ({ server, url } = await serve(app));
     mailbox = new LocalMailbox({ log: () => undefined });
     ({ url: smtpUrl } = await mailbox.listen(0));
@@ -328,9 +336,26 @@ describe('local Webex page in chromium', function () {
     await page.locator('[data-testid="phone-state"][data-state="on"]').waitFor();
     assert.deepEqual(esimCalls.at(-1)?.body, { iccid: ICCID, event: 'enabled' });
 
+    // The admin marks the phone lost: the line is revoked. The phone's next call says so, and
+    // the line shows as no longer working; it can only be removed.
+    revokedIccids.add(ICCID);
+    await testid('phone-line-toggle').click();
+    await page.locator('[data-testid="phone-state"][data-state="revoked"]').waitFor();
+    assert.match((await testid('phone-state').textContent()) ?? '', /no longer works/);
+    assert.equal(await testid('phone-carrier').textContent(), 'No service');
+    assert.equal(await testid('phone-line-toggle').isVisible(), false);
+    assert.equal(await testid('phone-answer').getAttribute('data-ok'), 'false');
+    assert.match((await testid('phone-answer').textContent()) ?? '', /HTTP 410, revoked/);
+    await shot('alice-revoked');
+    // Reloaded, the phone still knows.
+    await page.reload();
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.locator('[data-testid="phone-state"][data-state="revoked"]').waitFor();
+
     await testid('phone-remove').click();
     await page.locator('[data-testid="phone-state"][data-state="none"]').waitFor();
     assert.deepEqual(esimCalls.at(-1)?.body, { iccid: ICCID, event: 'deleted' });
+    revokedIccids.delete(ICCID);
     assert.equal(fake.phone('alice@example.com')?.line, undefined);
 
     // The used code again: the server's sentence is shown, no line appears.
@@ -462,6 +487,92 @@ describe('local Webex page in chromium', function () {
     await testid('message-body').filter({ hasText: 'Hello Carol, I am GoBot.' }).waitFor();
     assert.equal(await testid('space-title').textContent(), 'GoBot');
     assert.equal(await testid('message-bot').isVisible(), false);
+  });
+
+  it('renders markdown with HTML off: script, onerror and javascript: links stay inert text', async () => {
+    const hostile = 'Hi <script>document.body.dataset.pwned = "script"</script> <img src=x onerror="document.body.dataset.pwned = 1"> [x](javascript:document.body.dataset.pwned=2)';
+    fake.sendAsBot({
+      toPersonEmail: 'bob@example.com',
+      markdown: `${hostile}\n\n**Help**: [the guide](https://help.webex.com/) or [mail us](mailto:help@example.com), <@personEmail:bob@example.com|Bob>`,
+    });
+    await page.goto(`${url}/?as=bob@example.com`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await testid('space-item').filter({ hasText: 'GoBot' }).click();
+    const fromBot = testid('message-body').filter({ hasText: 'the guide' });
+    await fromBot.waitFor();
+    // Bob types the same: his text goes through the same renderer.
+    await testid('composer-input').fill(hostile);
+    await testid('composer-input').press('Enter');
+    const typed = page.locator('[data-testid="message"][data-sender-email="bob@example.com"] [data-testid="message-body"]');
+    await typed.waitFor();
+
+    for (const body of [fromBot, typed]) {
+      const text = (await body.textContent()) ?? '';
+      assert.match(text, /<script>document\.body\.dataset\.pwned = "script"<\/script>/);
+      assert.match(text, /<img src=x onerror=/);
+      assert.match(text, /\[x\]\(javascript:/);
+      assert.equal(await body.locator('script, img, iframe, [onerror]').count(), 0);
+      assert.equal(await body.locator('a[href^="javascript"]').count(), 0);
+    }
+    assert.equal(await page.evaluate('document.body.dataset.pwned ?? null'), null);
+
+    // Web and mail links open in a new tab, without a referrer or a handle on this page.
+    const guide = fromBot.locator('a', { hasText: 'the guide' });
+    assert.equal(await guide.getAttribute('href'), 'https://help.webex.com/');
+    assert.equal(await guide.getAttribute('target'), '_blank');
+    assert.equal(await guide.getAttribute('rel'), 'noopener noreferrer');
+    assert.equal(await fromBot.locator('a', { hasText: 'mail us' }).getAttribute('href'), 'mailto:help@example.com');
+    assert.equal(await fromBot.locator('strong').textContent(), 'Help');
+    assert.equal(await fromBot.locator('.mention').textContent(), 'Bob');
+  });
+
+  it('scrolls a card that arrives, is replaced or opens its confirmation into view', async () => {
+    const room = fake.createGroupSpace('Long history', ['admin@example.com']);
+    await page.goto(`${url}/?as=admin@example.com`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await testid('space-item').filter({ hasText: 'Long history' }).click();
+    await testid('space-title').filter({ hasText: 'Long history' }).waitFor();
+    for (let i = 1; i <= 30; i += 1) fake.sendAsBot({ roomId: room.id, markdown: `Line ${i} of a long history` });
+    await testid('message-body').filter({ hasText: 'Line 30 of a long history' }).waitFor();
+    const list = testid('message-list');
+    /** Whether the element shows in full inside the message list's visible part. */
+    const inView = async (target: Locator) => {
+      const [box, area] = await Promise.all([target.boundingBox(), list.boundingBox()]);
+      return box !== null && area !== null && box.y >= area.y - 1 && box.y + box.height <= area.y + area.height + 1;
+    };
+    const comesIntoView = async (target: Locator, what: string) => {
+      for (const started = Date.now(); !(await inView(target)); await page.waitForTimeout(50)) {
+        if (Date.now() - started > 5000) assert.fail(`${what} stays out of view`);
+      }
+    };
+    const toTop = () => list.evaluate((node) => node.scrollTo(0, 0));
+
+    // The reader scrolled up; the bot's confirmation arrives at the end.
+    await toTop();
+    const confirm = fake.sendAsBot({
+      roomId: room.id,
+      markdown: 'Delete the device?',
+      attachments: [{ contentType: CARD_TYPE, content: deviceCard('Online') }],
+    });
+    const card = page.locator(`[data-message-id="${confirm.id}"] > .message-main`);
+    await card.getByText('Online').waitFor();
+    await comesIntoView(card, 'the card that arrived');
+    await shot('card-arrived-in-view');
+
+    // Its inline confirmation opens below it: the list follows.
+    await card.getByRole('button', { name: 'Delete' }).click();
+    await comesIntoView(card.getByRole('button', { name: 'Yes, delete' }), 'the inline confirmation');
+
+    // Scrolled up again, the card is replaced in place: it shows.
+    await toTop();
+    assert.equal(await inView(card), false);
+    fake.editMessage(fake.bot, confirm.id, {
+      roomId: room.id,
+      markdown: 'Webex Go device of Alice Andersen',
+      attachments: [{ contentType: CARD_TYPE, content: deviceCard('Deleted') }],
+    });
+    await card.getByText('Deleted').waitFor();
+    await comesIntoView(card, 'the replaced card');
   });
 
   it('reads well in a 900 px and a 400 px wide window', async () => {

@@ -442,11 +442,6 @@ export class FakeCdrFeed {
   }
 }
 
-/** `new FakeCdrFeed(options).router`, for a caller that needs nothing else. */
-export function createCdrFeedRouter(options: FakeCdrFeedOptions): Router {
-  return new FakeCdrFeed(options).router;
-}
-
 function regionMessage(target: string): string {
   return `The organization's data is hosted in another region. Request should go to URL: ${target}`;
 }

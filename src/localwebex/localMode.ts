@@ -72,6 +72,7 @@ export async function prepareLocalMode(config: Config, log: (line: string) => vo
     cdrBaseUrl: () => (base ? `${base}/v1` : undefined),
     beforeWebex: (port) => {
       base = `http://127.0.0.1:${port}`;
+      log('Loading the Webex SDK and connecting the bot to the local Webex\u2026');
       process.env.HYDRA_SERVICE_URL = `${base}/v1`;
       process.env.U2C_SERVICE_URL = `${base}/v1`;
       page = localWebexPage({ fake, esimToken, esimBaseUrl: `${base}/esim/v1`, mailbox });

@@ -86,6 +86,16 @@ describe('the seed story in a browser (npm start, offline)', function () {
     return page.locator('[data-testid="message"][data-sender-email="gobot@webex.bot"]', { hasText: text }).last();
   }
 
+  /** Waits until the element shows in full in the visible part of the page's message list. */
+  async function shownInList(page: Page, target: Locator) {
+    const list = testid(page, 'message-list');
+    for (const started = Date.now(); ; await page.waitForTimeout(50)) {
+      const [box, area] = await Promise.all([target.boundingBox(), list.boundingBox()]);
+      if (box && area && box.y >= area.y - 1 && box.y + box.height <= area.y + area.height + 1) return;
+      if (Date.now() - started > 5000) assert.fail('it stays below the visible part of the message list');
+    }
+  }
+
   async function collectCodes(page: Page) {
     for (const text of await testid(page, 'message-body').allTextContents()) for (const code of text.match(MATCHING_ID) ?? []) seenCodes.add(code);
   }
@@ -96,6 +106,12 @@ describe('the seed story in a browser (npm start, offline)', function () {
     assert.ok(!/LPA:1\$/.test(group), 'the group space shows a network provider code');
     assert.equal(await testid(admin, 'message-image').count(), 0, 'the group space shows a QR code');
   }
+
+  it('npm start says what it does at once, and where to open the page once it is ready', () => {
+    assert.match(app.output[0] ?? '', /Starting webex-go-bot \S+ offline\u2026$/);
+    const open = app.output.findIndex((line) => /Open http:\/\/localhost:\d+/.test(line));
+    assert.ok(open > 0, app.output.join('\n'));
+  });
 
   it('the admin assigns alice in the group space: only the outcome is posted there', async () => {
     await open(admin, 'admin@example.com', 'group');
@@ -148,7 +164,11 @@ describe('the seed story in a browser (npm start, offline)', function () {
   it('lost/stolen from the card: asks first, cuts the old line, and alice gets a new code', async () => {
     const card = admin.locator('[data-testid="message-card"]').last();
     await card.getByRole('button', { name: 'Lost/stolen' }).click();
-    await card.getByRole('button', { name: 'Yes, mark lost/stolen' }).click();
+    // The confirmation arrives as a new card: the list shows it without scrolling by hand.
+    const confirm = card.getByRole('button', { name: 'Yes, mark lost/stolen' });
+    await confirm.waitFor();
+    await shownInList(admin, confirm);
+    await confirm.click();
     await card.getByText(/Lost\/stolen: the old phone's line is off/).first().waitFor();
     await card.getByText('Pending activation').first().waitFor();
     await botMessage(alice, 'The line on your old phone has been switched off').waitFor();
@@ -157,6 +177,11 @@ describe('the seed story in a browser (npm start, offline)', function () {
     // The old phone's line is dead: switching it on changes nothing.
     await testid(alice, 'phone-line-toggle').click();
     await alice.locator('[data-testid="phone-answer"]', { hasText: /deactivated/ }).waitFor();
+    // ...and the phone shows it as no longer working, no longer as on.
+    await alice.locator('[data-testid="phone-state"][data-state="revoked"]').waitFor();
+    assert.equal(await testid(alice, 'phone-carrier').textContent(), 'No service');
+    assert.equal(await testid(alice, 'phone-line-toggle').isVisible(), false);
+    await shot(alice, '5b-alice-revoked');
     await shot(admin, '5-admin-lost');
   });
 

@@ -1,6 +1,10 @@
 // Adaptive cards as Webex shows them: schema 1.3 at most, ShowCard inline, 5 actions,
-// Webex-like colours and spacing. Uses the global AdaptiveCards from adaptivecards.min.js.
-import { renderInline, safeUrl } from './markdown.js';
+// Webex-like colours and spacing; a press goes to the bot as Webex sends it. Uses the global
+// AdaptiveCards from adaptivecards.min.js.
+import { state } from './state.js';
+import { api, enc } from './api.js';
+import { escapeHtml, renderInline, renderMarkdown, safeUrl } from './markdown.js';
+import { reveal } from './messages.js';
 
 const AC = window.AdaptiveCards;
 
@@ -62,9 +66,10 @@ const V1_3 = AC.Versions.v1_3;
 
 /**
  * Renders a card and returns its element. `onSubmit(inputs)` gets the Submit action's data
- * merged with the input values (strings), exactly what Webex sends as `inputs`.
+ * merged with the input values (strings), exactly what Webex sends as `inputs`; `onExpand()`
+ * runs when an Action.ShowCard opens its card inline.
  */
-export function renderCard(content, { onSubmit }) {
+function renderCard(content, { onSubmit, onExpand }) {
   const card = new AC.AdaptiveCard();
   card.hostConfig = hostConfig;
   card.maxVersion = V1_3;
@@ -80,6 +85,9 @@ export function renderCard(content, { onSubmit }) {
     }
     // Action.ShowCard opens inline by itself.
   };
+  card.onInlineCardExpanded = (_action, isExpanded) => {
+    if (isExpanded) onExpand();
+  };
   card.onAnchorClicked = (_element, anchor, event) => {
     const url = safeUrl(anchor.href);
     if (event) event.preventDefault();
@@ -89,4 +97,42 @@ export function renderCard(content, { onSubmit }) {
   const element = card.render();
   if (!element) throw new Error('The card could not be rendered.');
   return element;
+}
+
+/** A message's card as the list shows it: the card, and a status line for its button presses. */
+export function cardElement(m) {
+  const wrap = document.createElement('div');
+  wrap.className = 'card';
+  wrap.dataset.testid = 'message-card';
+  const status = document.createElement('p');
+  status.className = 'card-status';
+  status.dataset.testid = 'card-status';
+  status.setAttribute('role', 'status');
+  try {
+    wrap.append(
+      renderCard(m.card, {
+        onSubmit: async (inputs) => {
+          status.textContent = 'Sending…';
+          status.dataset.ok = '';
+          try {
+            await api(`/messages/${enc(m.id)}/actions`, { method: 'POST', body: { fromEmail: state.me, inputs } });
+            status.textContent = `Sent to ${state.bot.displayName}.`;
+            status.dataset.ok = 'true';
+          } catch (error) {
+            status.textContent = error.message;
+            status.dataset.ok = 'false';
+          }
+        },
+        // An inline confirmation ("Delete" → "Yes, delete") may open below the list's end.
+        onExpand: () => reveal(wrap),
+      }),
+    );
+  } catch (error) {
+    const failed = document.createElement('div');
+    failed.className = 'body';
+    failed.innerHTML = `<p class="error">This card cannot be shown: ${escapeHtml(error.message)}</p>${renderMarkdown(m.markdown ?? m.text ?? '')}`;
+    wrap.append(failed);
+  }
+  wrap.append(status);
+  return wrap;
 }

@@ -1,0 +1,20 @@
+// The page's JSON API: answers are data, refusals arrive as sentences (thrown as Errors).
+
+export async function api(path, options = {}) {
+  const init = { method: options.method ?? 'GET', headers: {} };
+  if (options.body !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(options.body);
+  }
+  let res;
+  try {
+    res = await fetch(`/local/api${path}`, init);
+  } catch {
+    throw new Error('The local Webex server does not answer. Is it running?');
+  }
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(data.error ?? `The server answered HTTP ${res.status}.`);
+  return data;
+}
+
+export const enc = encodeURIComponent;
