@@ -30,6 +30,12 @@ async function main(): Promise<void> {
     ...(local ? { host: '127.0.0.1', mounts: local.mounts, beforeWebex: local.beforeWebex, cdrBaseUrl: local.cdrBaseUrl } : {}),
   });
 
+  if (local) {
+    app.service.onChange((change) => {
+      if (change.action === 'lost-stolen' || change.action === 'delete') local.cutOffLine(change.email);
+    });
+  }
+
   // After start-up nothing may end the process: log, and keep serving.
   process.on('unhandledRejection', (reason) => log(`unhandled failure: ${(reason as Error)?.message ?? String(reason)}`));
   const { port } = await app.start();

@@ -26,6 +26,8 @@ export interface LocalMode {
   mounts: NonNullable<AppDeps['mounts']>;
   beforeWebex: NonNullable<AppDeps['beforeWebex']>;
   cdrBaseUrl: NonNullable<AppDeps['cdrBaseUrl']>;
+  /** The network cuts the person's line off at once, as it does after Lost/stolen or Delete. */
+  cutOffLine(email: string): void;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,11 @@ export async function prepareLocalMode(config: Config, log: (line: string) => vo
       process.env.U2C_SERVICE_URL = `${base}/v1`;
       page = localWebexPage({ fake, esimToken, esimBaseUrl: `${base}/esim/v1`, mailbox });
       return `${base}/webex/webhook`;
+    },
+    cutOffLine: (email) => {
+      const phone = fake.phone(email);
+      if (!phone?.line || phone.line.revokedAt) return;
+      fake.setPhone(email, { ...phone, line: { ...phone.line, revokedAt: new Date().toISOString() } });
     },
     close: async () => {
       page?.close();

@@ -136,6 +136,8 @@ export interface PhoneLine {
   /** "Webex Go line" switched on in the phone's settings. */
   enabled: boolean;
   installedAt: string;
+  /** When the network cut the line off (lost/stolen, device deleted); the profile stays on the phone. */
+  revokedAt?: string;
 }
 
 /** One call of the phone to the eSIM server and how it ended. */

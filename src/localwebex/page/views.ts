@@ -103,7 +103,7 @@ export function phoneView(fake: FakeWebex, email: string): PhoneView {
   const phone = fake.phone(email);
   return {
     email: email.toLowerCase(),
-    line: phone?.line ? { ...phone.line, carrier: 'Webex', revoked: phone.lastAnswer?.reason === 'revoked' } : null,
+    line: phone?.line ? { ...phone.line, carrier: 'Webex', revoked: Boolean(phone.line.revokedAt) || phone.lastAnswer?.reason === 'revoked' } : null,
     lastAnswer: phone?.lastAnswer ?? null,
   };
 }
