@@ -11,7 +11,7 @@
  * Each mode runs twice, interleaved; the faster run counts, and the larger peak RSS. Rates are given
  * on wall time and on CPU time (user + system, less disturbed by other load on the machine); the
  * ratio to raw is taken on CPU time.
- * Goals (the calls issue): analyse ≥ 70% of raw's records/s; peak RSS not growing with the size.
+ * Goals: analyse ≥ 70% of raw's records/s; peak RSS not growing with the size.
  * Run: npx tsx bench/cdr.ts [records]   (or --generate <file> [records] to keep an export)
  */
 import { execFileSync } from 'node:child_process';

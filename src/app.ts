@@ -56,7 +56,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export const WEBHOOK_PATH_LOCAL = '/webex/webhook';
+const WEBHOOK_PATH_LOCAL = '/webex/webhook';
 
 /** Builds everything and starts nothing, so tests can build it with fakes. */
 export function createApp(deps: AppDeps): App {

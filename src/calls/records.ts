@@ -117,16 +117,6 @@ export function cleanValue(value: string | undefined): string {
   return trimmed.length === 2 && trimmed.toLowerCase() === 'na' ? '' : trimmed;
 }
 
-/** A field's value, cleaned as `cleanValue` does; absent columns (-1) read as "". */
-export function fieldValue(row: readonly string[], index: number): string {
-  return index < 0 ? '' : cleanValue(row[index]);
-}
-
-/** True for blank values: "", "NA" (any case), only spaces. */
-export function isBlank(value: string | undefined): boolean {
-  return cleanValue(value) === '';
-}
-
 const MOBILE_NETWORK = 'mobile_network';
 
 /**

@@ -42,7 +42,7 @@ export interface IssuedCode {
 
 export interface DeletedDevice {
   device: DeviceView;
-  /** The seed: the user must still delete the deactivated line on the phone by hand. */
+  /** Cisco's help for Webex Go: the user must still delete the deactivated line on the phone by hand. */
   userMustRemoveLine: true;
 }
 

@@ -1,8 +1,8 @@
-/** The Webex Go device lifecycle as the seed describes it: plain data, no I/O. */
+/** The Webex Go device lifecycle as Cisco's admin help describes it: plain data, no I/O. */
 
 export type DeviceStatus = 'pending' | 'online' | 'offline';
 
-/** Control Hub's colour for each status (seed: "Webex Go device status"). */
+/** Control Hub's colour for each status ("Webex Go device status" in Cisco's help). */
 export const STATUS_INDICATOR: Record<DeviceStatus, 'grey' | 'green' | 'red'> = {
   pending: 'grey',
   online: 'green',

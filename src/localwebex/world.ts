@@ -28,7 +28,7 @@ export class WebexApiError extends Error {
   }
 }
 
-/** Webex limits that the fake enforces (facts §3). */
+/** Webex limits that the fake enforces, as Webex documents them for messages and cards. */
 export const MAX_MESSAGE_BYTES = 7439;
 export const MAX_EDITS = 10;
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';

@@ -1,5 +1,5 @@
 /**
- * The seed's story, end to end, as a person would try it: `npm start` with no token (a real
+ * The Webex Go admin story, end to end, as a person would try it: `npm start` with no token (a real
  * process), the local Webex page in Debian's chromium, the admin in the group space, Alice and
  * her phone. Screenshots go to test/artifacts/.
  */
@@ -37,7 +37,7 @@ async function startLocal(dataDir: string): Promise<{ child: ChildProcess; url: 
   return { child, url, output };
 }
 
-describe('the seed story in a browser (npm start, offline)', function () {
+describe('the Webex Go story in a browser (npm start, offline)', function () {
   this.timeout(120_000);
   let dataDir: string;
   let app: Awaited<ReturnType<typeof startLocal>>;

@@ -79,7 +79,7 @@ const TEXT_RUN: Spec = {
 };
 const BACKGROUND_IMAGE: Spec = { props: ['url', 'fillMode', 'horizontalAlignment', 'verticalAlignment'], required: ['url'] };
 
-// Facts §3: Webex handles these three; Action.Execute, Media and the rest do not work there.
+// Webex's card documentation: it handles these three; Action.Execute, Media and the rest do not work there.
 const ACTIONS = new Map<string, Spec>([
   ['Action.Submit', { props: [...ACTION, 'data', 'associatedInputs'], required: ['data'] }],
   ['Action.OpenUrl', { props: [...ACTION, 'url'], required: ['url'] }],

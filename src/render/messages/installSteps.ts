@@ -66,7 +66,7 @@ export function stepText(step: Step): string {
   return step.map((part) => (typeof part === 'string' ? part : part.ui)).join('');
 }
 
-export function stepMarkdown(step: Step): string {
+function stepMarkdown(step: Step): string {
   return step.map((part) => (typeof part === 'string' ? part : `**${part.ui}**`)).join('');
 }
 

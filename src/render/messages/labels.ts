@@ -18,7 +18,7 @@ export const CAUSE_LABEL: Record<ChangeCause, string> = {
 };
 
 /** How each audited action reads in a space and in the audit view. */
-export const ACTION_LABEL: Record<AuditAction, string> = {
+const ACTION_LABEL: Record<AuditAction, string> = {
   assign: 'assigned a device',
   'new-code': 'generated a new activation code',
   'lost-stolen': 'marked lost/stolen',
