@@ -66,6 +66,7 @@ export function createApp(deps: AppDeps): App {
     clock: deps.clock ?? (() => new Date()),
     esim: deps.esim ?? createBuiltinEsimProvider(),
     newId: randomUUID,
+    breakGlassAdmins: config.adminEmails,
   });
   let framework: Framework | undefined;
   const client = new WebexClient(undefined, undefined, log);
@@ -94,9 +95,10 @@ export function createApp(deps: AppDeps): App {
     ...(mailer ? { mailer } : {}),
     ...(callHistory ? { callHistory } : {}),
   };
-  const dispatcher = new Dispatcher(botDeps, commandTable(), () =>
-    [framework?.person?.displayName].filter((n): n is string => Boolean(n)),
-  );
+  const dispatcher = new Dispatcher(botDeps, commandTable(), () => ({
+    names: [framework?.person?.displayName].filter((n): n is string => Boolean(n)),
+    emails: framework?.person?.emails ?? [],
+  }));
 
   const notifier = new StatusNotifier(service, messenger, log, config.watchWindowMs);
   const reminders = new ReminderScheduler({ service, messenger, log, qrPng, remindDays: config.remindDays });

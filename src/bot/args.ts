@@ -1,5 +1,5 @@
 /** Argument checks shared by commands: a wrong argument gets its own answer, naming the right form. */
-import { isEmail, normalizeEmail } from '../domain/email.js';
+import { emailProblem, normalizeEmail } from '../domain/email.js';
 import type { DeviceView } from '../domain/types.js';
 import type { Command, CommandContext } from './types.js';
 import { confirmCard, deviceCard, deviceVersion, noticeCard, type Confirmation } from './views.js';
@@ -15,9 +15,12 @@ export async function emailArg(ctx: CommandContext, command: Pick<Command, 'usag
   const [first, ...rest] = ctx.args.split(' ').filter(Boolean);
   if (!first) return void (await usageError(ctx, command, COMMAND_TEXT.missingEmail));
   const email = first.replace(/^mailto:/i, '');
-  if (!isEmail(email)) return void (await usageError(ctx, command, COMMAND_TEXT.notEmail(first)));
+  const problem = emailProblem(email);
+  if (problem) return void (await usageError(ctx, command, COMMAND_TEXT.notEmail(first, problem)));
   if (rest.length > 0) return void (await usageError(ctx, command, COMMAND_TEXT.extraWords(rest.join(' '))));
-  return normalizeEmail(email);
+  const normalized = normalizeEmail(email);
+  if (ctx.botEmails.includes(normalized)) return void (await usageError(ctx, command, COMMAND_TEXT.notYourself));
+  return normalized;
 }
 
 /**
@@ -50,7 +53,8 @@ export async function confirmedDevice(
     if (!ctx.press?.data.deviceId) await ctx.reply({ markdown: ADMIN_TEXT.noDevice(email) });
     return undefined;
   }
-  if (ctx.press?.data.confirm === 'yes') return view;
+  // Only a Yes from a confirmation card, which names the device it asked about, acts at once.
+  if (ctx.press?.data.confirm === 'yes' && ctx.press.data.deviceId) return view;
   await ctx.say(confirmCard(view, confirmation));
   return undefined;
 }

@@ -4,7 +4,7 @@ import type { AcceptedExport, CrossCheck } from '../calls/index.js';
 import { renderCard } from '../render/cards/renderCard.js';
 import type { OutgoingMessage } from './ports.js';
 import type { CommandContext } from './types.js';
-import { CALLS_TEXT, crossCheckText, fallbackText, problemsText, summaryFacts } from '../render/messages/callsText.js';
+import { CALLS_TEXT, crossCheckText, fallbackText, problemsText, summaryFacts, userLabel } from '../render/messages/callsText.js';
 
 /** What both the upload and the API pull produce. */
 export type CallsResult = Pick<AcceptedExport, 'summary' | 'brokenSamples' | 'stoppedAt'>;
@@ -12,12 +12,12 @@ export type CallsResult = Pick<AcceptedExport, 'summary' | 'brokenSamples' | 'st
 /** The summary card, with the same figures in text for clients that show no card. */
 export function callsCard(result: CallsResult, check: CrossCheck, source: string): OutgoingMessage {
   const { summary } = result;
-  const notes = [...problemsText(result), ...crossCheckText(check)];
+  const notes = [...problemsText(result), ...crossCheckText(check, (text) => text)];
   const card = renderCard('calls', {
     title: CALLS_TEXT.title(summary.webexGoCalls, summary.allCalls),
     source,
     facts: summaryFacts(summary),
-    topUsers: summary.topUsers.map((u) => ({ user: u.email && u.email !== u.user ? `${u.user} (${u.email})` : u.user, calls: String(u.calls) })),
+    topUsers: summary.topUsers.map((u) => ({ user: userLabel(u), calls: String(u.calls) })),
     days: summary.byDay.map((d) => ({ day: d.day, calls: String(d.calls) })),
     notes: notes.map((text) => ({ text })),
     raw: { hasTopUsers: summary.topUsers.length > 0, hasDays: summary.byDay.length > 0 },

@@ -36,13 +36,14 @@ export class Dispatcher {
   constructor(
     private readonly deps: BotDeps,
     private readonly commands: Command[],
-    private readonly botNames: () => string[],
+    /** The bot's own names (as people @mention it) and addresses, once Webex has said. */
+    private readonly bot: () => { names: string[]; emails: string[] },
   ) {}
 
   /** `files` are the URLs of files attached to the message (Webex allows one). */
   async onText(actor: Actor, space: Space, text: string, files: string[] = []): Promise<void> {
     // Only the bot's name (a bare @mention) is a request for help.
-    const typed = normalize(text, this.botNames()) || 'help';
+    const typed = normalize(text, this.bot().names) || 'help';
     const match = matchCommand(typed, this.commands.filter((c) => c.listed !== false));
     if (!match) {
       const suggestion = suggestCommand(typed, visibleCommands(this.commands, this.deps.service.isAdmin(actor.email)));
@@ -96,7 +97,9 @@ export class Dispatcher {
         await ctx.say({ markdown: COMMAND_TEXT.notAdmin });
         return;
       }
-      await originSpace.run(space.id, () => command.run({ ...ctx, args, files }));
+      // Only admin commands replace the card pressed (admins' cards): anyone else's answer is a new message.
+      const reply = command.access === 'admin' ? ctx.reply : ctx.say;
+      await originSpace.run(space.id, () => command.run({ ...ctx, args, files, reply }));
     });
   }
 
@@ -113,6 +116,7 @@ export class Dispatcher {
     };
     const ctx: CommandContext = {
       deps: this.deps,
+      botEmails: this.bot().emails.map((e) => e.toLowerCase()),
       actor,
       space,
       args: '',

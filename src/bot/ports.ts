@@ -33,6 +33,8 @@ export interface Messenger {
   download(url: string): Promise<DownloadedFile>;
   /** Replaces a card message in place; falls back to deleting it and posting anew. Resolves with the id that now shows it. */
   update(roomId: string, messageId: string, message: OutgoingMessage): Promise<string>;
+  /** The person Webex knows by this address, if any. */
+  findPerson(email: string): Promise<{ displayName: string } | undefined>;
 }
 
 /** Records of the Detailed Call History for a period, as the API sends them, oldest first. */

@@ -44,6 +44,8 @@ export interface BotDeps {
 /** One run of a command, typed or pressed. */
 export interface CommandContext {
   deps: BotDeps;
+  /** The bot's own addresses: never a user, an admin or a device owner. */
+  botEmails: string[];
   actor: Actor;
   space: Space;
   /** What followed the command's words, spaces collapsed. */

@@ -22,7 +22,8 @@ export type RefusalReason =
   | 'invalid-setting'
   | 'already-admin'
   | 'not-an-admin'
-  | 'last-admin';
+  | 'last-admin'
+  | 'break-glass-admin';
 
 export type RefusalParams = Record<string, string | number | undefined>;
 

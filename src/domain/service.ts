@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isSmdpAddress, parseActivationCode, qrPayload } from './activationCode.js';
-import { isEmail, normalizeEmail } from './email.js';
+import { emailProblem, isEmail, normalizeEmail } from './email.js';
 import { isIccid } from './iccid.js';
 import { Refusal, isRefusal } from './refusal.js';
 import type { AuditQuery, Repository, StoreReader, StoreTransaction } from './repository.js';
@@ -53,6 +53,11 @@ export interface ServiceDeps {
   clock: Clock;
   esim: EsimProvider;
   newId: () => string;
+  /**
+   * The operator's admins (ADMIN_EMAILS): always admins, whatever the stored list says, so that
+   * nobody can lock the organisation out of the bot; they can't be removed from inside it.
+   */
+  breakGlassAdmins?: readonly string[];
 }
 
 /** A hash is enough to recognise a code again; the secret itself need not be kept once spent. */
@@ -121,11 +126,15 @@ export class WebexGoService {
 
   isAdmin(email: string): boolean {
     const normalized = normalizeEmail(email);
-    return this.deps.repo.read((r) => r.admins().includes(normalized));
+    return this.deps.repo.read((r) => this.allAdmins(r.admins()).includes(normalized));
   }
 
   admins(): string[] {
-    return this.deps.repo.read((r) => [...r.admins()]);
+    return this.deps.repo.read((r) => this.allAdmins(r.admins()));
+  }
+
+  private allAdmins(stored: readonly string[]): string[] {
+    return [...new Set([...stored, ...(this.deps.breakGlassAdmins ?? []).map(normalizeEmail)])].sort();
   }
 
   settings(): OrgSettings {
@@ -250,7 +259,7 @@ export class WebexGoService {
   addAdmin(actor: string, email: string): Promise<string[]> {
     return this.adminAction(actor, 'admin-add', email, (tx, user) => {
       const admins = tx.admins();
-      if (admins.includes(user)) throw new Refusal('already-admin', { email: user });
+      if (this.allAdmins(admins).includes(user)) throw new Refusal('already-admin', { email: user });
       const next = [...admins, user].sort();
       tx.putAdmins(next);
       return next;
@@ -260,8 +269,9 @@ export class WebexGoService {
   removeAdmin(actor: string, email: string): Promise<string[]> {
     return this.adminAction(actor, 'admin-remove', email, (tx, user) => {
       const admins = tx.admins();
+      if ((this.deps.breakGlassAdmins ?? []).map(normalizeEmail).includes(user)) throw new Refusal('break-glass-admin', { email: user });
       if (!admins.includes(user)) throw new Refusal('not-an-admin', { email: user });
-      if (admins.length === 1) throw new Refusal('last-admin', { email: user });
+      if (this.allAdmins(admins).length === 1) throw new Refusal('last-admin', { email: user });
       const next = admins.filter((a) => a !== user);
       tx.putAdmins(next);
       return next;
@@ -350,8 +360,8 @@ export class WebexGoService {
     const subject = user ? { email: user } : {};
     try {
       const result = await this.deps.repo.transact((tx) => {
-        if (!tx.admins().includes(by)) throw new Refusal('not-admin', { actor: by });
-        if (email !== undefined && !isEmail(user)) throw new Refusal('invalid-email', { input: email.trim() });
+        if (!this.allAdmins(tx.admins()).includes(by)) throw new Refusal('not-admin', { actor: by });
+        if (email !== undefined && !isEmail(user)) throw new Refusal('invalid-email', { input: email.trim(), problem: emailProblem(email) });
         const result = fn(tx, user);
         const device = user ? tx.deviceByEmail(user) ?? deviceOfResult(result) : undefined;
         tx.audit({

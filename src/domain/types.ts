@@ -81,7 +81,7 @@ export type PhoneAction = 'download' | 'phone-disabled' | 'phone-enabled' | 'pho
 /** What the bot does by itself. */
 export type ReminderAction = 'reminder-expiring' | 'notice-expired';
 /** Admin views: audited only when someone without the right asks for them. */
-export type ViewAction = 'status' | 'devices' | 'licenses' | 'admins' | 'audit' | 'watch' | 'calls';
+export type ViewAction = 'status' | 'devices' | 'licenses' | 'admins' | 'audit' | 'watch' | 'calls' | 'cancel';
 /** The one vocabulary of the audit trail and of announced changes. */
 export type AuditAction = AdminAction | PhoneAction | ReminderAction | ViewAction;
 

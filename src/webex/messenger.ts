@@ -5,6 +5,9 @@ import type { WebexClient } from './webexClient.js';
 
 /** The parts of the Webex SDK the messenger uses. */
 export interface WebexSdk {
+  people: {
+    list(query: { email: string }): Promise<{ items: { displayName?: string; emails?: string[] }[] }>;
+  };
   messages: {
     create(message: Record<string, unknown>): Promise<{ id: string }>;
     remove(id: string): Promise<unknown>;
@@ -74,5 +77,11 @@ export class WebexMessenger implements Messenger {
       await this.client.call('delete a card', () => this.sdk().messages.remove(messageId), { method: 'DELETE' }).catch(() => undefined);
       return this.say(roomId, message);
     }
+  }
+
+  async findPerson(email: string): Promise<{ displayName: string } | undefined> {
+    const found = await this.client.call('look up a person', () => this.sdk().people.list({ email }), { method: 'GET' });
+    const person = found.items.find((p) => p.emails?.some((e) => e.toLowerCase() === email.toLowerCase()));
+    return person ? { displayName: person.displayName ?? email } : undefined;
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { DeviceView } from '../../src/domain/types.js';
-import { ALICE, DM_ADMIN, GROUP, admin, cardActions, openBot, submitAction, type BotFixture } from '../support/botFakes.js';
+import { ALICE, DM_ADMIN, GROUP, admin, bob, cardActions, openBot, submitAction, type BotFixture } from '../support/botFakes.js';
 import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
 import { COMMAND_TEXT } from '../../src/render/messages/commandText.js';
 import { USER_TEXT } from '../../src/render/messages/userText.js';
@@ -238,5 +238,36 @@ describe('bot: card buttons', () => {
   it('a button of a command that no longer exists is answered, not ignored', async () => {
     await bot.press(admin, GROUP, { command: 'frobnicate' });
     assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [COMMAND_TEXT.unknownButton]);
+  });
+});
+
+describe('bot: presses by people the card is not for', () => {
+  let bot: BotFixture;
+  beforeEach(async () => {
+    bot = await openBot();
+    await bot.service.assign(admin.email, ALICE);
+    bot.forget();
+  });
+  afterEach(() => bot.domain.close());
+
+  it("someone who is not an admin pressing Cancel on an admin's confirmation leaves it as it is", async () => {
+    await bot.type(admin, GROUP, 'GoBot delete alice@example.com');
+    const cancel = cardActions(bot.said(GROUP.id)[0].card).find((a) => a.title === 'Cancel')!;
+    bot.forget();
+    await bot.press(bob, GROUP, cancel.data as Record<string, string>, { messageId: 'question-9' });
+    assert.equal(bot.updates().length, 0, 'the confirmation is untouched');
+    assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [COMMAND_TEXT.notAdmin]);
+  });
+
+  it('a press naming a command open to anyone answers with a new message, never over the pressed card', async () => {
+    await bot.press(bob, GROUP, { command: 'my line' }, { messageId: 'admin-card' });
+    assert.equal(bot.updates().length, 0);
+    assert.equal(bot.said(GROUP.id).length, 1);
+  });
+
+  it('"confirm: yes" without the device it asked about still asks first', async () => {
+    await bot.press(admin, GROUP, { command: 'delete', args: ALICE, confirm: 'yes' }, { messageId: 'forged' });
+    assert.ok(bot.service.deviceOf(ALICE), 'nothing deleted');
+    assert.equal(bot.said(GROUP.id)[0].markdown, ADMIN_TEXT.confirmDelete(ALICE));
   });
 });

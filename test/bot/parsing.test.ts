@@ -103,7 +103,7 @@ describe('bot: reading what people type', () => {
     it('suggests to someone who is not an admin only what they may run', async () => {
       await bot.type(bob, DM_ADMIN, 'asign alice@example.com');
       const answer = onlyAnswer(bot, DM_ADMIN.id);
-      assert.match(answer, /^I didn't understand "asign alice@example\.com"\. Did you mean \*\*(help|my line|resend)\*\*\?/);
+      assert.match(answer, /^I didn't understand `asign alice@example\.com`\. Did you mean `(help|my line|resend)`\?/);
     });
   });
 
@@ -120,7 +120,7 @@ describe('bot: reading what people type', () => {
       const example = `${name} alice@example.com`;
       cases.push(
         { typed: name, answer: COMMAND_TEXT.usage(COMMAND_TEXT.missingEmail, usage, example) },
-        { typed: `${name} alice`, answer: COMMAND_TEXT.usage(COMMAND_TEXT.notEmail('alice'), usage, example) },
+        { typed: `${name} alice`, answer: COMMAND_TEXT.usage(COMMAND_TEXT.notEmail('alice', 'format'), usage, example) },
         { typed: `${name} alice@example.com now`, answer: COMMAND_TEXT.usage(COMMAND_TEXT.extraWords('now'), usage, example) },
       );
     }
@@ -128,16 +128,16 @@ describe('bot: reading what people type', () => {
     const settings = (problem: string) =>
       COMMAND_TEXT.usage(problem, 'settings [notify on|off | licenses <number> | ttl <days>]', 'settings notify off');
     cases.push(
-      { typed: 'devices broken', answer: devices('"broken" is not a status.') },
-      { typed: 'settings notify maybe', answer: settings('Notify is on or off, not "maybe".') },
-      { typed: 'settings licenses lots', answer: settings('The license pool is a whole number, not "lots".') },
-      { typed: 'settings licenses -5', answer: settings('The license pool is a whole number, not "-5".') },
-      { typed: 'settings ttl soon', answer: settings('The code lifetime is a whole number of days, not "soon".') },
-      { typed: 'settings ttl', answer: settings('"ttl" needs a value.') },
-      { typed: 'settings ttl 30 days', answer: settings('I don\'t know what to do with "days".') },
-      { typed: 'settings colour blue', answer: settings('"colour" is not a setting.') },
+      { typed: 'devices broken', answer: devices('`broken` is not a status.') },
+      { typed: 'settings notify maybe', answer: settings('Notify is on or off, not `maybe`.') },
+      { typed: 'settings licenses lots', answer: settings('The license pool is a whole number, not `lots`.') },
+      { typed: 'settings licenses -5', answer: settings('The license pool is a whole number, not `-5`.') },
+      { typed: 'settings ttl soon', answer: settings('The code lifetime is a whole number of days, not `soon`.') },
+      { typed: 'settings ttl', answer: settings('`ttl` needs a value.') },
+      { typed: 'settings ttl 30 days', answer: settings('I don\'t know what to do with `days`.') },
+      { typed: 'settings colour blue', answer: settings('`colour` is not a setting.') },
       { typed: 'admins add', answer: COMMAND_TEXT.usage(COMMAND_TEXT.missingEmail, 'admins add <email>', 'admins add bob@example.com') },
-      { typed: 'admins add bob', answer: COMMAND_TEXT.usage(COMMAND_TEXT.notEmail('bob'), 'admins add <email>', 'admins add bob@example.com') },
+      { typed: 'admins add bob', answer: COMMAND_TEXT.usage(COMMAND_TEXT.notEmail('bob', 'format'), 'admins add <email>', 'admins add bob@example.com') },
       { typed: 'admins remove', answer: COMMAND_TEXT.usage(COMMAND_TEXT.missingEmail, 'admins remove <email>', 'admins remove bob@example.com') },
       {
         typed: 'admins remove bob@example.com please',
@@ -145,9 +145,9 @@ describe('bot: reading what people type', () => {
       },
       {
         typed: 'admins promote bob@example.com',
-        answer: COMMAND_TEXT.usage('"promote" is not something I can do with admins.', 'admins [add|remove <email>]', 'admins add bob@example.com'),
+        answer: COMMAND_TEXT.usage('`promote` is not something I can do with admins.', 'admins [add|remove <email>]', 'admins add bob@example.com'),
       },
-      { typed: 'audit alice', answer: COMMAND_TEXT.usage(COMMAND_TEXT.notEmail('alice'), 'audit [email]', 'audit alice@example.com') },
+      { typed: 'audit alice', answer: COMMAND_TEXT.usage(COMMAND_TEXT.notEmail('alice', 'format'), 'audit [email]', 'audit alice@example.com') },
       { typed: 'licenses now', answer: COMMAND_TEXT.usage('"licenses" takes nothing after it.', 'licenses', 'licenses') },
     );
 

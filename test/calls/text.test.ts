@@ -16,9 +16,9 @@ describe('calls: the words of the reply', () => {
     assert.match(text, /2026-03-02 to 2026-03-04 \(UTC\)/);
     assert.match(text, /Answered: 3; not answered: 1; minutes: 12/);
     assert.match(text, /Outgoing: 3; incoming: 1/);
-    assert.match(text, /- alice@example\.com: 3/);
+    assert.match(text, /- `alice@example\.com`: 3/);
     assert.match(text, /2026-03-02: 2, 2026-03-03: 1, 2026-03-04: 1/);
-    assert.match(text, /no Webex Go device here: alice@example\.com \(3\), bob@example\.com \(1\), carol@example\.com \(1\)/);
+    assert.match(text, /no Webex Go device here: `alice@example\.com` \(3\), `bob@example\.com` \(1\), `carol@example\.com` \(1\)/);
     assert.match(text, /Online devices with no Webex Go call in the period: zoe@example\.com/);
   });
 
@@ -72,5 +72,17 @@ describe('calls: the words of the reply', () => {
     assert.match(refusalText({ ok: false, reason: 'too-large', maxBytes: 200 * 1024 * 1024, bytesRead: 1 }) ?? '', /over 200 MB/);
     assert.match(refusalText({ ok: false, reason: 'empty', bytesRead: 0 }) ?? '', /empty/);
     assert.match(refusalText({ ok: false, reason: 'not-call-history', missing: ['Duration'], header: [], bytesRead: 9 }) ?? '', /lacks the column Duration\./);
+  });
+});
+
+describe('calls: names from a file are repeated inert', () => {
+  it('a user name with a link and a mention stays text in the fallback', async () => {
+    const resolution = resolveColumns(['Report ID', 'Start time', 'Sub client type', 'Correlation ID', 'Direction', 'Answered', 'Duration', 'User']);
+    assert.ok(resolution.ok);
+    const builder = new CallSummaryBuilder(resolution.columns);
+    builder.addRow(['r1', '2026-03-02T10:00:00.000Z', 'MOBILE_NETWORK', 'c1', 'ORIGINATING', 'true', '60', '[click](http://evil.example) <@all>']);
+    const text = fallbackText({ summary: builder.result(), brokenSamples: [] }, crossCheck(builder.result(), []));
+    assert.ok(text.includes('- `[click](http://evil.example) <@all>`: 1'), text);
+    assert.doesNotMatch(text.replace(/`[^`]*`/g, ''), /evil|<@all>/);
   });
 });

@@ -63,7 +63,7 @@ describe('Webex Go line service', () => {
 
     it('refuses what is not an email address', async () => {
       const message = await refused(h.service.assign(ADMIN, 'alice'), 'invalid-email');
-      assert.equal(message, '"alice" is not an email address. Type it like alice@example.com.');
+      assert.equal(message, '`alice` is not an email address. Type it like alice@example.com.');
     });
 
     it('refuses a non-admin, changes nothing, and audits the refusal', async () => {
@@ -164,7 +164,7 @@ describe('Webex Go line service', () => {
       await refused(h.service.phoneEvent('1234', 'disabled'), 'iccid-malformed');
       assert.equal(
         await refused(h.service.phoneEvent(iccid, 'exploded'), 'unknown-event'),
-        '"exploded" is not a phone event. Send "disabled", "enabled" or "deleted".',
+        '`exploded` is not a phone event. Send "disabled", "enabled" or "deleted".',
       );
       assert.equal(h.service.deviceOf('alice@example.com')?.status, 'online');
     });

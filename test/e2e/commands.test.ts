@@ -339,7 +339,7 @@ describe('e2e: typed commands', function () {
         );
         assert.equal(
           (await ask('admins promote bob@example.com')).markdown,
-          '"promote" is not something I can do with admins. Type it as **admins [add|remove <email>]**, for example **admins add bob@example.com**.',
+          '`promote` is not something I can do with admins. Type it as **admins [add|remove <email>]**, for example **admins add bob@example.com**.',
         );
         assert.equal((await ask('admins')).markdown, `**Webex Go admins** (1):\n- ${ADMIN}`);
       });
@@ -357,7 +357,7 @@ describe('e2e: typed commands', function () {
         assert.match(lines[2]!, new RegExp(`${ADMIN} assigned a device · ${email.replace(/\./g, '\\.')}$`));
         assert.equal(
           (await ask('audit yesterday')).markdown,
-          '"yesterday" is not an email address. Type it as **audit [email]**, for example **audit alice@example.com**.',
+          '`yesterday` is not an email address. Type it as **audit [email]**, for example **audit alice@example.com**.',
         );
       });
 
@@ -419,24 +419,24 @@ describe('e2e: typed commands', function () {
       itIn1to1('something it does not know gets "I didn\'t understand" and the closest command', async () => {
         assert.match(
           (await ask('frobnicate the widgets')).markdown!,
-          /^I didn't understand "frobnicate the widgets"\. Did you mean \*\*.+\*\*\? Type \*\*help\*\* for everything I can do\.$/,
+          /^I didn't understand `frobnicate the widgets`\. Did you mean `.+`\? Type \*\*help\*\* for everything I can do\.$/,
         );
         assert.equal(
           (await ask('stauts alice@example.com')).markdown,
-          'I didn\'t understand "stauts alice@example.com". Did you mean **status alice@example.com**? Type **help** for everything I can do.',
+          'I didn\'t understand `stauts alice@example.com`. Did you mean `status alice@example.com`? Type **help** for everything I can do.',
         );
         assert.equal(
           (await ask('licences', NON_ADMIN)).markdown!.split(' Type')[0],
           NOT_ADMIN_TEXT,
         );
         // Someone who is not an admin is pointed at what they may run.
-        assert.match((await ask('my lien', NON_ADMIN)).markdown!, /Did you mean \*\*my line\*\*\?/);
+        assert.match((await ask('my lien', NON_ADMIN)).markdown!, /Did you mean `my line`\?/);
       });
 
       itIn1to1('a missing or malformed argument is named, with the right form', async () => {
         const form = (usage: string, example: string) => ` Type it as **${usage}**, for example **${example}**.`;
         assert.equal((await ask('assign')).markdown, `The user's email address is missing.${form('assign <email>', 'assign alice@example.com')}`);
-        assert.equal((await ask('status alice')).markdown, `"alice" is not an email address.${form('status <email>', 'status alice@example.com')}`);
+        assert.equal((await ask('status alice')).markdown, `\`alice\` is not an email address.${form('status <email>', 'status alice@example.com')}`);
         assert.equal(
           (await ask('code alice@example.com now please')).markdown,
           `I don't know what to do with "now please".${form('code <email>', 'code alice@example.com')}`,
@@ -477,7 +477,7 @@ describe('e2e: typed commands', function () {
           const question = await ask(`remove ${email}`);
           assert.ok(question.markdown!.startsWith(`Delete the Webex Go device of ${email}?`));
           assert.equal((await pressAndWaitEdit(bot, question, 'Cancel', ADMIN)).markdown, 'Cancelled: nothing was changed.');
-          assert.match((await ask('statsu')).markdown!, /^I didn't understand "statsu"\. Did you mean \*\*status alice@example\.com\*\*\?/);
+          assert.match((await ask('statsu')).markdown!, /^I didn't understand `statsu`\. Did you mean `status alice@example\.com`\?/);
           assert.equal(
             (await ask('code')).markdown,
             "The user's email address is missing. Type it as **code <email>**, for example **code alice@example.com**.",

@@ -104,7 +104,7 @@ describe('eSIM provider endpoints', () => {
       assert.deepEqual([unknown.status, unknown.body.reason], [404, 'unknown']);
       const badEvent = await post('/esim/v1/events', { iccid, event: 'reboot' });
       assert.equal(badEvent.status, 400);
-      assert.match(badEvent.body.error, /"reboot" is not a phone event/);
+      assert.match(badEvent.body.error, /`reboot` is not a phone event/);
       await app.service.lostStolen(ADMIN, 'alice@example.com');
       const revoked = await post('/esim/v1/events', { iccid, event: 'enabled' });
       assert.deepEqual([revoked.status, revoked.body.reason], [410, 'revoked']);

@@ -14,6 +14,7 @@ import { ADMIN, openDomain, type DomainHarness } from './domain.js';
 export { ADMIN };
 
 export const BOT_NAME = 'GoBot';
+export const BOT_EMAIL = 'gobot@webex.bot';
 export const GROUP: Space = { id: 'group-1', type: 'group' };
 export const DM_ADMIN: Space = { id: 'dm-admin', type: 'direct' };
 
@@ -36,12 +37,14 @@ export type DmStub = SinonStub<[email: string, message: OutgoingMessage], Promis
 export type UpdateStub = SinonStub<[roomId: string, messageId: string, message: OutgoingMessage], Promise<string>>;
 
 export type DownloadStub = SinonStub<[url: string], Promise<DownloadedFile>>;
+export type FindPersonStub = SinonStub<[email: string], Promise<{ displayName: string } | undefined>>;
 
 export interface FakeMessenger extends Messenger {
   say: SayStub;
   dm: DmStub;
   update: UpdateStub;
   download: DownloadStub;
+  findPerson: FindPersonStub;
 }
 
 export interface Sent {
@@ -85,7 +88,11 @@ export function fakeMessenger(): FakeMessenger {
     .stub<[string, string, OutgoingMessage], Promise<string>>()
     .callsFake(async (_roomId, messageId) => messageId);
   const download: DownloadStub = sinon.stub<[string], Promise<DownloadedFile>>().rejects(new Error('Webex answered 404: no such file'));
-  return { say, dm, update, download };
+  // Webex knows everyone the tests name, unless a test says otherwise.
+  const findPerson: FindPersonStub = sinon
+    .stub<[string], Promise<{ displayName: string } | undefined>>()
+    .callsFake(async (email) => ({ displayName: email.split('@')[0] }));
+  return { say, dm, update, download, findPerson };
 }
 
 export async function openBot(
@@ -106,11 +113,12 @@ export async function openBot(
     dm: (to, message) => (journal.push({ kind: 'dm', to, message }), messenger.dm(to, message)),
     update: (to, messageId, message) => (journal.push({ kind: 'update', to, messageId, message }), messenger.update(to, messageId, message)),
     download: (url) => messenger.download(url),
+    findPerson: (email) => messenger.findPerson(email),
   };
   const dispatcher = new Dispatcher(
     { service: domain.service, messenger: recording, log: (line) => logs.push(line), qrPng, sheetPdf, deliverByWebex: true, maxUploadBytes: 200 * 1024 * 1024, ...delivery },
     commandTable(),
-    () => [BOT_NAME],
+    () => ({ names: [BOT_NAME], emails: [BOT_EMAIL] }),
   );
   let since = 0;
   let pressCount = 0;

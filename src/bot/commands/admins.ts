@@ -22,6 +22,8 @@ export const adminsCommand: Command = {
     }
     if (!email) return;
     if (verb.toLowerCase() === 'add') {
+      // A typo would make an admin nobody can be: only people Webex knows become admins.
+      if (!(await ctx.deps.messenger.findPerson(email))) return ctx.reply({ markdown: COMMAND_TEXT.unknownPerson(email) });
       await service.addAdmin(ctx.actor.email, email);
       await ctx.reply({ markdown: ADMIN_TEXT.adminAdded(email) });
     } else {

@@ -6,7 +6,9 @@ import { ADMIN_TEXT } from '../../render/messages/adminText.js';
 export const cancelCommand: Command = {
   name: 'cancel',
   phrases: ['cancel'],
-  access: 'anyone',
+  // Only admins see confirmations; anyone else pressing Cancel in a group space must not close one.
+  access: 'admin',
+  audit: 'cancel',
   usage: 'cancel',
   example: 'cancel',
   summary: 'close a confirmation without acting',

@@ -1,5 +1,5 @@
 import type { AcceptedExport, AnalyseResult, CallSummary, CrossCheck, UserCalls } from '../../calls/index.js';
-import { formatCount, formatDateTime, percent, plural } from '../format.js';
+import { formatCount, formatDateTime, percent, plural, quoted } from '../format.js';
 
 /** The `calls` command: Webex Go calls from the Detailed Call History. */
 export const CALLS_TEXT = {
@@ -42,8 +42,17 @@ export function periodText(summary: Pick<CallSummary, 'periodStart' | 'periodEnd
   return from === to ? `${from} (UTC)` : `${from} to ${to} (UTC)`;
 }
 
-function userText(user: UserCalls): string {
-  return user.email !== undefined && user.email !== user.user ? `${user.user} (${user.email})` : user.user;
+/** How a name from a file is repeated: quoted in a markdown message; as it is in a card, which escapes it. */
+export type Quote = (text: string) => string;
+const asIs: Quote = (text) => text;
+
+function userText(user: UserCalls, quote: Quote): string {
+  return user.email !== undefined && user.email !== user.user ? `${quote(user.user)} (${user.email})` : quote(user.user);
+}
+
+/** A user as the summary card lists them. */
+export function userLabel(user: UserCalls): string {
+  return userText(user, asIs);
 }
 
 /** Title/value pairs for the summary card's FactSet. */
@@ -102,7 +111,7 @@ export function fallbackText(result: Pick<AcceptedExport, 'summary' | 'brokenSam
   ];
   if (summary.topUsers.length) {
     lines.push('Top users by Webex Go calls:');
-    for (const u of summary.topUsers) lines.push(`- ${userText(u)}: ${u.calls}`);
+    for (const u of summary.topUsers) lines.push(`- ${userText(u, quoted)}: ${u.calls}`);
   }
   const busyDays = summary.byDay.filter((d) => d.calls > 0);
   if (busyDays.length) {
@@ -115,19 +124,19 @@ export function fallbackText(result: Pick<AcceptedExport, 'summary' | 'brokenSam
   return lines.join('\n');
 }
 
-function listed(users: readonly { user: string; email?: string; calls: number }[], max = 10): string {
-  const shown = users.slice(0, max).map((u) => `${userText(u)} (${u.calls})`);
+function listed(users: readonly UserCalls[], quote: Quote, max = 10): string {
+  const shown = users.slice(0, max).map((u) => `${userText(u, quote)} (${u.calls})`);
   return shown.join(', ') + (users.length > max ? `, and ${users.length - max} more` : '');
 }
 
 /** The cross-check in a few lines (nothing when there is nothing to say). */
-export function crossCheckText(check: CrossCheck): string[] {
+export function crossCheckText(check: CrossCheck, quote: Quote = quoted): string[] {
   const lines: string[] = [];
   if (check.callsByUsersWithoutDevice.length) {
-    lines.push(`Webex Go calls by users with no Webex Go device here: ${listed(check.callsByUsersWithoutDevice)}`);
+    lines.push(`Webex Go calls by users with no Webex Go device here: ${listed(check.callsByUsersWithoutDevice, quote)}`);
   }
   if (check.callsByUsersWithDeviceNotOnline.length) {
-    lines.push(`Webex Go calls by users whose device here is not Online: ${listed(check.callsByUsersWithDeviceNotOnline)}`);
+    lines.push(`Webex Go calls by users whose device here is not Online: ${listed(check.callsByUsersWithDeviceNotOnline, quote)}`);
   }
   if (check.onlineDevicesWithoutCalls.length) {
     const emails = check.onlineDevicesWithoutCalls;
@@ -138,7 +147,7 @@ export function crossCheckText(check: CrossCheck): string[] {
   }
   if (!check.complete) {
     lines.push(
-      `${plural(check.unmatchedUsers.length, 'user')} appear without an email (${listed(check.unmatchedUsers, 5)}), ` +
+      `${plural(check.unmatchedUsers.length, 'user')} appear without an email (${listed(check.unmatchedUsers, quote, 5)}), ` +
         'so they could not be matched with devices.',
     );
   }

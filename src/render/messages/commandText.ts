@@ -1,4 +1,16 @@
-/** Answers to what anyone typed or pressed: help, usage, and what was wrong with the input. */
+/** Answers to what anyone typed or pressed: help, usage, and what was wrong with the input (always quoted). */
+import { offendingCharacter, type EmailProblem } from '../../domain/email.js';
+import { codePoint, quoted } from '../format.js';
+
+/** What is wrong with an address, after it is quoted. */
+export const EMAIL_PROBLEM: Record<EmailProblem, (input: string) => string> = {
+  'too-long': () => 'is far too long for an email address.',
+  invisible: (input) => `contains an invisible character (${codePoint(offendingCharacter(input) ?? ' ')}): type the address again by hand.`,
+  control: (input) => `contains a control character (${codePoint(offendingCharacter(input) ?? ' ')}): type the address again by hand.`,
+  'look-alike': (input) =>
+    `contains "${offendingCharacter(input)}" (${codePoint(offendingCharacter(input) ?? ' ')}), a letter that only looks like a Latin one: type the address with plain Latin letters.`,
+  format: () => 'is not an email address.',
+};
 
 export const COMMAND_TEXT = {
   notAdmin:
@@ -6,20 +18,22 @@ export const COMMAND_TEXT = {
   internalError: 'Something went wrong on my side and I could not finish that. Try again in a moment; if it keeps failing, tell your Webex admin.',
   unknownButton: 'That button belongs to an older version of me. Type **help** to see what I can do now.',
   unknownCommand: (typed: string, suggestion: string) =>
-    `I didn't understand "${typed.slice(0, 80)}". Did you mean **${suggestion}**? Type **help** for everything I can do.`,
+    `I didn't understand ${quoted(typed)}. Did you mean ${quoted(suggestion)}? Type **help** for everything I can do.`,
   usage: (problem: string, usage: string, example: string) => `${problem} Type it as **${usage}**, for example **${example}**.`,
   missingEmail: 'The user\'s email address is missing.',
-  notEmail: (input: string) => `"${input.slice(0, 80)}" is not an email address.`,
-  extraWords: (input: string) => `I don't know what to do with "${input.slice(0, 80)}".`,
-  notAdminVerb: (verb: string) => `"${verb.slice(0, 40)}" is not something I can do with admins.`,
-  notAStatus: (input: string) => `"${input.slice(0, 60)}" is not a status.`,
+  notEmail: (input: string, problem: EmailProblem) => `${quoted(input)} ${EMAIL_PROBLEM[problem](input)}`,
+  notYourself: 'That is my own address: name the person instead.',
+  unknownPerson: (email: string) => `Webex knows nobody with the address ${quoted(email)}: check the spelling.`,
+  extraWords: (input: string) => `I don't know what to do with ${quoted(input)}.`,
+  notAdminVerb: (verb: string) => `${quoted(verb, 40)} is not something I can do with admins.`,
+  notAStatus: (input: string) => `${quoted(input, 60)} is not a status.`,
   takesNothing: (command: string) => `"${command}" takes nothing after it.`,
-  notWatchArg: (input: string) => `"${input.slice(0, 40)}" is not here or off.`,
-  settingNeedsValue: (name: string) => `"${name.slice(0, 40)}" needs a value.`,
-  notifyOnOff: (value: string) => `Notify is on or off, not "${value.slice(0, 40)}".`,
-  licensesNumber: (value: string) => `The license pool is a whole number, not "${value.slice(0, 40)}".`,
-  ttlNumber: (value: string) => `The code lifetime is a whole number of days, not "${value.slice(0, 40)}".`,
-  notASetting: (name: string) => `"${name.slice(0, 40)}" is not a setting.`,
+  notWatchArg: (input: string) => `${quoted(input, 40)} is not here or off.`,
+  settingNeedsValue: (name: string) => `${quoted(name, 40)} needs a value.`,
+  notifyOnOff: (value: string) => `Notify is on or off, not ${quoted(value, 40)}.`,
+  licensesNumber: (value: string) => `The license pool is a whole number, not ${quoted(value, 40)}.`,
+  ttlNumber: (value: string) => `The code lifetime is a whole number of days, not ${quoted(value, 40)}.`,
+  notASetting: (name: string) => `${quoted(name, 40)} is not a setting.`,
   helpIntro: (admin: boolean) =>
     admin
       ? 'I run **Webex Go** for your organization. In a group space, @mention me first. You can type:'

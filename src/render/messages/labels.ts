@@ -38,6 +38,7 @@ const ACTION_LABEL: Record<AuditAction, string> = {
   audit: 'read the audit trail',
   watch: 'set the watch space',
   calls: 'analysed calls',
+  cancel: 'closed a confirmation',
   'reminder-expiring': 'reminded the user that the code expires soon',
   'notice-expired': 'told the user the code expired',
 };

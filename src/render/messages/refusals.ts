@@ -1,7 +1,9 @@
 /** The domain's refusals in words: what was wrong and what to do instead. */
 import type { Refusal, RefusalParams, RefusalReason } from '../../domain/refusal.js';
 import type { DeviceStatus } from '../../domain/types.js';
-import { formatDate } from '../format.js';
+import type { EmailProblem } from '../../domain/email.js';
+import { formatDate, quoted } from '../format.js';
+import { EMAIL_PROBLEM } from './commandText.js';
 import { STATUS_LABEL } from './labels.js';
 
 const SETTING_RULES: Record<string, string> = {
@@ -12,7 +14,8 @@ const SETTING_RULES: Record<string, string> = {
 };
 
 const REFUSALS: Record<RefusalReason, (p: RefusalParams) => string> = {
-  'invalid-email': (p) => `"${p.input}" is not an email address. Type it like alice@example.com.`,
+  'invalid-email': (p) =>
+    `${quoted(String(p.input))} ${EMAIL_PROBLEM[(p.problem as EmailProblem | undefined) ?? 'format'](String(p.input))} Type it like alice@example.com.`,
   'not-admin': () =>
     'Only Webex Go admins can do that, and nothing was changed. Ask an admin to do it, or to add you with "admins add <your email>".',
   'no-licenses': (p) =>
@@ -34,13 +37,15 @@ const REFUSALS: Record<RefusalReason, (p: RefusalParams) => string> = {
   'iccid-unknown': () => 'No Webex Go line has this ICCID.',
   'profile-revoked': () =>
     'This Webex Go line was deactivated (lost/stolen, deleted, or removed from the phone); events for it change nothing.',
-  'unknown-event': (p) => `"${p.event}" is not a phone event. Send "disabled", "enabled" or "deleted".`,
+  'unknown-event': (p) => `${quoted(String(p.event), 40)} is not a phone event. Send "disabled", "enabled" or "deleted".`,
   'pool-below-in-use': (p) =>
     `The license pool can't shrink to ${p.requested}: ${p.inUse} licenses are in use. Delete devices first, or choose ${p.inUse} or more.`,
   'invalid-setting': (p) => SETTING_RULES[String(p.setting)] ?? 'That setting value is not valid.',
   'already-admin': (p) => `${p.email} is already an admin.`,
   'not-an-admin': (p) => `${p.email} is not an admin, so there is nothing to remove.`,
   'last-admin': (p) => `${p.email} is the last admin and can't be removed. Add another admin first.`,
+  'break-glass-admin': (p) =>
+    `${p.email} is an admin through the bot's ADMIN_EMAILS setting, so it can't be removed here: ask whoever runs the bot to change that setting.`,
 };
 
 export function refusalMessage(refusal: Refusal): string {
