@@ -34,8 +34,11 @@ export async function currentDevice(ctx: CommandContext, email: string): Promise
   if (!press?.data.deviceId) return view;
   const gone = !view || view.id !== press.data.deviceId;
   if (!gone && press.data.version === deviceVersion(view)) return view;
-  if (press.cardAnswered) return undefined;
-  await ctx.reply(gone ? noticeCard(ADMIN_TEXT.deviceGone(email)) : deviceCard(view, ADMIN_TEXT.outdatedCard(email)));
+  if (press.cardAnswered) {
+    ctx.deps.log(`a late press on card ${press.messageId} changed nothing; the card keeps the outcome it shows`);
+    return undefined;
+  }
+  await ctx.refresh(gone ? noticeCard(ADMIN_TEXT.deviceGone(email)) : deviceCard(view, ADMIN_TEXT.outdatedCard(email)));
   return undefined;
 }
 

@@ -28,7 +28,7 @@ function remember(set: Set<string>, id: string): void {
  */
 export class Dispatcher {
   private readonly seenPresses = new Set<string>();
-  /** Cards a press replaced in place (by message id). */
+  /** Cards a press replaced with its outcome (by message id). */
   private readonly answeredCards = new Set<string>();
   /** Presses still running, per device (or card): the next one waits, then sees what the last one did. */
   private readonly pressesRunning = new Map<string, Promise<void>>();
@@ -98,8 +98,10 @@ export class Dispatcher {
         return;
       }
       // Only admin commands replace the card pressed (admins' cards): anyone else's answer is a new message.
-      const reply = command.access === 'admin' ? ctx.reply : ctx.say;
-      await originSpace.run(space.id, () => command.run({ ...ctx, args, files, reply }));
+      const inPlace = command.access === 'admin';
+      await originSpace.run(space.id, () =>
+        command.run({ ...ctx, args, files, reply: inPlace ? ctx.reply : ctx.say, refresh: inPlace ? ctx.refresh : ctx.say }),
+      );
     });
   }
 
@@ -127,6 +129,11 @@ export class Dispatcher {
         ? async (message) => {
             await messenger.update(space.id, press.messageId, message);
             remember(this.answeredCards, press.messageId);
+          }
+        : say,
+      refresh: press
+        ? async (message) => {
+            await messenger.update(space.id, press.messageId, message);
           }
         : say,
     };

@@ -19,7 +19,7 @@ export type ButtonData = Record<string, string>;
 export interface Press {
   messageId: string;
   data: ButtonData;
-  /** An earlier press already replaced this card: it shows that outcome, which a late press must not overwrite. */
+  /** An earlier press already replaced this card with its outcome, which a late press must not overwrite. */
   cardAnswered: boolean;
 }
 
@@ -54,8 +54,10 @@ export interface CommandContext {
   files: string[];
   /** Set when a card button started this run. */
   press?: Press;
-  /** Answers the person: a new message, or for a press the pressed card replaced in place. */
+  /** Answers the person: a new message, or for a press the pressed card replaced in place by the outcome. */
   reply(message: OutgoingMessage): Promise<void>;
+  /** Shows an outdated pressed card as things are now, without recording an outcome (a new message when typed). */
+  refresh(message: OutgoingMessage): Promise<void>;
   /** A new message in the same space, whatever started the run. */
   say(message: OutgoingMessage): Promise<void>;
 }

@@ -194,12 +194,16 @@ describe('e2e: card buttons', function () {
     await pressAndWaitEdit(bot, bot.fake.message(card.id)!, 'Generate new activation code', ADMIN);
     await codesReached(email, 3);
 
-    // Once the device is gone, a card from before says so.
+    // Once the device is gone, a card from before says so; the card that deleted it keeps saying so.
     const current = await ask(`status ${email}`);
+    const other = await ask(`status ${email}`);
     const oldLost = submitInputs(current, 'Yes, mark lost/stolen');
-    await pressAndWaitEdit(bot, current, 'Yes, delete', ADMIN);
-    const gone = await pressWithAndWaitEdit(bot, current.id, oldLost, ADMIN);
+    const deleted = await pressAndWaitEdit(bot, current, 'Yes, delete', ADMIN);
+    const gone = await pressWithAndWaitEdit(bot, other.id, submitInputs(other, 'Yes, mark lost/stolen'), ADMIN);
     assert.equal(gone.markdown, `${email} no longer has a Webex Go device, so nothing was done.`);
+    bot.fake.pressButton({ messageId: current.id, fromEmail: ADMIN, inputs: oldLost });
+    await waitUntil(() => bot.logs.some((l) => l.includes(`late press on card ${current.id}`)), 'the late press to be handled');
+    assert.equal(bot.fake.message(current.id)!.markdown, deleted.markdown);
     assert.equal(codesOf(email).length, 3);
   });
 
@@ -209,8 +213,10 @@ describe('e2e: card buttons', function () {
     press(bot, card, 'Generate new activation code', ADMIN);
     press(bot, card, 'Generate new activation code', ADMIN);
     await codesReached(email, 2);
-    // Both presses were answered (the second found the card out of date), so nothing is still on its way.
-    await waitUntil(() => bot.fake.message(card.id)!.editCount >= 2, 'both presses to be answered');
+    // The second press came late to a card that already shows the outcome: it changes nothing, not even the card.
+    await waitUntil(() => bot.logs.some((l) => l.includes(`late press on card ${card.id}`)), 'the second press to be handled');
+    assert.equal(bot.fake.message(card.id)!.editCount, 1, 'the outcome stays on the card');
+    assert.match(bot.fake.message(card.id)!.markdown!, /^New activation code issued/);
     assert.equal(codesOf(email).length, 2, 'the user received exactly one new activation message');
     assert.equal(activationMessages(bot.fake, adminDm.id).filter((m) => m.markdown!.includes(email)).length, 2);
   });

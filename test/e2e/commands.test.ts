@@ -307,10 +307,10 @@ describe('e2e: typed commands', function () {
           'The code lifetime must be a whole number of days from 1 to 365, for example "settings ttl 90".',
         );
         const form = 'Type it as **settings [notify on|off | licenses <number> | ttl <days>]**, for example **settings notify off**.';
-        assert.equal((await ask('settings ttl soon')).markdown, `The code lifetime is a whole number of days, not "soon". ${form}`);
-        assert.equal((await ask('settings notify maybe')).markdown, `Notify is on or off, not "maybe". ${form}`);
-        assert.equal((await ask('settings colour blue')).markdown, `"colour" is not a setting. ${form}`);
-        assert.equal((await ask('settings licenses')).markdown, `"licenses" needs a value. ${form}`);
+        assert.equal((await ask('settings ttl soon')).markdown, `The code lifetime is a whole number of days, not \`soon\`. ${form}`);
+        assert.equal((await ask('settings notify maybe')).markdown, `Notify is on or off, not \`maybe\`. ${form}`);
+        assert.equal((await ask('settings colour blue')).markdown, `\`colour\` is not a setting. ${form}`);
+        assert.equal((await ask('settings licenses')).markdown, `\`licenses\` needs a value. ${form}`);
         assert.match((await ask('settings')).markdown!, /^Webex Go settings\.$/);
         assert.match(visibleText(await ask('settings')), /200[\s\S]*90 days/, 'the refusals changed nothing');
       });
@@ -439,13 +439,13 @@ describe('e2e: typed commands', function () {
         assert.equal((await ask('status alice')).markdown, `\`alice\` is not an email address.${form('status <email>', 'status alice@example.com')}`);
         assert.equal(
           (await ask('code alice@example.com now please')).markdown,
-          `I don't know what to do with "now please".${form('code <email>', 'code alice@example.com')}`,
+          `I don't know what to do with \`now please\`.${form('code <email>', 'code alice@example.com')}`,
         );
         assert.equal((await ask('lost')).markdown, `The user's email address is missing.${form('lost <email>', 'lost alice@example.com')}`);
-        assert.equal((await ask('delete bob@')).markdown, `"bob@" is not an email address.${form('delete <email>', 'delete alice@example.com')}`);
+        assert.equal((await ask('delete bob@')).markdown, `\`bob@\` is not an email address.${form('delete <email>', 'delete alice@example.com')}`);
         assert.equal(
           (await ask('devices sideways')).markdown,
-          `"sideways" is not a status.${form('devices [pending|online|offline]', 'devices offline')}`,
+          `\`sideways\` is not a status.${form('devices [pending|online|offline]', 'devices offline')}`,
         );
       });
 
