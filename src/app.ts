@@ -34,6 +34,8 @@ export interface AppDeps {
   messenger?: Messenger;
   /** Where to listen; the local mode keeps to loopback. */
   host?: string;
+  /** Runs before every route: the offline mode refuses requests not addressed to loopback. */
+  guard?: express.RequestHandler;
   /** Routers mounted on the same server before the 404 (the local Webex and its page). */
   mounts?: { path: string; router: express.Router }[];
   /**
@@ -116,6 +118,7 @@ export function createApp(deps: AppDeps): App {
     version: deps.version,
     storeState: () => deps.repo.describe(),
     log,
+    ...(deps.guard ? { guard: deps.guard } : {}),
     mounts: [{ path: webhookPath, router: webhookGate }, ...(deps.mounts ?? [])],
   });
 
