@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): App {
     new WebexMessenger(() => {
       if (!framework) throw new Error('Webex is not connected');
       return framework.webex;
-    }, client, () => config.webexBotToken ?? '');
+    }, client, () => config.webexBotToken ?? '', config.downloadTimeoutMs);
   const mailer = config.smtpUrl && config.delivery !== 'webex' ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, qrPng }) : undefined;
   const callHistory = config.webexAdminToken
     ? webexCallHistory({
