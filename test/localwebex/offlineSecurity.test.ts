@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { LOCAL_SECRETS_FILE, prepareLocalMode, type LocalMode } from '../../src/localwebex/localMode.js';
+import { LOCAL_SECRETS_FILE, LOCAL_WEBEX_FILE, prepareLocalMode, type LocalMode } from '../../src/localwebex/localMode.js';
 import { DEMO_ADMIN, DEMO_ADMIN_SPACE } from '../../src/localwebex/page/router.js';
 import { LowdbRepository } from '../../src/store/lowdbRepository.js';
 
@@ -175,6 +175,12 @@ describe('offline mode: DNS rebinding and its credentials', () => {
       const info = await stat(join(local.config.dataDir, LOCAL_SECRETS_FILE));
       assert.equal(info.mode & 0o777, 0o600);
     }
+  });
+
+  it('keeps the local Webex, whose messages hold activation codes, readable by the owner alone', async () => {
+    const { local } = await start();
+    await stopAll();
+    assert.equal((await stat(join(local.config.dataDir, LOCAL_WEBEX_FILE))).mode & 0o777, 0o600);
   });
 
   it('keeps the credentials across a restart, and the local Webex its spaces and messages', async () => {
