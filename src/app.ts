@@ -34,6 +34,8 @@ export interface AppDeps {
   messenger?: Messenger;
   /** Where to listen; the local mode keeps to loopback. */
   host?: string;
+  /** Runs before every route: the offline mode refuses requests not addressed to loopback. */
+  guard?: express.RequestHandler;
   /** Routers mounted on the same server before the 404 (the local Webex and its page). */
   mounts?: { path: string; router: express.Router }[];
   /**
@@ -75,7 +77,7 @@ export function createApp(deps: AppDeps): App {
     new WebexMessenger(() => {
       if (!framework) throw new Error('Webex is not connected');
       return framework.webex;
-    }, client, () => config.webexBotToken ?? '');
+    }, client, () => config.webexBotToken ?? '', config.downloadTimeoutMs);
   const mailer = config.smtpUrl && config.delivery !== 'webex' ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, qrPng }) : undefined;
   const callHistory = config.webexAdminToken
     ? webexCallHistory({
@@ -118,6 +120,7 @@ export function createApp(deps: AppDeps): App {
     version: deps.version,
     storeState: () => deps.repo.describe(),
     log,
+    ...(deps.guard ? { guard: deps.guard } : {}),
     mounts: [{ path: webhookPath, router: webhookGate }, ...(deps.mounts ?? [])],
   });
 

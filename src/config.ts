@@ -29,6 +29,8 @@ export interface Config {
   /** Where that API lives, when not Webex's (tests, the offline mode). */
   cdrBaseUrl?: string;
   maxUploadBytes: number;
+  /** The whole download of an attached file, body included; cut off (connection closed) after it. */
+  downloadTimeoutMs: number;
 }
 
 export type Delivery = 'webex' | 'email' | 'both';
@@ -115,5 +117,6 @@ export function loadConfig(env: Env = process.env): Config {
     webexAdminToken: optional(env, 'WEBEX_ADMIN_TOKEN'),
     cdrBaseUrl: optional(env, 'CDR_BASE_URL'),
     maxUploadBytes: integer(env, 'CALLS_MAX_UPLOAD_MB', 200, 1, 2048) * 1024 * 1024,
+    downloadTimeoutMs: integer(env, 'DOWNLOAD_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
   };
 }

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     repo,
     version,
     log,
-    ...(local ? { host: '127.0.0.1', mounts: local.mounts, beforeWebex: local.beforeWebex, cdrBaseUrl: local.cdrBaseUrl } : {}),
+    ...local?.appDeps,
   });
 
   if (local) {

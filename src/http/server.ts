@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { WebexGoService } from '../domain/service.js';
 import { errorHandler, sendError } from './errors.js';
 import { esimRoutes } from './esimRoutes.js';
@@ -10,6 +10,8 @@ export interface HttpDeps {
   version: string;
   storeState: () => unknown;
   log: (line: string) => void;
+  /** Runs before every route (the offline mode's loopback check). */
+  guard?: RequestHandler;
   /** Further routes (the Webex webhook, the local Webex page), mounted before the 404. */
   mounts?: { path: string; router: Router }[];
 }
@@ -18,6 +20,7 @@ export interface HttpDeps {
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  if (deps.guard) app.use(deps.guard);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: deps.version, store: deps.storeState() });
   });

@@ -54,7 +54,8 @@ export class JsonFile<T> {
   private async write(text: string): Promise<void> {
     mkdirSync(dirname(this.path), { recursive: true });
     const temp = `${this.path}.${process.pid}.tmp`;
-    await writeFile(temp, text);
+    // The local Webex's messages and the mailbox hold activation codes: for the owner's eyes only.
+    await writeFile(temp, text, { mode: 0o600 });
     await rename(temp, this.path);
   }
 }

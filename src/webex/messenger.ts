@@ -25,16 +25,42 @@ function body(message: OutgoingMessage): Record<string, unknown> {
   };
 }
 
+/** A download that outlived its deadline; its request was aborted, the connection closed. */
+class DownloadDeadlineError extends Error {
+  constructor(timeoutMs: number) {
+    super(`it did not arrive in full within ${timeoutMs / 1000} s`);
+    this.name = 'DownloadDeadlineError';
+  }
+}
+
 export class WebexMessenger implements Messenger {
   constructor(
     private readonly sdk: () => WebexSdk,
     private readonly client: WebexClient,
     private readonly token: () => string,
+    /** For the whole download of a file, body included. */
+    private readonly downloadTimeoutMs: number,
   ) {}
 
   async download(url: string): Promise<DownloadedFile> {
-    const res = await this.client.call('download a file', async (signal) => {
-      const answer = await fetch(url, { headers: { authorization: `Bearer ${this.token()}` }, signal });
+    // The call's per-try deadline ends when the headers arrive; a sender trickling the body would
+    // never finish without one deadline over the whole download. It aborts the request, which
+    // closes the connection and fails the stream mid-read.
+    const deadline = new AbortController();
+    const expired = new Promise<never>((_resolve, reject) => {
+      deadline.signal.addEventListener('abort', () => reject(deadline.signal.reason as Error), { once: true });
+    });
+    const timer = setTimeout(() => deadline.abort(new DownloadDeadlineError(this.downloadTimeoutMs)), this.downloadTimeoutMs);
+    const answered = this.client.call('download a file', async (signal) => {
+      // Past the deadline the download has failed already: no try is sent (again).
+      if (deadline.signal.aborted) return undefined;
+      let answer: Response;
+      try {
+        answer = await fetch(url, { headers: { authorization: `Bearer ${this.token()}` }, signal: AbortSignal.any([signal, deadline.signal]) });
+      } catch (error) {
+        if (deadline.signal.aborted) return undefined;
+        throw error;
+      }
       if (!answer.ok) {
         await answer.body?.cancel();
         // The shape WebexClient reads: a status and headers, as the SDK's errors carry them.
@@ -45,10 +71,21 @@ export class WebexMessenger implements Messenger {
       }
       return answer;
     }, { method: 'GET' });
+    let res: Response | undefined;
+    try {
+      // The deadline may pass while the call waits to try again: it fails then, not after the wait.
+      res = await Promise.race([answered, expired]);
+    } catch (error) {
+      clearTimeout(timer);
+      throw error;
+    }
+    if (!res) throw deadline.signal.reason as Error;
     const length = Number(res.headers.get('content-length'));
     const filename = /filename="?([^";]+)"?/i.exec(res.headers.get('content-disposition') ?? '')?.[1];
+    const stream = res.body ? Readable.fromWeb(res.body as WebReadableStream<Uint8Array>) : Readable.from([]);
+    stream.once('close', () => clearTimeout(timer));
     return {
-      stream: res.body ? Readable.fromWeb(res.body as WebReadableStream<Uint8Array>) : Readable.from([]),
+      stream,
       ...(Number.isFinite(length) && res.headers.has('content-length') ? { size: length } : {}),
       ...(filename ? { filename } : {}),
     };

@@ -47,11 +47,17 @@ async function analyseUpload(ctx: CommandContext, url: string): Promise<void> {
       done();
     },
   });
-  const result = await analyseExport(file.stream, {
-    maxBytes: maxUploadBytes,
-    webexGoCsv: csv,
-    ...(file.size !== undefined ? { expectedBytes: file.size } : {}),
-  });
+  let result;
+  try {
+    result = await analyseExport(file.stream, {
+      maxBytes: maxUploadBytes,
+      webexGoCsv: csv,
+      ...(file.size !== undefined ? { expectedBytes: file.size } : {}),
+    });
+  } catch (error) {
+    // Only the download can fail here (its deadline passed, the connection broke): `csv` is memory.
+    return ctx.reply({ markdown: CALLS_TEXT.downloadFailed((error as Error).message) });
+  }
   if (!result.ok) return ctx.reply({ markdown: refusalText(result)! });
   await replyWithCallsReport(ctx, result, CALLS_TEXT.fromUpload(file.filename), Buffer.concat(chunks));
 }
