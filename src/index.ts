@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   } else if (!config.esimProviderToken) {
     log('ESIM_PROVIDER_TOKEN is not set: the eSIM endpoints refuse every request.');
   }
-  if (repo.read((r) => r.admins().length) === 0) log('No admins: set ADMIN_EMAILS before the first start so someone can administer Webex Go.');
+  if (app.service.admins().length === 0) log('No admins: set ADMIN_EMAILS before the first start so someone can administer Webex Go.');
 
   const shutdown = () => {
     app
