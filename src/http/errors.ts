@@ -7,13 +7,13 @@ export function sendError(res: Response, status: number, reason: string, error: 
 }
 
 /** What body-parser reports, as the clear 4xx it deserves. */
-const BODY_ERRORS: Record<string, [number, string, string]> = {
-  'entity.parse.failed': [400, 'bad-json', HTTP_MESSAGES.badJson],
-  'entity.too.large': [413, 'too-large', HTTP_MESSAGES.tooLarge],
-  'encoding.unsupported': [415, 'not-json', HTTP_MESSAGES.notJson],
-  'charset.unsupported': [415, 'not-json', HTTP_MESSAGES.notJson],
-  'request.aborted': [400, 'aborted', HTTP_MESSAGES.badJson],
-  'request.size.invalid': [400, 'bad-json', HTTP_MESSAGES.badJson],
+const BODY_ERRORS: Record<string, (error: { limit?: number }) => [number, string, string]> = {
+  'entity.parse.failed': () => [400, 'bad-json', HTTP_MESSAGES.badJson],
+  'entity.too.large': (error) => [413, 'too-large', HTTP_MESSAGES.tooLarge(error.limit ?? 0)],
+  'encoding.unsupported': () => [415, 'not-json', HTTP_MESSAGES.notJson],
+  'charset.unsupported': () => [415, 'not-json', HTTP_MESSAGES.notJson],
+  'request.aborted': () => [400, 'aborted', HTTP_MESSAGES.badJson],
+  'request.size.invalid': () => [400, 'bad-json', HTTP_MESSAGES.badJson],
 };
 
 export function errorHandler(log: (line: string) => void) {
@@ -22,10 +22,15 @@ export function errorHandler(log: (line: string) => void) {
       next(error);
       return;
     }
-    const type = (error as { type?: unknown })?.type;
-    const known = typeof type === 'string' ? BODY_ERRORS[type] : undefined;
+    const { type, code, limit } = (error ?? {}) as { type?: unknown; code?: unknown; limit?: number };
+    const known = typeof type === 'string' ? BODY_ERRORS[type]?.({ ...(limit === undefined ? {} : { limit }) }) : undefined;
     if (known) {
       sendError(res, known[0], known[1], known[2]);
+      return;
+    }
+    // A compressed body that does not decompress: zlib's own error codes.
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      sendError(res, 400, 'bad-encoding', HTTP_MESSAGES.badEncoding);
       return;
     }
     log(`HTTP handler failed: ${(error as Error)?.message ?? String(error)}`);

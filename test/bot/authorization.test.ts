@@ -195,7 +195,7 @@ describe('bot: who may do what', () => {
         'lost <email>',
         'my line',
         'resend',
-        'settings [notify on|off | licenses <number> | ttl <days>]',
+        'settings [notify on|off | licenses <number> | ttl <days> | smdp <host>]',
         'status <email>',
       ]) {
         assert.ok(usages.includes(usage), `help lists "${usage}"`);

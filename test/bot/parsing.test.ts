@@ -126,7 +126,7 @@ describe('bot: reading what people type', () => {
     }
     const devices = (problem: string) => COMMAND_TEXT.usage(problem, 'devices [pending|online|offline]', 'devices offline');
     const settings = (problem: string) =>
-      COMMAND_TEXT.usage(problem, 'settings [notify on|off | licenses <number> | ttl <days>]', 'settings notify off');
+      COMMAND_TEXT.usage(problem, 'settings [notify on|off | licenses <number> | ttl <days> | smdp <host>]', 'settings notify off');
     cases.push(
       { typed: 'devices broken', answer: devices('`broken` is not a status.') },
       { typed: 'settings notify maybe', answer: settings('Notify is on or off, not `maybe`.') },

@@ -106,7 +106,7 @@ describe('e2e: typed commands', function () {
         assert.match(answer.markdown!, /^I run \*\*Webex Go\*\* for your organization/);
         for (const usage of [
           'help', 'assign <email>', 'status <email>', 'devices [pending|online|offline]', 'code <email>', 'lost <email>',
-          'delete <email>', 'licenses', 'settings [notify on|off | licenses <number> | ttl <days>]', 'admins [add|remove <email>]',
+          'delete <email>', 'licenses', 'settings [notify on|off | licenses <number> | ttl <days> | smdp <host>]', 'admins [add|remove <email>]',
           'audit [email]', 'my line', 'resend',
         ]) {
           assert.ok(answer.markdown!.includes(`- **${usage}** — `), `help names ${usage}:\n${answer.markdown}`);
@@ -306,7 +306,7 @@ describe('e2e: typed commands', function () {
           (await ask('settings ttl 0')).markdown,
           'The code lifetime must be a whole number of days from 1 to 365, for example "settings ttl 90".',
         );
-        const form = 'Type it as **settings [notify on|off | licenses <number> | ttl <days>]**, for example **settings notify off**.';
+        const form = 'Type it as **settings [notify on|off | licenses <number> | ttl <days> | smdp <host>]**, for example **settings notify off**.';
         assert.equal((await ask('settings ttl soon')).markdown, `The code lifetime is a whole number of days, not \`soon\`. ${form}`);
         assert.equal((await ask('settings notify maybe')).markdown, `Notify is on or off, not \`maybe\`. ${form}`);
         assert.equal((await ask('settings colour blue')).markdown, `\`colour\` is not a setting. ${form}`);

@@ -35,7 +35,7 @@ export const settingsCommand: Command = {
   phrases: ['settings', 'setting', 'config'],
   access: 'admin',
   audit: 'settings',
-  usage: 'settings [notify on|off | licenses <number> | ttl <days>]',
+  usage: 'settings [notify on|off | licenses <number> | ttl <days> | smdp <host>]',
   example: 'settings notify off',
   summary: 'show or change the org settings',
   async run(ctx) {

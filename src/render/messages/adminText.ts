@@ -82,7 +82,7 @@ export const ADMIN_TEXT = {
   settingsTitle: 'Webex Go settings.',
   settingsNotify: (on: boolean) => (on ? 'on: users get their activation details from me' : 'off: admins hand the details over'),
   settingsTtl: (days: number) => `${days} days`,
-  settingsHint: 'Change with settings notify on|off, settings licenses <number>, settings ttl <days>.',
+  settingsHint: 'Change with settings notify on|off, settings licenses <number>, settings ttl <days>, settings smdp <host>.',
   settingsChanged: (s: OrgSettings) =>
     `Settings saved: notify users **${s.notifyUsers ? 'on' : 'off'}**, **${s.licenses}** licenses, codes last **${s.codeTtlDays}** days, SM-DP+ \`${s.smdpAddress}\`.`,
 
