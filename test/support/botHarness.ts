@@ -2,7 +2,7 @@
  * Runs the whole app — real framework in webhook mode — against the shared fake Webex, as
  * production would run against Webex.
  */
-import { sharedFakeWebex, TEST_BOT_EMAIL, TEST_BOT_TOKEN } from './sharedFakeWebex.js';
+import { botInSpace, frameworkAt, frameworkListening, sharedFakeWebex, TEST_BOT_EMAIL, TEST_BOT_TOKEN } from './sharedFakeWebex.js';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { FakeWebex } from '../../src/localwebex/fakeWebex.js';
@@ -41,13 +41,7 @@ export interface RunningBot {
   ready(roomId: string): Promise<void>;
 }
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const webhookUrlAt = (port: number) => `http://127.0.0.1:${port}/webex/webhook`;
 
 export async function startBot(
   options: { settings?: Partial<OrgSettings>; admins?: string[]; dir?: string; keepFake?: boolean; env?: Record<string, string> } = {},
@@ -75,39 +69,28 @@ export async function startBot(
     version: 'e2e',
     log: (line) => logs.push(line),
     host: '127.0.0.1',
-    beforeWebex: (port) => `http://127.0.0.1:${port}/webex/webhook`,
+    beforeWebex: webhookUrlAt,
   });
   const { port } = await app.start();
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(() => fake.webhooks().filter((w) => w.targetUrl.startsWith(base)).length >= 2, 'the bot to register its webhooks');
+  const framework = frameworkAt(webhookUrlAt(port));
+  await frameworkListening(framework, webhookUrlAt(port));
 
   const botMessages = (roomId: string) => fake.messages(roomId).filter((m) => m.personEmail === TEST_BOT_EMAIL);
   const nextFromBot = (predicate: (m: Message) => boolean, timeoutMs = 8000) => {
     const seen = new Set(fake.messages().map((m) => m.id));
     return fake.waitForMessage((m) => m.personEmail === TEST_BOT_EMAIL && !seen.has(m.id) && predicate(m), timeoutMs);
   };
-  const readyRooms = new Set<string>();
   const ready = async (roomId: string) => {
-    if (readyRooms.has(roomId)) return;
     const room = fake.room(roomId);
     if (!room) throw new Error(`no space ${roomId}`);
-    const toldAt = fake.messages(roomId).find((m) => fake.botCanSee(m))?.created;
-    // A 1:1 nobody wrote in yet is discovered by its first message, which then goes through.
-    if (room.type === 'direct' && toldAt === undefined) return;
-    // A spawn ends with GET rooms/:id (group space) or GET memberships?roomId= (1:1); a started
-    // framework had discovered every space it was in. Older request records may have been
-    // dropped, but a space told about seconds ago is long discovered.
-    const spawnedBy = (r: (typeof fake.requests)[number]) =>
-      r.status !== undefined &&
-      r.method === 'GET' &&
-      (room.type === 'group'
-        ? r.path === `/v1/rooms/${roomId}`
-        : r.path === '/v1/memberships' && r.query.roomId === roomId && r.query.personId === undefined);
-    const since = Date.parse(toldAt ?? room.created);
-    await waitFor(() => Date.now() - since > 3000 || fake.requests.some(spawnedBy), `the framework to discover space ${room.title}`);
-    // The rest of a spawn is a few promise steps.
-    await new Promise((r) => setTimeout(r, 25));
-    readyRooms.add(roomId);
+    // The framework spawns its bot in a group space when told the bot was added, and in a 1:1
+    // when the first message there reaches it. A 1:1 nobody wrote in yet is discovered by its
+    // first message, which then goes through; a space the bot is not in never spawns.
+    const told =
+      fake.isMember(roomId, fake.bot.id) &&
+      (room.type === 'group' || fake.messages(roomId).some((m) => fake.botCanSee(m)));
+    if (told) await botInSpace(framework, roomId);
   };
   const running: RunningBot = {
     app,

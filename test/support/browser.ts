@@ -8,10 +8,17 @@ import { chromium, type BrowserContext } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
 
-/** False (with a note saying how to install it) where the machine has no chromium. */
+const INSTALL = 'install Debian\'s chromium with: apt-get install chromium';
+
+/**
+ * Whether the browser tests can run. Without chromium they skip with a note saying how to
+ * install it, except in CI (CI set), where a missing browser fails them: a green CI run must
+ * have run them.
+ */
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
-  console.warn(`    skipped: no browser at ${CHROMIUM}; install it with: apt-get install chromium`);
+  if (process.env.CI) throw new Error(`No browser at ${CHROMIUM} and CI is set, so the browser tests cannot run: ${INSTALL} (.ci/run does).`);
+  console.warn(`    skipped: no browser at ${CHROMIUM}; ${INSTALL}`);
   return false;
 }
 

@@ -1,22 +1,22 @@
 /**
  * One FakeWebex for the whole mocha process, and helpers to run the real
- * webex-node-bot-framework against it in webhook mode.
+ * webex-node-bot-framework against it in webhook mode. Only end-to-end test files import it
+ * (the unit tier must not: evaluating it starts a server).
  *
  * The Webex SDK reads HYDRA_SERVICE_URL once, when it is first loaded, so this module sets it
- * (synchronously) the moment it is evaluated. Import it before any module that loads the
- * framework, e.g. as the first import of a test file:
+ * while it is evaluated. Import it before any module that loads the framework, e.g. as the
+ * first import of a test file:
  *
  *   import { sharedFakeWebex, startFramework } from './support/sharedFakeWebex.js';
  *   import { createApp } from '../src/app.js';   // may load the framework: fine, it comes after
  *
  * If the framework was loaded first, sharedFakeWebex() and startFramework() reject and say so.
  */
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
-import { FakeWebex } from '../../src/localwebex/fakeWebex.js';
+import { FakeWebex, type Change } from '../../src/localwebex/fakeWebex.js';
 
 export const TEST_BOT_TOKEN = 'test-bot-token';
 export const TEST_BOT_EMAIL = 'gobot@webex.bot';
@@ -28,23 +28,6 @@ const frameworkAlreadyLoaded = Object.keys(require.cache).some((path) =>
   /[\\/]node_modules[\\/](webex|webex-node-bot-framework)[\\/]/.test(path),
 );
 
-/**
- * The URL must exist before the server does (see above), so a free loopback port is found now,
- * synchronously, by a short-lived child process; the fake listens on it right after.
- */
-const port = Number(
-  execFileSync(
-    process.execPath,
-    ['-e', "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})"],
-    { encoding: 'utf8' },
-  ),
-);
-const url = `http://127.0.0.1:${port}`;
-const hydraUrl = `${url}/v1`;
-process.env.HYDRA_SERVICE_URL = hydraUrl;
-// The SDK does not need the u2c catalog for a bot in webhook mode; it may ask and get a 404.
-process.env.U2C_SERVICE_URL = `${url}/u2c/api/v1`;
-
 /** Lines the fake logged (failed webhook deliveries, mostly): kept quiet, readable when debugging. */
 export const fakeWebexLog: string[] = [];
 
@@ -54,9 +37,21 @@ const fake = new FakeWebex({
   botDisplayName: TEST_BOT_NAME,
   log: (line) => fakeWebexLog.push(line),
 });
-const listening = fake.listen(port);
-// Surface a failure where it is awaited, not as an unhandled rejection at import time.
-listening.catch(() => undefined);
+// Top-level await: every module importing this one runs after the fake listens and the URLs are set.
+const { url } = await fake.listen();
+const hydraUrl = `${url}/v1`;
+process.env.HYDRA_SERVICE_URL = hydraUrl;
+// The SDK does not need the u2c catalog for a bot in webhook mode; it may ask and get a 404.
+process.env.U2C_SERVICE_URL = `${url}/u2c/api/v1`;
+
+/**
+ * The SDK holds every people look-up for 100 ms to batch it with others (the framework looks up
+ * the author of each message it reads): against Webex that saves requests, against a loopback
+ * fake it is only waiting, most of an e2e test's time. 1 ms keeps the batching (the SDK refuses
+ * 0). Like the URLs, it is read when the SDK is first loaded.
+ */
+const sdkRequire = createRequire(createRequire(require.resolve('webex-node-bot-framework')).resolve('webex'));
+(sdkRequire('@webex/plugin-people/dist/config') as { default: { people: { batcherWait: number } } }).default.people.batcherWait = 1;
 
 /** The one FakeWebex of this process (bot token TEST_BOT_TOKEN), listening on loopback. */
 export async function sharedFakeWebex(): Promise<{ fake: FakeWebex; url: string; hydraUrl: string }> {
@@ -66,7 +61,7 @@ export async function sharedFakeWebex(): Promise<{ fake: FakeWebex; url: string;
         'HYDRA_SERVICE_URL at the fake: import the support module first (or load the framework lazily).',
     );
   }
-  await listening;
+  recordFrameworkStarts();
   return { fake, url, hydraUrl };
 }
 
@@ -114,9 +109,69 @@ export interface BotFramework {
   getBotByRoomId(roomId: string): FrameworkBot | undefined;
   bots: FrameworkBot[];
   initialized: boolean;
+  /** False once stopped. */
+  active: boolean;
+  options: { webhookUrl?: string };
 }
 
-type FrameworkConstructor = new (options: Record<string, unknown>) => BotFramework;
+type FrameworkConstructor = (new (options: Record<string, unknown>) => BotFramework) & { prototype: BotFramework };
+
+/**
+ * Every framework started in this process, oldest first. The app builds its framework inside
+ * itself; wrapping `start` lets the harness find it (frameworkAt) and wait on its events.
+ */
+const startedFrameworks: BotFramework[] = [];
+let recordingStarts = false;
+
+function recordFrameworkStarts(): void {
+  if (recordingStarts) return;
+  recordingStarts = true;
+  const { prototype } = require('webex-node-bot-framework') as FrameworkConstructor;
+  const start = prototype.start;
+  prototype.start = function (this: BotFramework) {
+    startedFrameworks.push(this);
+    return start.call(this);
+  };
+}
+
+/** The running framework whose webhooks target this URL (the newest, should one have been restarted). */
+export function frameworkAt(webhookUrl: string): BotFramework {
+  const framework = startedFrameworks.filter((f) => f.active && f.options.webhookUrl === webhookUrl).at(-1);
+  if (!framework) throw new Error(`no running framework has its webhooks at ${webhookUrl}`);
+  return framework;
+}
+
+/**
+ * Resolves once the framework emitted `initialized` AND both of its webhooks (everything, then
+ * attachmentActions) target `webhookUrl` on the fake: `start()` resolves after `GET people/me`
+ * alone and registers the webhooks without waiting, so events sent before that would be lost.
+ */
+export async function frameworkListening(framework: BotFramework, webhookUrl: string, timeoutMs = 10_000): Promise<void> {
+  if (!framework.initialized) {
+    await withTimeout(
+      new Promise<void>((resolve) => framework.once('initialized', () => resolve())),
+      timeoutMs,
+      'the framework to emit "initialized"',
+    );
+  }
+  const registered = () => fake.webhooks().filter((w) => w.targetUrl === webhookUrl).length >= 2;
+  if (registered()) return;
+  let onChange: ((change: Change) => void) | undefined;
+  try {
+    await withTimeout(
+      new Promise<void>((resolve) => {
+        onChange = (change) => {
+          if (change.kind === 'webhook' && registered()) resolve();
+        };
+        fake.on('change', onChange);
+      }),
+      timeoutMs,
+      `the framework to register its webhooks at ${webhookUrl}`,
+    );
+  } finally {
+    if (onChange) fake.off('change', onChange);
+  }
+}
 type WebhookHandlerFactory = (framework: BotFramework) => (req: Request, res: Response) => Promise<unknown>;
 
 /** A framework running in webhook mode against the shared fake, with its webhook receiver. */
@@ -133,9 +188,7 @@ const receivers = new WeakMap<BotFramework, Server>();
 /**
  * Starts the real framework against the shared fake in webhook mode: a loopback express
  * server receives the webhooks (keeping each raw body) and hands them to the framework's own
- * webhook handler. Resolves once the framework emitted `initialized` AND both of its webhooks
- * exist on the fake: `start()` resolves after `GET people/me` alone and registers the webhooks
- * without waiting, so events sent before that would be lost.
+ * webhook handler. Resolves once the framework listens (frameworkListening).
  */
 export async function startFramework(options: {
   webhookSecret?: string;
@@ -175,17 +228,9 @@ export async function startFramework(options: {
   });
   handle = webhookHandler(framework);
   receivers.set(framework, server);
-  const initialized = new Promise<void>((resolve) => framework.once('initialized', () => resolve()));
-  const timeoutMs = options.timeoutMs ?? 10_000;
   try {
     await framework.start();
-    await withTimeout(initialized, timeoutMs, 'the framework to emit "initialized"');
-    // The framework creates a firehose webhook, then one for attachmentActions.
-    await waitUntil(
-      () => fake.webhooks().filter((w) => w.targetUrl === webhookUrl).length >= 2,
-      timeoutMs,
-      'the framework to register its webhooks',
-    );
+    await frameworkListening(framework, webhookUrl, options.timeoutMs);
   } catch (error) {
     await closeServer(server);
     receivers.delete(framework);
@@ -218,11 +263,24 @@ export function nextSpawn(framework: BotFramework, matches: (bot: FrameworkBot) 
   });
 }
 
-async function waitUntil(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+/** The framework's bot in a space: at once if spawned, else when it spawns. */
+export async function botInSpace(framework: BotFramework, roomId: string, timeoutMs = 10_000): Promise<FrameworkBot> {
+  const existing = framework.getBotByRoomId(roomId);
+  if (existing) return existing;
+  let onSpawn: FrameworkListener | undefined;
+  try {
+    return await withTimeout(
+      new Promise<FrameworkBot>((resolve) => {
+        onSpawn = (bot: FrameworkBot) => {
+          if (bot.room.id === roomId) resolve(bot);
+        };
+        framework.on('spawn', onSpawn);
+      }),
+      timeoutMs,
+      `the framework to spawn its bot in space ${roomId}`,
+    );
+  } finally {
+    if (onSpawn) framework.removeListener('spawn', onSpawn);
   }
 }
 

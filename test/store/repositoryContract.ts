@@ -1,0 +1,302 @@
+/**
+ * What every store behind the service must do (src/domain/repository.ts), as mocha suites. A
+ * store's contract test runs them against it:
+ *
+ *   repositoryContract('LowdbRepository', {
+ *     open: (seed) => LowdbRepository.open(dir, seed),   // the same place each time, until cleanup
+ *     cleanup: () => rm(dir, { recursive: true, force: true }),
+ *     persistent: true,
+ *   });
+ */
+import assert from 'node:assert/strict';
+import type { Repository } from '../../src/domain/repository.js';
+import type { AuditRecord, CodeRecord, Device, OrgSettings, ProfileRecord } from '../../src/domain/types.js';
+import { ADMIN, DEFAULT_SETTINGS } from '../support/domain.js';
+
+/** What a brand-new store starts with. */
+export interface ContractSeed {
+  settings: OrgSettings;
+  admins: string[];
+}
+
+export interface ContractSubject {
+  /**
+   * Opens the store under test: a new, empty one seeded with `seed` the first time after
+   * `cleanup`, the same one again afterwards (a restart, for a persistent store).
+   */
+  open(seed: ContractSeed): Promise<Repository>;
+  /** Removes everything the store kept; runs after each test. */
+  cleanup(): Promise<void>;
+  /** Whether what was committed is there again after close and open. */
+  persistent: boolean;
+}
+
+const SEED: ContractSeed = { settings: DEFAULT_SETTINGS, admins: [ADMIN] };
+const AT = '2026-11-26T09:00:00.000Z';
+
+function device(id: string, email: string, fields: Partial<Device> = {}): Device {
+  return {
+    id,
+    email,
+    status: 'pending',
+    statusSince: AT,
+    createdAt: AT,
+    lastChange: { at: AT, cause: 'assigned', by: ADMIN },
+    ...fields,
+  };
+}
+
+function code(key: string, deviceId: string, fields: Partial<CodeRecord> = {}): CodeRecord {
+  return { key, deviceId, smdpAddress: DEFAULT_SETTINGS.smdpAddress, issuedAt: AT, expiresAt: '2027-02-24T09:00:00.000Z', state: 'valid', ...fields };
+}
+
+function profile(iccid: string, deviceId: string, fields: Partial<ProfileRecord> = {}): ProfileRecord {
+  return { iccid, deviceId, state: 'active', since: AT, ...fields };
+}
+
+function record(action: string, fields: Partial<AuditRecord> = {}): AuditRecord {
+  return { at: AT, actor: ADMIN, action, outcome: 'ok', ...fields };
+}
+
+export function repositoryContract(name: string, subject: ContractSubject): void {
+  describe(`${name}: the Repository contract`, () => {
+    let repo: Repository;
+    let open = true;
+
+    beforeEach(async () => {
+      repo = await subject.open(SEED);
+      open = true;
+    });
+
+    afterEach(async () => {
+      if (open) await repo.close();
+      await subject.cleanup();
+    });
+
+    /** Closes the store and opens it again, as a restart would. */
+    async function restart(seed = SEED): Promise<Repository> {
+      await repo.close();
+      open = false;
+      repo = await subject.open(seed);
+      open = true;
+      return repo;
+    }
+
+    describe('a new store', () => {
+      it('starts with the seed settings and admins, and nothing else', async () => {
+        repo.read((r) => {
+          assert.deepEqual(r.settings(), DEFAULT_SETTINGS);
+          assert.deepEqual(r.admins(), [ADMIN]);
+          assert.deepEqual(r.devices(), []);
+          assert.equal(r.deviceCount(), 0);
+          assert.equal(r.device('d1'), undefined);
+          assert.equal(r.deviceByEmail('alice@example.com'), undefined);
+          assert.equal(r.code('k1'), undefined);
+          assert.equal(r.profile('8901'), undefined);
+        });
+        assert.deepEqual(await repo.auditTrail({ limit: 10 }), []);
+      });
+    });
+
+    describe('reads see committed writes', () => {
+      it('devices: by id, by email, by status, and counted', async () => {
+        await repo.transact((tx) => {
+          tx.putDevice(device('d1', 'alice@example.com'));
+          tx.putDevice(device('d2', 'bob@example.com', { status: 'online' }));
+        });
+        repo.read((r) => {
+          assert.equal(r.device('d1')?.email, 'alice@example.com');
+          assert.equal(r.deviceByEmail('bob@example.com')?.id, 'd2');
+          assert.deepEqual(r.devices().map((d) => d.id).sort(), ['d1', 'd2']);
+          assert.deepEqual(r.devices('online').map((d) => d.id), ['d2']);
+          assert.deepEqual(r.devices('offline'), []);
+          assert.equal(r.deviceCount(), 2);
+        });
+      });
+
+      it('a device put again replaces the old one, its old email included', async () => {
+        await repo.transact((tx) => tx.putDevice(device('d1', 'alice@example.com')));
+        await repo.transact((tx) => tx.putDevice(device('d1', 'alice.new@example.com', { status: 'offline' })));
+        repo.read((r) => {
+          assert.equal(r.deviceByEmail('alice@example.com'), undefined);
+          assert.equal(r.deviceByEmail('alice.new@example.com')?.status, 'offline');
+          assert.equal(r.deviceCount(), 1);
+        });
+      });
+
+      it('a removed device is gone everywhere', async () => {
+        await repo.transact((tx) => {
+          tx.putDevice(device('d1', 'alice@example.com'));
+          tx.putDevice(device('d2', 'bob@example.com'));
+        });
+        await repo.transact((tx) => tx.removeDevice('d1'));
+        repo.read((r) => {
+          assert.equal(r.device('d1'), undefined);
+          assert.equal(r.deviceByEmail('alice@example.com'), undefined);
+          assert.deepEqual(r.devices().map((d) => d.id), ['d2']);
+          assert.equal(r.deviceCount(), 1);
+        });
+      });
+
+      it('codes and profiles, by key and by ICCID, replaced when put again', async () => {
+        await repo.transact((tx) => {
+          tx.putCode(code('k1', 'd1'));
+          tx.putProfile(profile('8901', 'd1'));
+        });
+        await repo.transact((tx) => {
+          tx.putCode(code('k1', 'd1', { state: 'used' }));
+          tx.putProfile(profile('8901', 'd1', { state: 'revoked' }));
+        });
+        repo.read((r) => {
+          assert.equal(r.code('k1')?.state, 'used');
+          assert.equal(r.profile('8901')?.state, 'revoked');
+        });
+      });
+
+      it('settings and admins are replaced whole', async () => {
+        await repo.transact((tx) => {
+          tx.putSettings({ ...DEFAULT_SETTINGS, licenses: 3, watchSpaceId: 'space-1' });
+          tx.putAdmins([ADMIN, 'second@example.com']);
+        });
+        await repo.transact((tx) => tx.putAdmins(['second@example.com']));
+        repo.read((r) => {
+          assert.deepEqual(r.settings(), { ...DEFAULT_SETTINGS, licenses: 3, watchSpaceId: 'space-1' });
+          assert.deepEqual(r.admins(), ['second@example.com']);
+        });
+      });
+    });
+
+    describe('transactions', () => {
+      it("see their own writes before anyone else does", async () => {
+        await repo.transact((tx) => tx.putDevice(device('d1', 'alice@example.com')));
+        await repo.transact((tx) => {
+          tx.putDevice(device('d2', 'bob@example.com'));
+          tx.removeDevice('d1');
+          tx.putSettings({ ...DEFAULT_SETTINGS, licenses: 4 });
+          assert.equal(tx.deviceByEmail('bob@example.com')?.id, 'd2');
+          assert.equal(tx.device('d1'), undefined);
+          assert.deepEqual(tx.devices().map((d) => d.id), ['d2']);
+          assert.equal(tx.deviceCount(), 1);
+          assert.equal(tx.settings().licenses, 4);
+          repo.read((r) => {
+            assert.equal(r.device('d2'), undefined);
+            assert.equal(r.device('d1')?.email, 'alice@example.com');
+            assert.equal(r.settings().licenses, DEFAULT_SETTINGS.licenses);
+          });
+        });
+        repo.read((r) => assert.deepEqual(r.devices().map((d) => d.id), ['d2']));
+      });
+
+      it('land together or not at all: one that throws changes nothing and audits nothing', async () => {
+        await assert.rejects(
+          async () =>
+            repo.transact((tx) => {
+              tx.putDevice(device('d1', 'alice@example.com'));
+              tx.putSettings({ ...DEFAULT_SETTINGS, licenses: 0 });
+              tx.audit(record('assign', { email: 'alice@example.com' }));
+              throw new Error('refused halfway');
+            }),
+          /refused halfway/,
+        );
+        repo.read((r) => {
+          assert.equal(r.device('d1'), undefined);
+          assert.equal(r.deviceCount(), 0);
+          assert.deepEqual(r.settings(), DEFAULT_SETTINGS);
+        });
+        assert.deepEqual(await repo.auditTrail({ limit: 10 }), []);
+      });
+
+      it('resolve with what the unit of work returned', async () => {
+        assert.equal(await repo.transact((tx) => tx.admins().length), 1);
+      });
+
+      it('run one at a time, so concurrent read-modify-writes lose no update', async () => {
+        const bump = () =>
+          repo.transact((tx) => {
+            const settings = tx.settings();
+            tx.putSettings({ ...settings, licenses: settings.licenses + 1 });
+          });
+        await Promise.all(Array.from({ length: 50 }, bump));
+        repo.read((r) => assert.equal(r.settings().licenses, DEFAULT_SETTINGS.licenses + 50));
+      });
+    });
+
+    describe('the audit trail', () => {
+      it('keeps what transactions audit, newest first, up to the limit', async () => {
+        await repo.transact((tx) => tx.audit(record('assign', { email: 'alice@example.com', at: '2026-11-26T09:00:00.000Z' })));
+        await repo.transact((tx) => {
+          tx.audit(record('new-code', { email: 'alice@example.com', at: '2026-11-26T09:01:00.000Z' }));
+          tx.audit(record('assign', { email: 'bob@example.com', at: '2026-11-26T09:02:00.000Z', outcome: 'refused', reason: 'no-licenses' }));
+        });
+        const trail = await repo.auditTrail({ limit: 10 });
+        assert.deepEqual(trail.map((r) => r.at), ['2026-11-26T09:02:00.000Z', '2026-11-26T09:01:00.000Z', '2026-11-26T09:00:00.000Z']);
+        assert.deepEqual(trail[0], record('assign', { email: 'bob@example.com', at: '2026-11-26T09:02:00.000Z', outcome: 'refused', reason: 'no-licenses' }));
+        assert.deepEqual((await repo.auditTrail({ limit: 2 })).map((r) => r.action), ['assign', 'new-code']);
+      });
+
+      it('answers for one email', async () => {
+        await repo.transact((tx) => {
+          tx.audit(record('assign', { email: 'alice@example.com' }));
+          tx.audit(record('assign', { email: 'bob@example.com' }));
+          tx.audit(record('settings'));
+          tx.audit(record('new-code', { email: 'alice@example.com' }));
+        });
+        const alice = await repo.auditTrail({ email: 'alice@example.com', limit: 10 });
+        assert.deepEqual(alice.map((r) => r.action), ['new-code', 'assign']);
+      });
+
+      it('holds a record as soon as its transaction resolved', async () => {
+        await Promise.all([
+          repo.transact((tx) => tx.audit(record('first'))),
+          repo.transact((tx) => tx.audit(record('second'))),
+        ]);
+        assert.deepEqual((await repo.auditTrail({ limit: 10 })).map((r) => r.action), ['second', 'first']);
+      });
+    });
+
+    if (subject.persistent) {
+      describe('a restart', () => {
+        it('keeps everything committed: settings, admins, devices, codes, profiles and the audit trail', async () => {
+          await repo.transact((tx) => {
+            tx.putSettings({ ...DEFAULT_SETTINGS, notifyUsers: false });
+            tx.putAdmins([ADMIN, 'second@example.com']);
+            tx.putDevice(device('d1', 'alice@example.com', { status: 'online', iccid: '8901', currentCodeKey: 'k1' }));
+            tx.putDevice(device('d2', 'bob@example.com'));
+            tx.putCode(code('k1', 'd1'));
+            tx.putProfile(profile('8901', 'd1'));
+            tx.audit(record('assign', { email: 'alice@example.com' }));
+          });
+          await repo.transact((tx) => tx.removeDevice('d2'));
+          await restart();
+          repo.read((r) => {
+            assert.equal(r.settings().notifyUsers, false);
+            assert.deepEqual(r.admins(), [ADMIN, 'second@example.com']);
+            assert.deepEqual(r.deviceByEmail('alice@example.com'), device('d1', 'alice@example.com', { status: 'online', iccid: '8901', currentCodeKey: 'k1' }));
+            assert.equal(r.device('d2'), undefined);
+            assert.equal(r.deviceCount(), 1);
+            assert.deepEqual(r.code('k1'), code('k1', 'd1'));
+            assert.deepEqual(r.profile('8901'), profile('8901', 'd1'));
+          });
+          assert.deepEqual((await repo.auditTrail({ limit: 10 })).map((r) => r.action), ['assign']);
+        });
+
+        it('does not apply the seed to a store that exists', async () => {
+          await repo.transact((tx) => tx.putAdmins(['second@example.com']));
+          await restart({ settings: { ...DEFAULT_SETTINGS, licenses: 99 }, admins: ['other@example.com'] });
+          repo.read((r) => {
+            assert.deepEqual(r.admins(), ['second@example.com']);
+            assert.equal(r.settings().licenses, DEFAULT_SETTINGS.licenses);
+          });
+        });
+
+        it('keeps every write the store acknowledged, a burst of concurrent ones included', async () => {
+          await Promise.all(
+            Array.from({ length: 100 }, (_, i) => repo.transact((tx) => tx.putDevice(device(`d${i}`, `user${i}@example.com`)))),
+          );
+          await restart();
+          repo.read((r) => assert.equal(r.deviceCount(), 100));
+        });
+      });
+    }
+  });
+}
