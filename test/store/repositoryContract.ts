@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Repository } from '../../src/domain/repository.js';
-import type { AuditRecord, CodeRecord, Device, OrgSettings, ProfileRecord } from '../../src/domain/types.js';
+import type { AuditAction, AuditRecord, CodeRecord, Device, OrgSettings, ProfileRecord } from '../../src/domain/types.js';
 import { ADMIN, DEFAULT_SETTINGS } from '../support/domain.js';
 
 /** What a brand-new store starts with. */
@@ -54,7 +54,7 @@ function profile(iccid: string, deviceId: string, fields: Partial<ProfileRecord>
   return { iccid, deviceId, state: 'active', since: AT, ...fields };
 }
 
-function record(action: string, fields: Partial<AuditRecord> = {}): AuditRecord {
+function record(action: AuditAction, fields: Partial<AuditRecord> = {}): AuditRecord {
   return { at: AT, actor: ADMIN, action, outcome: 'ok', ...fields };
 }
 
