@@ -247,10 +247,10 @@ export function repositoryContract(name: string, subject: ContractSubject): void
 
       it('holds a record as soon as its transaction resolved', async () => {
         await Promise.all([
-          repo.transact((tx) => tx.audit(record('first'))),
-          repo.transact((tx) => tx.audit(record('second'))),
+          repo.transact((tx) => tx.audit(record('assign'))),
+          repo.transact((tx) => tx.audit(record('delete'))),
         ]);
-        assert.deepEqual((await repo.auditTrail({ limit: 10 })).map((r) => r.action), ['second', 'first']);
+        assert.deepEqual((await repo.auditTrail({ limit: 10 })).map((r) => r.action), ['delete', 'assign']);
       });
     });
 
