@@ -6,8 +6,8 @@ import type { Actor, BotDeps, ButtonData, Command, CommandContext, Space } from 
 import { COMMAND_TEXT } from '../render/messages/commandText.js';
 import { refusalMessage } from '../render/messages/refusals.js';
 
-/** Presses remembered to drop Webex's repeated deliveries of the same one. */
-const REMEMBERED_PRESSES = 1000;
+/** Cards remembered as answered by a press. */
+const REMEMBERED_CARDS = 1000;
 
 export interface IncomingPress {
   /** The attachment action's id: the same press delivered twice has the same id. */
@@ -16,10 +16,10 @@ export interface IncomingPress {
   inputs: Record<string, unknown>;
 }
 
-/** Adds to a set that keeps only the newest REMEMBERED_PRESSES entries. */
+/** Adds to a set that keeps only the newest REMEMBERED_CARDS entries. */
 function remember(set: Set<string>, id: string): void {
   set.add(id);
-  if (set.size > REMEMBERED_PRESSES) set.delete(set.values().next().value!);
+  if (set.size > REMEMBERED_CARDS) set.delete(set.values().next().value!);
 }
 
 /**
@@ -27,7 +27,6 @@ function remember(set: Set<string>, id: string): void {
  * caller may run it (deny by default), run it, and answer every failure in words.
  */
 export class Dispatcher {
-  private readonly seenPresses = new Set<string>();
   /** Cards a press replaced with its outcome (by message id). */
   private readonly answeredCards = new Set<string>();
   /** Presses still running, per device (or card): the next one waits, then sees what the last one did. */
@@ -40,8 +39,12 @@ export class Dispatcher {
     private readonly bot: () => { names: string[]; emails: string[] },
   ) {}
 
-  /** `files` are the URLs of files attached to the message (Webex allows one). */
-  async onText(actor: Actor, space: Space, text: string, files: string[] = []): Promise<void> {
+  /**
+   * `files` are the URLs of files attached to the message (Webex allows one); `messageId` is
+   * Webex's id of the message, the same when Webex delivers it again.
+   */
+  async onText(actor: Actor, space: Space, text: string, files: string[], messageId: string): Promise<void> {
+    if (!(await this.firstDelivery(messageId))) return;
     // Only the bot's name (a bare @mention) is a request for help.
     const typed = normalize(text, this.bot().names) || 'help';
     const match = matchCommand(typed, this.commands.filter((c) => c.listed !== false));
@@ -54,8 +57,7 @@ export class Dispatcher {
   }
 
   async onPress(actor: Actor, space: Space, press: IncomingPress): Promise<void> {
-    if (this.seenPresses.has(press.id)) return;
-    remember(this.seenPresses, press.id);
+    if (!(await this.firstDelivery(press.id))) return;
     const data: ButtonData = {};
     for (const [key, value] of Object.entries(press.inputs)) if (typeof value === 'string') data[key] = value;
     const command = this.commands.find((c) => c.name === data.command);
@@ -82,6 +84,19 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Whether this is the first delivery of a message or press (Webex retries, and a replayed
+   * webhook carries a valid signature). If the store cannot tell, the message is handled: a
+   * bot that cannot write still answers what needs no write.
+   */
+  private async firstDelivery(id: string): Promise<boolean> {
+    try {
+      return await this.deps.service.claimDelivery(id);
+    } catch (error) {
+      this.deps.log(`could not record delivery ${id}: ${(error as Error).message}`);
+      return true;
+    }
+  }
 
   private async run(
     command: Command,

@@ -29,6 +29,12 @@ export interface AuditQuery {
 }
 
 /**
+ * How many delivery ids a store remembers (the newest): Webex retries a delivery within minutes,
+ * so 10,000 covers far more than a day of a busy bot.
+ */
+export const DELIVERIES_KEPT = 10_000;
+
+/**
  * The store behind the service. Transactions run one at a time, so no update is ever lost;
  * the promise settles once the change is durable.
  */
@@ -37,5 +43,10 @@ export interface Repository {
   transact<T>(fn: (tx: StoreTransaction) => T): Promise<T>;
   /** Newest first. */
   auditTrail(query: AuditQuery): Promise<AuditRecord[]>;
+  /**
+   * Claims a Webex delivery (a message or button press id): true the first time it is claimed,
+   * false ever after, restarts included, for the newest DELIVERIES_KEPT ids.
+   */
+  claimDelivery(id: string): Promise<boolean>;
   close(): Promise<void>;
 }

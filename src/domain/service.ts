@@ -177,6 +177,11 @@ export class WebexGoService {
     return this.deps.repo.auditTrail({ ...query, email });
   }
 
+  /** True the first time Webex delivers this message or press: a repeated delivery must not act again. */
+  claimDelivery(id: string): Promise<boolean> {
+    return this.deps.repo.claimDelivery(id);
+  }
+
   /** An entry point refused someone before any action ran (e.g. a non-admin command): audit it. */
   recordDenied(actor: string, action: AuditAction, email?: string): Promise<void> {
     const user = email && isEmail(email) ? { email: normalizeEmail(email) } : {};

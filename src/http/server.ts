@@ -8,7 +8,8 @@ export interface HttpDeps {
   service: WebexGoService;
   esimProviderToken: string | undefined;
   version: string;
-  storeState: () => unknown;
+  /** `ok: false` (with why) while the store cannot write: /healthz answers 503. */
+  storeState: () => { ok?: boolean };
   log: (line: string) => void;
   /** Runs before every route (the offline mode's loopback check). */
   guard?: RequestHandler;
@@ -22,7 +23,9 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.disable('x-powered-by');
   if (deps.guard) app.use(deps.guard);
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', version: deps.version, store: deps.storeState() });
+    const store = deps.storeState();
+    const failing = store.ok === false;
+    res.status(failing ? 503 : 200).json({ status: failing ? 'failing' : 'ok', version: deps.version, store });
   });
   app.use('/esim/v1', esimRoutes(deps.service, deps.esimProviderToken));
   for (const mount of deps.mounts ?? []) app.use(mount.path, mount.router);

@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 
 interface FrameworkTrigger {
   text?: string;
-  message?: { files?: string[] };
+  message?: { id?: string; files?: string[] };
   person?: { emails?: string[]; id: string; type?: string };
   personId?: string;
   attachmentAction?: { id: string; messageId: string; inputs?: Record<string, unknown> };
@@ -68,7 +68,9 @@ export function connectDispatcher(framework: Framework, dispatcher: Dispatcher, 
   framework.hears(/[\s\S]*/, (bot, trigger) => {
     const actor = actorOf(trigger);
     if (!actor || trigger.person?.type === 'bot') return;
-    dispatcher.onText(actor, spaceOf(bot), trigger.text ?? '', trigger.message?.files ?? []).catch((e: unknown) => log(`message handling failed: ${(e as Error).message}`));
+    const messageId = trigger.message?.id;
+    if (!messageId) return;
+    dispatcher.onText(actor, spaceOf(bot), trigger.text ?? '', trigger.message?.files ?? [], messageId).catch((e: unknown) => log(`message handling failed: ${(e as Error).message}`));
   });
   framework.on('attachmentAction', (bot: FrameworkBot, trigger: FrameworkTrigger) => {
     const actor = actorOf(trigger);

@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { LowdbRepository, STATE_FILE, StoreOpenError } from '../../src/store/lowdbRepository.js';
+import { createHttpApp } from '../../src/http/server.js';
+import { journalLine } from '../../src/store/journal.js';
+import { AUDIT_FILE, CODES_FILE, JOURNAL_FILE, LowdbRepository, STATE_FILE, StoreOpenError } from '../../src/store/lowdbRepository.js';
+import { recoverStore } from '../../src/store/recover.js';
 import { ADMIN, DEFAULT_SETTINGS, TestClock, openDomain, tempDir } from '../support/domain.js';
 
 const seed = { settings: DEFAULT_SETTINGS, admins: [ADMIN] };
@@ -55,5 +60,211 @@ describe('lowdb store', () => {
     assert.deepEqual(lost, [], 'acknowledged writes were lost');
     await h.repo.close();
     await remove();
+  });
+});
+
+/** Every file the store keeps in `dir`, with its bytes. */
+async function filesIn(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const name of (await readdir(dir)).sort()) files[name] = await readFile(join(dir, name), 'utf8');
+  return files;
+}
+
+/** Makes a store file unwritable for anyone, root included: a directory where the file was. */
+async function breakFile(path: string): Promise<() => Promise<void>> {
+  const saved = await readFile(path).catch(() => undefined);
+  await rm(path, { force: true });
+  await mkdir(path);
+  return async () => {
+    await rm(path, { recursive: true });
+    if (saved) await writeFile(path, saved);
+  };
+}
+
+async function openError(dir: string, log?: (line: string) => void): Promise<StoreOpenError> {
+  const error = await LowdbRepository.open(dir, seed, log).then(
+    () => assert.fail('opened a damaged store'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof StoreOpenError, String(error));
+  return error;
+}
+
+describe('lowdb store: a failed write', () => {
+  for (const file of [JOURNAL_FILE, AUDIT_FILE]) {
+    it(`with ${file} unwritable, answers the failure and leaves memory and disk as before; describe() says so`, async () => {
+      const h = await openDomain();
+      await h.service.assign(ADMIN, 'bob@example.com');
+      const pool = h.service.licensePool();
+      const restore = await breakFile(join(h.dir, file));
+      await assert.rejects(h.service.assign(ADMIN, 'alice@example.com'));
+      assert.equal(h.service.deviceOf('alice@example.com'), undefined, 'the device stayed in memory');
+      assert.deepEqual(h.service.licensePool(), pool);
+      const state = h.repo.describe();
+      assert.equal(state.ok, false);
+      assert.match(state.failing ?? '', /could not be written/);
+      await restore();
+
+      const reopened = await h.reopen();
+      assert.equal(reopened.service.deviceOf('alice@example.com'), undefined, 'the device came back after a restart');
+      assert.deepEqual((await reopened.service.auditTrail({ limit: 10 })).map((r) => `${r.action} ${r.email}`), ['assign bob@example.com']);
+      await reopened.service.assign(ADMIN, 'alice@example.com');
+      assert.equal(reopened.repo.describe().ok, true);
+      await reopened.close();
+    });
+  }
+
+  it('a later write that succeeds clears the failure', async () => {
+    const h = await openDomain();
+    const restore = await breakFile(join(h.dir, JOURNAL_FILE));
+    await assert.rejects(h.service.assign(ADMIN, 'alice@example.com'));
+    await restore();
+    await h.service.assign(ADMIN, 'alice@example.com');
+    assert.deepEqual(h.repo.describe(), { schemaVersion: 1, devices: 1, ok: true });
+    await h.close();
+  });
+
+  it('a change whose audit record never reached the audit file (killed in between) gets it at the next start', async () => {
+    const h = await openDomain();
+    await h.service.assign(ADMIN, 'alice@example.com');
+    const audit = join(h.dir, AUDIT_FILE);
+    const before = await readFile(audit, 'utf8');
+    await h.repo.close();
+    // What a SIGKILL between the journal append and the audit append leaves: the journal holds the change.
+    await writeFile(audit, '');
+    const reopened = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
+    assert.equal(await readFile(audit, 'utf8'), before);
+    await reopened.close();
+  });
+
+  it('/healthz answers 503 while the store is failing', async () => {
+    const h = await openDomain();
+    const http = createHttpApp({ service: h.service, esimProviderToken: undefined, version: '1.0.0', storeState: () => h.repo.describe(), log: () => undefined });
+    const server = http.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`;
+    try {
+      assert.equal((await fetch(url)).status, 200);
+      const restore = await breakFile(join(h.dir, JOURNAL_FILE));
+      await assert.rejects(h.service.assign(ADMIN, 'alice@example.com'));
+      const res = await fetch(url);
+      assert.equal(res.status, 503);
+      const body = (await res.json()) as { store: { ok: boolean; failing: string } };
+      assert.equal(body.store.ok, false);
+      assert.match(body.store.failing, /could not be written/);
+      await restore();
+    } finally {
+      server.close();
+      await h.close();
+    }
+  });
+});
+
+describe('lowdb store: damaged files', () => {
+  /** A store holding alice, bob (deleted later) and carol, each change a journal line. */
+  async function storeWithJournal(): Promise<{ dir: string; journal: string[] }> {
+    const h = await openDomain();
+    await h.service.assign(ADMIN, 'alice@example.com');
+    await h.service.assign(ADMIN, 'bob@example.com');
+    await h.service.deleteDevice(ADMIN, 'bob@example.com');
+    await h.service.assign(ADMIN, 'carol@example.com');
+    await h.repo.close();
+    const journal = (await readFile(join(h.dir, JOURNAL_FILE), 'utf8')).split('\n');
+    return { dir: h.dir, journal };
+  }
+
+  it('a changed byte in a middle journal line stops the start, names the line, and changes no file', async () => {
+    const { dir, journal } = await storeWithJournal();
+    const deleteLine = journal.findIndex((line) => line.includes('"devices"') && line.includes(':null'));
+    assert.ok(deleteLine > 0, 'the delete is a journal line of its own');
+    // Still JSON, still the right shape: only the checksum tells.
+    journal[deleteLine] = journal[deleteLine]!.replace('"delete"', '"delets"');
+    await writeFile(join(dir, JOURNAL_FILE), journal.join('\n'));
+    const before = await filesIn(dir);
+    const error = await openError(dir);
+    assert.ok(error.message.includes(join(dir, JOURNAL_FILE)), error.message);
+    assert.match(error.message, new RegExp(`line ${deleteLine + 1}\\b`));
+    assert.match(error.message, /npm run store:recover/);
+    assert.deepEqual(await filesIn(dir), before);
+    await rm(dir, { recursive: true });
+  });
+
+  it('a journal line of the wrong shape stops the start', async () => {
+    const { dir, journal } = await storeWithJournal();
+    journal.splice(1, 0, journalLine({ devices: { d1: 5 } } as never), JSON.stringify({ devices: { d2: { email: 3 } } }));
+    await writeFile(join(dir, JOURNAL_FILE), journal.join('\n'));
+    const before = await filesIn(dir);
+    assert.match((await openError(dir)).message, /line 2\b/);
+    assert.deepEqual(await filesIn(dir), before);
+    journal.splice(1, 1);
+    await writeFile(join(dir, JOURNAL_FILE), journal.join('\n'));
+    assert.match((await openError(dir)).message, /line 2\b/);
+    await rm(dir, { recursive: true });
+  });
+
+  it('a snapshot replaced by null, or deleted while the journal remains, stops the start and is not overwritten', async () => {
+    const { dir } = await storeWithJournal();
+    await writeFile(join(dir, STATE_FILE), 'null');
+    let before = await filesIn(dir);
+    assert.ok((await openError(dir)).message.includes(join(dir, STATE_FILE)));
+    assert.deepEqual(await filesIn(dir), before);
+    await rm(join(dir, STATE_FILE));
+    before = await filesIn(dir);
+    const error = await openError(dir);
+    assert.ok(error.message.includes(join(dir, STATE_FILE)), error.message);
+    assert.match(error.message, /missing/);
+    assert.deepEqual(await filesIn(dir), before);
+    await rm(dir, { recursive: true });
+  });
+
+  it('a torn last journal line (never acknowledged) is dropped, and the start says so', async () => {
+    const { dir, journal } = await storeWithJournal();
+    const torn = journal.filter(Boolean).join('\n') + '\n' + journalLine({ admins: ['x@example.com'] }).slice(0, 20);
+    await writeFile(join(dir, JOURNAL_FILE), torn);
+    const logs: string[] = [];
+    const repo = await LowdbRepository.open(dir, seed, (line) => logs.push(line));
+    assert.deepEqual(repo.read((r) => r.devices().map((d) => d.email).sort()), ['alice@example.com', 'carol@example.com']);
+    assert.deepEqual(repo.read((r) => r.admins()), [ADMIN]);
+    assert.equal(logs.length, 1);
+    assert.match(logs[0]!, /torn last line/);
+    await repo.close();
+    await rm(dir, { recursive: true });
+  });
+
+  it('store:recover keeps a copy of the damaged files, keeps what can be read and says what it dropped', async () => {
+    const { dir, journal } = await storeWithJournal();
+    const deleteLine = journal.findIndex((line) => line.includes(':null'));
+    journal[deleteLine] = journal[deleteLine]!.replace(':null', ':nul ');
+    await writeFile(join(dir, JOURNAL_FILE), journal.join('\n'));
+    const damaged = await filesIn(dir);
+    const printed: string[] = [];
+    const backup = await recoverStore(dir, (line) => printed.push(line));
+    assert.match(printed.join('\n'), new RegExp(`dropped line ${deleteLine + 1}\\b`));
+    for (const [name, content] of Object.entries(damaged)) assert.equal(await readFile(join(backup, name), 'utf8'), content, name);
+    const repo = await LowdbRepository.open(dir, seed);
+    // The delete was lost with its line: bob is back, everything else is kept.
+    assert.deepEqual(repo.read((r) => r.devices().map((d) => d.email).sort()), ['alice@example.com', 'bob@example.com', 'carol@example.com']);
+    await repo.close();
+    await rm(dir, { recursive: true });
+  });
+});
+
+describe('lowdb store: secrets on disk', () => {
+  it('never writes a spent code in clear, keeps the current one for resend, and its files are 0600', async () => {
+    const h = await openDomain();
+    const first = await h.service.assign(ADMIN, 'alice@example.com');
+    const second = await h.service.newCode(ADMIN, 'alice@example.com');
+    const third = await h.service.assign(ADMIN, 'bob@example.com');
+    await h.service.download(third.activation.qrPayload);
+    await h.repo.close();
+    for (const [name, content] of Object.entries(await filesIn(h.dir))) {
+      assert.ok(!content.includes(first.activation.matchingId), `${name} holds a spent code`);
+      assert.ok(!content.includes(third.activation.matchingId), `${name} holds a used code`);
+      if (name !== CODES_FILE) assert.ok(!content.includes(second.activation.matchingId), `${name} holds a code in clear`);
+      assert.equal((await stat(join(h.dir, name))).mode & 0o777, 0o600, name);
+    }
+    const reopened = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
+    assert.equal(reopened.service.currentActivation('alice@example.com')?.matchingId, second.activation.matchingId);
+    await reopened.close();
   });
 });

@@ -9,7 +9,7 @@
  *   });
  */
 import assert from 'node:assert/strict';
-import type { Repository } from '../../src/domain/repository.js';
+import { DELIVERIES_KEPT, type Repository } from '../../src/domain/repository.js';
 import type { AuditAction, AuditRecord, CodeRecord, Device, OrgSettings, ProfileRecord } from '../../src/domain/types.js';
 import { ADMIN, DEFAULT_SETTINGS } from '../support/domain.js';
 
@@ -221,6 +221,26 @@ export function repositoryContract(name: string, subject: ContractSubject): void
       });
     });
 
+    describe('deliveries', () => {
+      it('claims a delivery id once: true the first time, false every time after', async () => {
+        assert.equal(await repo.claimDelivery('msg-1'), true);
+        assert.equal(await repo.claimDelivery('msg-1'), false);
+        assert.equal(await repo.claimDelivery('msg-2'), true);
+      });
+
+      it('of concurrent claims of one id, exactly one wins', async () => {
+        const claims = await Promise.all(Array.from({ length: 5 }, () => repo.claimDelivery('msg-1')));
+        assert.deepEqual(claims.filter(Boolean), [true]);
+      });
+
+      it(`keeps the newest ${DELIVERIES_KEPT.toLocaleString('en')} ids`, async function () {
+        this.timeout(60_000);
+        for (let i = 0; i <= DELIVERIES_KEPT; i++) await repo.claimDelivery(`msg-${i}`);
+        assert.equal(await repo.claimDelivery(`msg-1`), false, 'a recent id was forgotten');
+        assert.equal(await repo.claimDelivery(`msg-0`), true, 'the oldest id was kept past the bound');
+      });
+    });
+
     describe('the audit trail', () => {
       it('keeps what transactions audit, newest first, up to the limit', async () => {
         await repo.transact((tx) => tx.audit(record('assign', { email: 'alice@example.com', at: '2026-11-26T09:00:00.000Z' })));
@@ -278,6 +298,25 @@ export function repositoryContract(name: string, subject: ContractSubject): void
             assert.deepEqual(r.profile('8901'), profile('8901', 'd1'));
           });
           assert.deepEqual((await repo.auditTrail({ limit: 10 })).map((r) => r.action), ['assign']);
+        });
+
+        it('keeps claimed delivery ids', async () => {
+          await repo.claimDelivery('msg-1');
+          await restart();
+          assert.equal(await repo.claimDelivery('msg-1'), false);
+        });
+
+        it("keeps a valid code's Matching ID (resend needs it), and none for a spent code", async () => {
+          await repo.transact((tx) => {
+            tx.putCode(code('k1', 'd1', { matchingId: 'AAAAA-AAAAA-AAAAA-AAAAA' }));
+            tx.putCode(code('k2', 'd1', { matchingId: 'BBBBB-BBBBB-BBBBB-BBBBB' }));
+          });
+          await repo.transact((tx) => tx.putCode(code('k1', 'd1', { state: 'invalidated' })));
+          await restart();
+          repo.read((r) => {
+            assert.deepEqual(r.code('k1'), code('k1', 'd1', { state: 'invalidated' }));
+            assert.deepEqual(r.code('k2'), code('k2', 'd1', { matchingId: 'BBBBB-BBBBB-BBBBB-BBBBB' }));
+          });
         });
 
         it('does not apply the seed to a store that exists', async () => {

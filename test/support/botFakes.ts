@@ -73,7 +73,8 @@ export interface BotFixture {
   updates(): Array<{ roomId: string; messageId: string; message: OutgoingMessage }>;
   /** Forget what was sent so far (the stubs keep their behaviour). */
   forget(): void;
-  type(actor: Actor, space: Space, text: string, files?: string[]): Promise<void>;
+  /** `messageId` is Webex's id of the typed message: a fresh one unless given (to deliver one message twice). */
+  type(actor: Actor, space: Space, text: string, files?: string[], messageId?: string): Promise<void>;
   press(actor: Actor, space: Space, inputs: Record<string, unknown>, opts?: { id?: string; messageId?: string }): Promise<void>;
   close(): Promise<void>;
 }
@@ -122,6 +123,7 @@ export async function openBot(
   );
   let since = 0;
   let pressCount = 0;
+  let typedCount = 0;
   const sent = (): Sent[] => journal.slice(since);
   return {
     domain,
@@ -141,7 +143,7 @@ export async function openBot(
     forget: () => {
       since = journal.length;
     },
-    type: (actor, space, text, files) => dispatcher.onText(actor, space, text, files),
+    type: (actor, space, text, files = [], messageId = `typed-${++typedCount}`) => dispatcher.onText(actor, space, text, files, messageId),
     press: (actor, space, inputs, opts = {}) => {
       const press: IncomingPress = {
         id: opts.id ?? `press-${++pressCount}`,

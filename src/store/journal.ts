@@ -1,0 +1,195 @@
+/**
+ * What the store's files hold and how their damage is told apart from a crash: every journal line
+ * carries a checksum of its own text, and every record read back is checked for its shape.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { DEVICE_STATUSES, type AuditRecord, type CodeRecord, type Device, type OrgSettings, type ProfileRecord } from '../domain/types.js';
+
+/** The snapshot: all state as of the last compaction. Codes are kept without their Matching ID. */
+export interface StoreData {
+  schemaVersion: number;
+  settings: OrgSettings;
+  admins: string[];
+  devices: Record<string, Device>;
+  codes: Record<string, CodeRecord>;
+  profiles: Record<string, ProfileRecord>;
+  /** Claimed delivery ids, oldest first. */
+  deliveries?: string[];
+}
+
+/** One committed transaction, as a journal line; re-applying it is harmless. */
+export interface JournalEntry {
+  settings?: OrgSettings;
+  admins?: string[];
+  devices?: Record<string, Device | null>;
+  codes?: Record<string, CodeRecord>;
+  profiles?: Record<string, ProfileRecord>;
+  deliveries?: string[];
+  /** The transaction's audit records and the audit file's size before they were appended. */
+  audit?: { from: number; records: AuditRecord[] };
+}
+
+/** The journal line for an entry: `<checksum> <json>\n`. */
+export function journalLine(entry: JournalEntry): string {
+  const text = JSON.stringify(entry);
+  return `${checksum(text)} ${text}\n`;
+}
+
+function checksum(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** A journal line, or why it cannot be trusted. */
+export function parseJournalLine(line: string): JournalEntry | string {
+  let text = line;
+  // Lines written before checksums were added are bare JSON.
+  if (!line.startsWith('{')) {
+    const space = line.indexOf(' ');
+    text = line.slice(space + 1);
+    if (space < 0 || checksum(text) !== line.slice(0, space)) return 'its checksum does not match';
+  }
+  let entry: unknown;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    return 'it is not JSON';
+  }
+  return isJournalEntry(entry) ? entry : 'it is not a journal entry of this store';
+}
+
+export interface JournalRead {
+  entries: JournalEntry[];
+  /** Complete lines that cannot be trusted (1-based line numbers). */
+  damaged: { line: number; problem: string }[];
+  /** A last line cut short by a crash mid-append: it was never acknowledged. */
+  torn?: { line: number };
+}
+
+/** Reads the whole journal; a missing file is an empty journal. */
+export async function readJournal(path: string): Promise<JournalRead> {
+  let content: string;
+  try {
+    content = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], damaged: [] };
+    throw error;
+  }
+  const lines = content.split('\n');
+  // After the last newline: empty, or what a crash left of a line being appended.
+  const last = lines.pop()!;
+  const read: JournalRead = { entries: [], damaged: [] };
+  lines.forEach((line, i) => {
+    const entry = parseJournalLine(line);
+    if (typeof entry === 'string') read.damaged.push({ line: i + 1, problem: entry });
+    else read.entries.push(entry);
+  });
+  if (last) {
+    const entry = parseJournalLine(last);
+    if (typeof entry === 'string') read.torn = { line: lines.length + 1 };
+    else read.entries.push(entry);
+  }
+  return read;
+}
+
+// ---- shapes --------------------------------------------------------------------------------
+
+type Check = (value: unknown) => boolean;
+
+const isString: Check = (v) => typeof v === 'string';
+const optional = (check: Check): Check => (v) => v === undefined || check(v);
+const oneOf = (...values: readonly string[]): Check => (v) => typeof v === 'string' && values.includes(v);
+const isStrings: Check = (v) => Array.isArray(v) && v.every(isString);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An object with these fields (and no others) passing their checks. */
+function fields(checks: Record<string, Check>): Check {
+  return (v) =>
+    isObject(v) &&
+    Object.keys(v).every((key) => key in checks) &&
+    Object.entries(checks).every(([key, check]) => check(v[key]));
+}
+
+/** A record keyed by each value's own `key` field. */
+function keyedBy(key: string, check: Check, orNull = false): Check {
+  return (v) =>
+    isObject(v) &&
+    Object.entries(v).every(([id, item]) => (orNull && item === null) || (check(item) && (item as Record<string, unknown>)[key] === id));
+}
+
+const isSettings = fields({
+  licenses: (v) => typeof v === 'number',
+  notifyUsers: (v) => typeof v === 'boolean',
+  codeTtlDays: (v) => typeof v === 'number',
+  smdpAddress: isString,
+  watchSpaceId: optional(isString),
+});
+
+const isDevice = fields({
+  id: isString,
+  email: isString,
+  status: oneOf(...DEVICE_STATUSES),
+  statusSince: isString,
+  createdAt: isString,
+  lastChange: fields({ at: isString, cause: isString, by: isString }),
+  iccid: optional(isString),
+  currentCodeKey: optional(isString),
+});
+
+const isCode = fields({
+  key: isString,
+  deviceId: isString,
+  smdpAddress: isString,
+  matchingId: optional(isString),
+  issuedAt: isString,
+  expiresAt: isString,
+  state: oneOf('valid', 'used', 'invalidated'),
+  remindedAt: optional(isString),
+  expiryNoticeAt: optional(isString),
+});
+
+const isProfile = fields({ iccid: isString, deviceId: isString, state: oneOf('active', 'revoked', 'deleted'), since: isString });
+
+const isAuditRecord = fields({
+  at: isString,
+  actor: isString,
+  action: isString,
+  email: optional(isString),
+  deviceId: optional(isString),
+  outcome: oneOf('ok', 'refused'),
+  reason: optional(isString),
+  detail: optional(isString),
+});
+
+const isJournalEntry = fields({
+  settings: optional(isSettings),
+  admins: optional(isStrings),
+  devices: optional(keyedBy('id', isDevice, true)),
+  codes: optional(keyedBy('key', isCode)),
+  profiles: optional(keyedBy('iccid', isProfile)),
+  deliveries: optional(isStrings),
+  audit: optional(fields({ from: (v) => Number.isInteger(v) && (v as number) >= 0, records: (v) => Array.isArray(v) && v.every(isAuditRecord) })),
+}) as (value: unknown) => value is JournalEntry;
+
+export const isStoreData = fields({
+  schemaVersion: (v) => typeof v === 'number',
+  settings: isSettings,
+  admins: isStrings,
+  devices: keyedBy('id', isDevice),
+  codes: keyedBy('key', isCode),
+  profiles: keyedBy('iccid', isProfile),
+  deliveries: optional(isStrings),
+}) as (value: unknown) => value is StoreData;
+
+/** A line of the audit file. */
+export function parseAuditLine(line: string): AuditRecord | undefined {
+  try {
+    const record: unknown = JSON.parse(line);
+    return isAuditRecord(record) ? (record as AuditRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
