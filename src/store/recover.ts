@@ -12,8 +12,11 @@ import { SCHEMA_VERSION, auditText, storePaths, writePrivately } from './lowdbRe
 /** Recovers the store in `dataDir`; returns the folder holding the copy of the files as they were. */
 export async function recoverStore(dataDir: string, print: (line: string) => void): Promise<string> {
   const paths = storePaths(dataDir);
+  const present = await Promise.all(Object.values(paths).map((path) => stat(path).then(() => true, () => false)));
+  if (!present.includes(true)) throw new Error(`There is no store in ${dataDir}.`);
   const backup = join(dataDir, `damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  await mkdir(backup);
+  // The copy holds the live codes too: for the bot's user alone.
+  await mkdir(backup, { mode: 0o700 });
   for (const path of Object.values(paths)) {
     await copyFile(path, join(backup, basename(path))).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
@@ -57,7 +60,8 @@ export async function recoverStore(dataDir: string, print: (line: string) => voi
     auditSize = Math.max(auditSize, entry.audit.from + Buffer.byteLength(auditText(entry.audit.records)));
   }
   await writePrivately(paths.journal, journal.entries.map(journalLine).join(''));
-  print(`Kept ${journal.entries.length} journal lines. Start the bot again.`);
+  const kept = journal.entries.length;
+  print(`Kept ${kept} journal line${kept === 1 ? '' : 's'}. Start the bot again.`);
   return backup;
 }
 
