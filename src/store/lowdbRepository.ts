@@ -123,20 +123,19 @@ export class LowdbRepository implements Repository {
     const deliveries = new Set<string>();
     for (const id of data.deliveries ?? []) remember(deliveries, id);
     for (const entry of journal.entries) applyEntry(data, deliveries, entry);
-    const secrets = await readSecrets(paths.codes, dataDir);
+    const stored = await readSecrets(paths.codes, dataDir);
     const auditSize = await completeAudit(paths.audit, journal.entries, dataDir);
+    // Only valid codes keep a Matching ID; one whose code a crash kept out of the journal is dropped.
+    const secrets = new Map<string, string>();
     for (const code of Object.values(data.codes)) {
       // A store written before the codes file kept Matching IDs in the snapshot: they move there.
-      const matchingId = code.matchingId ?? secrets.get(code.key);
+      const matchingId = code.matchingId ?? stored.get(code.key);
       delete code.matchingId;
-      secrets.delete(code.key);
       if (code.state === 'valid' && matchingId) {
         code.matchingId = matchingId;
         secrets.set(code.key, matchingId);
       }
     }
-    // Secrets of codes the store does not hold as valid are dropped: a crash kept them out of the journal.
-    for (const key of [...secrets.keys()]) if (data.codes[key]?.state !== 'valid') secrets.delete(key);
     const repo = new LowdbRepository(new Low(snapshot, data), paths, secrets, deliveries, auditSize);
     // Start from a snapshot that holds everything (a new store's seed included) and an empty journal.
     await repo.compact();

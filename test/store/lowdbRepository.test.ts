@@ -5,6 +5,7 @@ import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { codeKey } from '../../src/domain/service.js';
 import { createHttpApp } from '../../src/http/server.js';
 import { journalLine } from '../../src/store/journal.js';
 import { AUDIT_FILE, CODES_FILE, JOURNAL_FILE, LowdbRepository, STATE_FILE, StoreOpenError } from '../../src/store/lowdbRepository.js';
@@ -265,6 +266,25 @@ describe('lowdb store: secrets on disk', () => {
     }
     const reopened = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
     assert.equal(reopened.service.currentActivation('alice@example.com')?.matchingId, second.activation.matchingId);
+    await reopened.close();
+  });
+
+  it('moves the Matching IDs an older build kept in the snapshot out of it at start, dropping spent ones', async () => {
+    const h = await openDomain();
+    const spent = await h.service.assign(ADMIN, 'alice@example.com');
+    const live = await h.service.newCode(ADMIN, 'alice@example.com');
+    // A restart folds the journal into the snapshot.
+    await (await h.reopen()).repo.close();
+    const path = join(h.dir, STATE_FILE);
+    const snapshot = JSON.parse(await readFile(path, 'utf8')) as { codes: Record<string, { matchingId?: string }> };
+    for (const { activation } of [spent, live]) snapshot.codes[codeKey(activation.matchingId)]!.matchingId = activation.matchingId;
+    await writeFile(path, JSON.stringify(snapshot));
+    await rm(join(h.dir, CODES_FILE));
+    const reopened = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
+    const files = await filesIn(h.dir);
+    assert.ok(!JSON.stringify(files).includes(spent.activation.matchingId), 'a spent code is still on disk in clear');
+    assert.ok(!files[STATE_FILE]!.includes(live.activation.matchingId));
+    assert.equal(reopened.service.currentActivation('alice@example.com')?.matchingId, live.activation.matchingId);
     await reopened.close();
   });
 });
