@@ -1,0 +1,22 @@
+/** One render worker thread: renders each task it is sent, in turn, and answers with the bytes. */
+import { parentPort } from 'node:worker_threads';
+import { inThreadRenderer } from '../renderer.js';
+import type { RenderReply, RenderTask } from './renderPool.js';
+
+const port = parentPort;
+if (!port) throw new Error('renderWorker.ts runs only as a worker thread (see renderPool.ts).');
+
+function render(task: RenderTask): Promise<Buffer> {
+  return task.kind === 'qrPng' ? inThreadRenderer.qrPng(task.payload) : inThreadRenderer.activationSheet(task.details, task.creationDate);
+}
+
+port.on('message', (task: RenderTask) => {
+  render(task).then(
+    (buffer) => {
+      // A small Buffer is a view into a shared pool: copy it out so only its own bytes are moved.
+      const bytes = new Uint8Array(buffer);
+      port.postMessage({ bytes } satisfies RenderReply, [bytes.buffer]);
+    },
+    (error: unknown) => port.postMessage({ error: (error as Error)?.message ?? String(error) } satisfies RenderReply),
+  );
+});
