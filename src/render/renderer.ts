@@ -12,7 +12,7 @@ export interface Renderer {
   close(): Promise<void>;
 }
 
-/** Renders on the calling thread: the work a render worker does, and the before-figure of bench/stall.ts. */
+/** Renders on the calling thread, blocking it: what the render workers do, and the before-figure of bench/stall.ts. */
 export const inThreadRenderer: Renderer = {
   qrPng,
   activationSheet: (details, creationDate) => activationSheet(details, qrPng, creationDate),

@@ -1,13 +1,17 @@
 /** One render worker thread: renders each task it is sent, in turn, and answers with the bytes. */
 import { parentPort } from 'node:worker_threads';
-import { inThreadRenderer } from '../renderer.js';
 import type { RenderReply, RenderTask } from './renderPool.js';
 
 const port = parentPort;
 if (!port) throw new Error('renderWorker.ts runs only as a worker thread (see renderPool.ts).');
 
-function render(task: RenderTask): Promise<Buffer> {
-  return task.kind === 'qrPng' ? inThreadRenderer.qrPng(task.payload) : inThreadRenderer.activationSheet(task.details, task.creationDate);
+// Loaded on first use, so that a worker starts in about half the time: pdfkit alone takes a few
+// hundred ms to load, and only an org with notifications off needs it.
+async function render(task: RenderTask): Promise<Buffer> {
+  const { qrPng } = await import('../qrPng.js');
+  if (task.kind === 'qrPng') return qrPng(task.payload);
+  const { activationSheet } = await import('../documents/activationSheet.js');
+  return activationSheet(task.details, qrPng, task.creationDate);
 }
 
 port.on('message', (task: RenderTask) => {
