@@ -16,7 +16,10 @@ function fonts(): ActivationSheetOptions['fonts'] {
 const UNICODE_FONTS = fonts();
 const latin1 = (text: string) => (UNICODE_FONTS ? text : text.replace(/→/g, '>').replace(/[^\x00-\xff]/g, '?'));
 
-/** The printable activation sheet an admin hands over when notifications are off; `qrPng` draws its QR code. */
+/**
+ * The printable activation sheet an admin hands over when notifications are off; `qrPng` draws its QR
+ * code. The same details and `creationDate` give the same bytes.
+ */
 export async function activationSheet(
   details: ActivationDetails,
   qrPng: (payload: string) => Promise<Buffer>,
