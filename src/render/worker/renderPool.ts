@@ -30,7 +30,7 @@ interface PoolWorker {
 
 const WORKER_ENTRY = new URL('./boot.mjs', import.meta.url);
 
-/** One core stays with the event loop; more than 4 workers buys nothing for this work. */
+/** One core stays with the event loop; at most 4, as each worker holds its own copy of qrcode and pdfkit. */
 export const DEFAULT_POOL_SIZE = Math.max(1, Math.min(4, availableParallelism() - 1));
 
 export class RenderPool implements Renderer {
