@@ -5,13 +5,13 @@ import { commandTable } from './bot/commands/index.js';
 import { Dispatcher } from './bot/dispatcher.js';
 import { StatusNotifier } from './bot/notifier.js';
 import { ReminderScheduler } from './bot/reminders.js';
-import { activationSheet } from './render/documents/activationSheet.js';
 import type { Config } from './config.js';
 import type { Clock, EsimProvider } from './domain/ports.js';
 import type { ActivationDetails } from './domain/types.js';
 import { WebexGoService } from './domain/service.js';
 import { createBuiltinEsimProvider } from './esim/builtinProvider.js';
-import { qrPng } from './render/qrPng.js';
+import type { Renderer } from './render/renderer.js';
+import { RenderPool } from './render/worker/renderPool.js';
 import { createHttpApp } from './http/server.js';
 import { webhookRouter } from './http/webhook.js';
 import { createMailer } from './mail/mailer.js';
@@ -45,6 +45,8 @@ export interface AppDeps {
   beforeWebex?: (port: number) => string | undefined;
   /** Where the Detailed Call History API is, once known (the offline mode serves its own). */
   cdrBaseUrl?: () => string | undefined;
+  /** Draws QR codes and activation sheets; by default a pool of worker threads, off the event loop. */
+  renderer?: Renderer;
 }
 
 export interface App {
@@ -78,6 +80,8 @@ export function createApp(deps: AppDeps): App {
       if (!framework) throw new Error('Webex is not connected');
       return framework.webex;
     }, client, () => config.webexBotToken ?? '', config.downloadTimeoutMs);
+  const renderer = deps.renderer ?? new RenderPool();
+  const qrPng = (payload: string) => renderer.qrPng(payload);
   const mailer = config.smtpUrl && config.delivery !== 'webex' ? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, qrPng }) : undefined;
   const callHistory = config.webexAdminToken
     ? webexCallHistory({
@@ -91,7 +95,7 @@ export function createApp(deps: AppDeps): App {
     messenger,
     log,
     qrPng,
-    sheetPdf: (details: ActivationDetails) => activationSheet(details, qrPng),
+    sheetPdf: (details: ActivationDetails) => renderer.activationSheet(details),
     deliverByWebex: config.delivery !== 'email',
     maxUploadBytes: config.maxUploadBytes,
     ...(mailer ? { mailer } : {}),
@@ -164,6 +168,7 @@ export function createApp(deps: AppDeps): App {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await renderer.close();
       await deps.repo.close();
     },
   };

@@ -16,8 +16,15 @@ function fonts(): ActivationSheetOptions['fonts'] {
 const UNICODE_FONTS = fonts();
 const latin1 = (text: string) => (UNICODE_FONTS ? text : text.replace(/→/g, '>').replace(/[^\x00-\xff]/g, '?'));
 
-/** The printable activation sheet an admin hands over when notifications are off; `qrPng` draws its QR code. */
-export async function activationSheet(details: ActivationDetails, qrPng: (payload: string) => Promise<Buffer>): Promise<Buffer> {
+/**
+ * The printable activation sheet an admin hands over when notifications are off; `qrPng` draws its QR
+ * code. The same details and `creationDate` give the same bytes.
+ */
+export async function activationSheet(
+  details: ActivationDetails,
+  qrPng: (payload: string) => Promise<Buffer>,
+  creationDate = new Date(),
+): Promise<Buffer> {
   return activationSheetPdf(
     {
       title: latin1(SHEET_TEXT.title),
@@ -27,6 +34,6 @@ export async function activationSheet(details: ActivationDetails, qrPng: (payloa
       sections: INSTALL_GUIDES.map((g) => ({ heading: latin1(guideHeading(g)), steps: g.steps.map((s) => latin1(stepText(s))) })),
       footer: latin1(SHEET_TEXT.footer),
     },
-    UNICODE_FONTS ? { fonts: UNICODE_FONTS } : {},
+    { creationDate, ...(UNICODE_FONTS ? { fonts: UNICODE_FONTS } : {}) },
   );
 }
