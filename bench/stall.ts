@@ -119,7 +119,7 @@ async function burst(rendering: 'main thread' | 'worker pool', notifyUsers: bool
       body: JSON.stringify({ activationCode: activation.qrPayload }),
     });
     const { iccid } = (await download.json()) as { iccid: string };
-    await app.dispatcher.onText(admin, space, 'assign warmup@example.com');
+    await app.dispatcher.onText(admin, space, 'assign warmup@example.com', [], 'warmup');
     const before = { ...sent };
 
     const client = new Worker(CLIENT, {
@@ -129,7 +129,7 @@ async function burst(rendering: 'main thread' | 'worker pool', notifyUsers: bool
     const delay = monitorEventLoopDelay({ resolution: SAMPLE_EVERY_MS });
     delay.enable();
     const started = performance.now();
-    await Promise.all(Array.from({ length: ASSIGNS }, (_, n) => app.dispatcher.onText(admin, space, `assign user${n}@example.com`)));
+    await Promise.all(Array.from({ length: ASSIGNS }, (_, n) => app.dispatcher.onText(admin, space, `assign user${n}@example.com`, [], `burst-${n}`)));
     const burstMs = performance.now() - started;
     delay.disable();
     client.postMessage('stop');
