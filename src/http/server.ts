@@ -9,6 +9,8 @@ export interface HttpDeps {
   esimProviderToken: string | undefined;
   version: string;
   storeState: () => unknown;
+  /** Whether Webex answers and the webhooks are registered: `ready` and what explains it; absent, nothing to wait for. */
+  webexState?: () => { ready: boolean };
   log: (line: string) => void;
   /** Runs before every route (the offline mode's loopback check). */
   guard?: RequestHandler;
@@ -22,11 +24,18 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.disable('x-powered-by');
   if (deps.guard) app.use(deps.guard);
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', version: deps.version, store: deps.storeState() });
+    const health = readiness(deps);
+    res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
   app.use('/esim/v1', esimRoutes(deps.service, deps.esimProviderToken));
   for (const mount of deps.mounts ?? []) app.use(mount.path, mount.router);
   app.use((_req, res) => sendError(res, 404, 'not-found', HTTP_MESSAGES.notFound));
   app.use(errorHandler(deps.log));
   return app;
+}
+
+/** What /healthz answers: `ok` (200) only when every part is ready, else `not-ready` (503). */
+function readiness(deps: HttpDeps): { status: 'ok' | 'not-ready'; version: string; store: unknown; webex: { ready: boolean } } {
+  const webex = deps.webexState?.() ?? { ready: true };
+  return { status: webex.ready ? 'ok' : 'not-ready', version: deps.version, store: deps.storeState(), webex };
 }
