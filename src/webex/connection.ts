@@ -110,6 +110,7 @@ export class WebexConnection {
   private frameworkSpaces: Promise<void> = Promise.resolve();
   private spacesDropped = false;
   private startingUp = true;
+  private stopped = false;
   private running: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => Date;
@@ -145,8 +146,13 @@ export class WebexConnection {
    */
   async start(): Promise<void> {
     const late = (await within(this.run(), this.options.startTimeoutMs)) === TIMED_OUT;
-    if (late && !this.readiness().ready) {
-      this.setState(this.answer === 'answering' ? 'answering' : 'unreachable', this.webhooks === 'registered' ? 'registered' : 'missing', `Webex did not answer within ${this.options.startTimeoutMs / 1000} s`);
+    if (late && !this.readiness().ready && this.answer !== 'refused') {
+      // It goes on in the background: a later answer still makes it ready.
+      this.setState(
+        this.answer === 'connecting' ? 'unreachable' : this.answer,
+        this.webhooks === 'unknown' ? 'missing' : this.webhooks,
+        this.lastError ?? `start-up did not finish within ${this.options.startTimeoutMs / 1000} s (still trying)`,
+      );
     }
     this.startingUp = false;
     if (this.answer === 'refused') throw new WebexStartError("Webex refused WEBEX_BOT_TOKEN (check that it is the bot's access token)");
@@ -154,9 +160,11 @@ export class WebexConnection {
     this.timer.unref();
   }
 
+  /** No more checks; a connect still running stops at its next step. */
   stop(): void {
     clearInterval(this.timer);
     this.startingUp = false;
+    this.stopped = true;
   }
 
   /** One connect or check at a time; a re-check while one is still running is skipped. */
@@ -168,8 +176,9 @@ export class WebexConnection {
   }
 
   private async connect(): Promise<void> {
-    if (!(await this.checkIdentity())) return;
+    if (!(await this.checkIdentity()) || this.stopped) return;
     if (!this.frameworkStarted && !(await this.startFramework())) return;
+    if (this.stopped) return;
     if (this.spacesDropped) {
       // The framework gave up finding its spaces at start: it finds them now.
       this.spacesDropped = false;
