@@ -18,7 +18,7 @@ import { createMailer } from './mail/mailer.js';
 import { sendError } from './http/errors.js';
 import type { LowdbRepository } from './store/lowdbRepository.js';
 import { connectDispatcher, createFramework, frameworkWebhookDelivery, webexApiBaseUrl, type Framework } from './webex/botAdapter.js';
-import { WEBEX_STARTUP, WebexConnection, type StartupTimings } from './webex/connection.js';
+import { WEBEX_STARTUP_TIMINGS, WebexConnection, type StartupTimings } from './webex/connection.js';
 import { type Messenger } from './bot/ports.js';
 import { WebexMessenger } from './webex/messenger.js';
 import { webexCallHistory } from './webex/callHistory/callHistory.js';
@@ -155,11 +155,11 @@ export function createApp(deps: AppDeps): App {
       const webhookUrl = deps.beforeWebex?.(port) ?? config.webhookUrl;
       if (config.webexBotToken) {
         const options = { token: config.webexBotToken, webhookUrl, webhookSecret: config.webhookSecret };
-        const started = createFramework(options);
-        framework = started;
-        connectDispatcher(started, dispatcher, log);
-        connection = new WebexConnection(started, { ...options, ...WEBEX_STARTUP, ...deps.webexStartup, apiBaseUrl: webexApiBaseUrl(), log }, () => {
-          if (webhookUrl) webhook = webhookRouter(config.webhookSecret, frameworkWebhookDelivery(started), log);
+        const created = createFramework(options);
+        framework = created;
+        connectDispatcher(created, dispatcher, log);
+        connection = new WebexConnection(created, { ...options, ...WEBEX_STARTUP_TIMINGS, ...deps.webexStartup, apiBaseUrl: webexApiBaseUrl(), log }, () => {
+          if (webhookUrl) webhook = webhookRouter(config.webhookSecret, frameworkWebhookDelivery(created), log);
           reminders.start(config.reminderIntervalMs);
         });
         await connection.start();

@@ -34,7 +34,7 @@ export interface StartupTimings {
   recheckMs: number;
 }
 
-export const WEBEX_STARTUP: StartupTimings = { startTimeoutMs: 30_000, tryTimeoutMs: 10_000, backoffMs: 500, recheckMs: 60_000 };
+export const WEBEX_STARTUP_TIMINGS: StartupTimings = { startTimeoutMs: 30_000, tryTimeoutMs: 10_000, backoffMs: 500, recheckMs: 60_000 };
 
 export interface ConnectionOptions extends StartupTimings {
   token: string;
