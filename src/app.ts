@@ -17,7 +17,8 @@ import { webhookRouter } from './http/webhook.js';
 import { createMailer } from './mail/mailer.js';
 import { sendError } from './http/errors.js';
 import type { LowdbRepository } from './store/lowdbRepository.js';
-import { connectDispatcher, createFramework, frameworkWebhookDelivery, startFramework, type Framework } from './webex/botAdapter.js';
+import { connectDispatcher, createFramework, frameworkWebhookDelivery, webexApiBaseUrl, type Framework } from './webex/botAdapter.js';
+import { WEBEX_STARTUP_TIMINGS, WebexConnection, type StartupTimings } from './webex/connection.js';
 import { type Messenger } from './bot/ports.js';
 import { WebexMessenger } from './webex/messenger.js';
 import { webexCallHistory } from './webex/callHistory/callHistory.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
   cdrBaseUrl?: () => string | undefined;
   /** Draws QR codes and activation sheets; by default a pool of worker threads, off the event loop. */
   renderer?: Renderer;
+  /** How long start-up waits for Webex, and how often it checks again (tests shorten them). */
+  webexStartup?: Partial<StartupTimings>;
 }
 
 export interface App {
@@ -55,7 +58,10 @@ export interface App {
   notifier: StatusNotifier;
   reminders: ReminderScheduler;
   http: Express;
-  /** Listens, then connects to Webex when a bot token is configured; resolves with the port. */
+  /**
+   * Listens, then connects to Webex when a bot token is configured; resolves with the port once
+   * connected or not ready (see /healthz), and rejects when Webex refuses the token.
+   */
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
 }
@@ -73,6 +79,7 @@ export function createApp(deps: AppDeps): App {
     breakGlassAdmins: config.adminEmails,
   });
   let framework: Framework | undefined;
+  let connection: WebexConnection | undefined;
   const client = new WebexClient(undefined, undefined, log);
   const messenger =
     deps.messenger ??
@@ -123,6 +130,7 @@ export function createApp(deps: AppDeps): App {
     esimProviderToken: config.esimProviderToken,
     version: deps.version,
     storeState: () => deps.repo.describe(),
+    webexState: () => connection?.readiness() ?? { ready: true, webex: 'not-configured' },
     log,
     ...(deps.guard ? { guard: deps.guard } : {}),
     mounts: [{ path: webhookPath, router: webhookGate }, ...(deps.mounts ?? [])],
@@ -150,16 +158,20 @@ export function createApp(deps: AppDeps): App {
       const port = await listen();
       const webhookUrl = deps.beforeWebex?.(port) ?? config.webhookUrl;
       if (config.webexBotToken) {
-        const options = { token: config.webexBotToken, webhookUrl, webhookSecret: config.webhookSecret, log };
-        framework = createFramework(options);
-        connectDispatcher(framework, dispatcher, log);
-        if (webhookUrl) webhook = webhookRouter(config.webhookSecret, frameworkWebhookDelivery(framework), log);
-        await startFramework(framework, options);
-        reminders.start(config.reminderIntervalMs);
+        const options = { token: config.webexBotToken, webhookUrl, webhookSecret: config.webhookSecret };
+        const created = createFramework(options);
+        framework = created;
+        connectDispatcher(created, dispatcher, log);
+        connection = new WebexConnection(created, { ...options, ...WEBEX_STARTUP_TIMINGS, ...deps.webexStartup, apiBaseUrl: webexApiBaseUrl(), log }, () => {
+          if (webhookUrl) webhook = webhookRouter(config.webhookSecret, frameworkWebhookDelivery(created), log);
+          reminders.start(config.reminderIntervalMs);
+        });
+        await connection.start();
       }
       return { port };
     },
     async stop() {
+      connection?.stop();
       await reminders.stop();
       await notifier.flush();
       await framework?.stop().catch(() => undefined);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Router } from 'express';
 import { WebhookDispatcher, webhookMatches } from './delivery.js';
 import { JsonFile } from './persistence.js';
-import { createRestRouter, sendError, type RequestRecord } from './rest.js';
+import { createRestRouter, sendError, type Fault, type RequestRecord } from './rest.js';
 import { FakeWorld, type Snapshot } from './world.js';
 import type { Change, Message } from './types.js';
 
@@ -27,7 +27,8 @@ export interface FailureRule {
   method?: string;
   /** A prefix of the request path (`/v1/messages` or `/messages`), or a RegExp tested on the `/v1/…` path. */
   path: string | RegExp;
-  status: number;
+  /** The status to answer with, or `'hang'`: the request is taken and never answered. */
+  status: number | 'hang';
   /** Sent as the `Retry-After` header. */
   retryAfterSeconds?: number;
   /** How many matching requests fail (default 1). */
@@ -120,7 +121,7 @@ export class FakeWebex extends FakeWorld {
 
   /**
    * Makes the next `times` matching requests fail with `status` (after the token check), with
-   * a Webex-style error body and, when given, `Retry-After`.
+   * a Webex-style error body and, when given, `Retry-After`; or, for `'hang'`, never answer.
    */
   failNext(rule: FailureRule): void {
     const { path, status, retryAfterSeconds, times = 1 } = rule;
@@ -173,7 +174,7 @@ export class FakeWebex extends FakeWorld {
     super.reset();
   }
 
-  private takeFault(method: string, path: string): { status: number; retryAfterSeconds?: number } | undefined {
+  private takeFault(method: string, path: string): Fault | undefined {
     const index = this.rules.findIndex(
       (rule) =>
         (rule.method === '' || rule.method === method) &&

@@ -18,7 +18,8 @@ export interface RequestRecord {
 
 /** An injected failure; see FakeWebex.failNext. */
 export interface Fault {
-  status: number;
+  /** `'hang'`: the request is never answered (until the server closes its connections). */
+  status: number | 'hang';
   retryAfterSeconds?: number;
 }
 
@@ -74,6 +75,7 @@ export function createRestRouter({ world, botToken, record, takeFault }: RestOpt
     if (req.get('authorization') !== `Bearer ${botToken}`) return sendError(res, 401, UNAUTHORIZED);
     const fault = takeFault(req.method, `/v1${req.path}`);
     if (!fault) return next();
+    if (fault.status === 'hang') return;
     const headers: Record<string, string> = {};
     if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
     sendError(res, fault.status, `Injected failure ${fault.status}.`, headers);

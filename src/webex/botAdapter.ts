@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { Dispatcher } from '../bot/dispatcher.js';
 import type { Actor, Space } from '../bot/types.js';
 import type { WebexSdk } from './messenger.js';
+import type { WebexClient } from './webexClient.js';
 
 const require = createRequire(import.meta.url);
 
@@ -22,8 +23,15 @@ interface FrameworkBot {
 export interface Framework {
   webex: WebexSdk;
   person?: { displayName?: string; emails?: string[] };
+  /** The bot's address, known once `start()` resolved; part of its webhooks' name. */
+  email?: string;
+  /** Its webhooks, as it registered them: it takes only events carrying this webhook's name. */
+  webhook?: { name?: string } | false;
+  cardsWebhook?: { name?: string };
   start(): Promise<unknown>;
   stop(): Promise<unknown>;
+  /** Finds the spaces the bot is in, then emits `initialized`; `start()` runs it by itself. */
+  initialize(): Promise<unknown>;
   hears(phrase: RegExp, action: (bot: FrameworkBot, trigger: FrameworkTrigger) => unknown): string;
   on(event: string, listener: (...args: never[]) => unknown): unknown;
   once(event: string, listener: (...args: unknown[]) => void): unknown;
@@ -31,13 +39,11 @@ export interface Framework {
 
 export interface WebexBotOptions {
   token: string;
-  webhookUrl?: string;
-  webhookSecret?: string;
-  log: (line: string) => void;
-  /** How long start-up may wait for Webex before giving up. */
-  startTimeoutMs?: number;
+  webhookUrl?: string | undefined;
+  webhookSecret?: string | undefined;
 }
 
+/** Start-up cannot go on: Webex refused the bot token. */
 export class WebexStartError extends Error {
   constructor(message: string) {
     super(message);
@@ -54,6 +60,11 @@ export function createFramework(options: WebexBotOptions): Framework {
     ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}),
     messageFormat: 'markdown',
   });
+}
+
+/** The REST API the SDK talks to: HYDRA_SERVICE_URL points it elsewhere (the local Webex, tests). */
+export function webexApiBaseUrl(): string {
+  return process.env.HYDRA_SERVICE_URL?.replace(/\/$/, '') ?? 'https://webexapis.com/v1';
 }
 
 function actorOf(trigger: FrameworkTrigger): Actor | undefined {
@@ -82,26 +93,55 @@ export function connectDispatcher(framework: Framework, dispatcher: Dispatcher, 
   });
 }
 
-/** Starts the framework; a wrong token or an unreachable Webex ends in one clear error. */
-export async function startFramework(framework: Framework, options: WebexBotOptions): Promise<void> {
-  const timeoutMs = options.startTimeoutMs ?? 30_000;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Webex did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
-  });
-  const initialized = new Promise<void>((resolve) => framework.once('initialized', () => resolve()));
-  try {
-    await Promise.race([framework.start().then(() => initialized), timeout]);
-  } catch (error) {
-    const status = (error as { statusCode?: number }).statusCode;
-    const reason =
-      status === 401 || status === 403
-        ? 'Webex refused WEBEX_BOT_TOKEN (check that it is the bot\'s access token)'
-        : `cannot reach Webex: ${(error as Error).message?.split('\n')[0] ?? String(error)}`;
-    throw new WebexStartError(reason);
-  } finally {
-    clearTimeout(timer);
-  }
+/** The name the framework gives both its webhooks (framework.js): base64 of "<host of the URL> <bot email>". */
+export function frameworkWebhookName(webhookUrl: string, botEmail: string): string {
+  return Buffer.from(`${webhookUrl.split('/')[2]} ${botEmail}`).toString('base64');
+}
+
+/** The SDK calls the framework makes on its own at start (and stop): webhooks and its spaces. */
+interface FrameworkStartupSdk {
+  webhooks: Record<'list' | 'create' | 'remove', (...args: unknown[]) => Promise<unknown>>;
+  memberships: Record<'list', (...args: unknown[]) => Promise<unknown>>;
+}
+
+export interface FrameworkCallHooks {
+  /** While true, a call that still fails after its retries never settles (see below). */
+  dropping(): boolean;
+  /** A call failed after its retries; `dropped`: it was left pending. */
+  gaveUp(what: string, error: unknown, dropped: boolean): void;
+  /** The framework created its second (card) webhook: its own registration is done. */
+  registered(): void;
+}
+
+/**
+ * Puts the calls the framework makes by itself (it retries nothing, and hangs on a request that is
+ * never answered) under the outgoing-call policy. Call right after `framework.start()`: its
+ * first, synchronous part creates `framework.webex`. The framework registers its webhooks and
+ * finds its spaces on promise chains nobody handles, so a call failing for good at start would
+ * be an unhandled rejection; while `hooks.dropping()` such a call is reported and left pending
+ * instead, and the start-up check repairs what the framework left undone.
+ */
+export function retryFrameworkCalls(framework: Framework, client: WebexClient, hooks: FrameworkCallHooks): void {
+  const sdk = framework.webex as unknown as FrameworkStartupSdk;
+  const wrap = <K extends string>(api: Record<K, (...args: unknown[]) => Promise<unknown>>, name: K, what: string, method: 'GET' | 'POST' | 'DELETE') => {
+    const original = api[name].bind(api);
+    api[name] = async (...args: unknown[]) => {
+      try {
+        const result = await client.call(what, () => original(...args), { method });
+        if (name === 'create' && (args[0] as { resource?: string } | undefined)?.resource === 'attachmentActions') hooks.registered();
+        return result;
+      } catch (error) {
+        const dropped = hooks.dropping();
+        hooks.gaveUp(what, error, dropped);
+        if (!dropped) throw error;
+        return new Promise<never>(() => undefined);
+      }
+    };
+  };
+  wrap(sdk.webhooks, 'list', 'list the webhooks', 'GET');
+  wrap(sdk.webhooks, 'create', 'create a webhook', 'POST');
+  wrap(sdk.webhooks, 'remove', 'delete a webhook', 'DELETE');
+  wrap(sdk.memberships, 'list', 'list the spaces', 'GET');
 }
 
 /** Hands one webhook event (already verified) to the framework, as its own webhook handler would. */

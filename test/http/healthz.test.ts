@@ -1,0 +1,41 @@
+/** /healthz: 200 `ok` only when Webex is ready, else 503 `not-ready` saying why; version and store either way. */
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHttpApp } from '../../src/http/server.js';
+import type { WebexGoService } from '../../src/domain/service.js';
+
+describe('HTTP: /healthz reports readiness', () => {
+  let server: Server;
+  let base: string;
+  let webex: { ready: boolean; [detail: string]: unknown } = { ready: true };
+
+  before(async () => {
+    const app = createHttpApp({
+      service: {} as WebexGoService,
+      esimProviderToken: undefined,
+      version: '1.2.3',
+      storeState: () => ({ schemaVersion: 1 }),
+      webexState: () => webex,
+      log: () => undefined,
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('is 200 ok when Webex answers and the webhooks are registered', async () => {
+    webex = { ready: true, webex: 'answering', webhooks: 'registered' };
+    const response = await fetch(`${base}/healthz`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { status: 'ok', version: '1.2.3', store: { schemaVersion: 1 }, webex });
+  });
+
+  it('is 503 not-ready, with the reason, when the webhooks are missing', async () => {
+    webex = { ready: false, webex: 'answering', webhooks: 'missing', lastError: 'Webex answered 502: Bad Gateway' };
+    const response = await fetch(`${base}/healthz`);
+    assert.equal(response.status, 503);
+    assert.deepEqual(await response.json(), { status: 'not-ready', version: '1.2.3', store: { schemaVersion: 1 }, webex });
+  });
+});
