@@ -1,22 +1,35 @@
 /** The `calls` answer: one summary card, the chart and the Webex Go records as files. */
+import { gzipSync } from 'node:zlib';
 import { callsPerDayPng, crossCheck } from '../calls/index.js';
 import type { AcceptedExport, CrossCheck } from '../calls/index.js';
 import { renderCard } from '../render/cards/renderCard.js';
-import type { OutgoingMessage } from './ports.js';
+import type { OutgoingFile, OutgoingMessage } from './ports.js';
 import type { CommandContext } from './types.js';
 import { CALLS_TEXT, crossCheckText, fallbackText, problemsText, summaryFacts, userLabel } from '../render/messages/callsText.js';
 
 /** What both the upload and the API pull produce. */
 export type CallsResult = Pick<AcceptedExport, 'summary' | 'brokenSamples' | 'stoppedAt'>;
 
+/** A Webex Go CSV larger than this goes gzip-compressed: a space is no place for tens of MB. */
+export const COMPRESS_CSV_ABOVE_BYTES = 4 * 1024 * 1024;
+
+/** The Webex Go records as the file to attach: the CSV, or it gzip-compressed when large. */
+export function webexGoCsvFile(csv: Buffer): OutgoingFile {
+  const filename = 'webex-go-calls.csv';
+  if (csv.length <= COMPRESS_CSV_ABOVE_BYTES) return { filename, contentType: 'text/csv', data: csv };
+  return { filename: `${filename}.gz`, contentType: 'application/gzip', data: gzipSync(csv) };
+}
+
 /** The summary card, with the same figures in text for clients that show no card. */
-export function callsCard(result: CallsResult, check: CrossCheck, source: string): OutgoingMessage {
+export function callsCard(result: CallsResult, check: CrossCheck, source: string, csvFile?: OutgoingFile): OutgoingMessage {
   const { summary } = result;
   const notes = [...problemsText(result), ...crossCheckText(check, (text) => text)];
+  const facts = summaryFacts(summary);
+  if (csvFile) facts.push(csvFact(summary.webexGoRecords, csvFile));
   const card = renderCard('calls', {
     title: CALLS_TEXT.title(summary.webexGoCalls, summary.allCalls),
     source,
-    facts: summaryFacts(summary),
+    facts,
     topUsers: summary.topUsers.map((u) => ({ user: userLabel(u), calls: String(u.calls) })),
     days: summary.byDay.map((d) => ({ day: d.day, calls: String(d.calls) })),
     notes: notes.map((text) => ({ text })),
@@ -25,21 +38,21 @@ export function callsCard(result: CallsResult, check: CrossCheck, source: string
   return { markdown: fallbackText(result, check), card };
 }
 
+function csvFact(records: number, file: OutgoingFile) {
+  return { title: 'Webex Go records file', value: CALLS_TEXT.csvFile(records, file.filename, file.contentType === 'application/gzip') };
+}
+
 export async function replyWithCallsReport(ctx: CommandContext, result: CallsResult, source: string, webexGoCsv?: Buffer): Promise<void> {
   const { summary } = result;
   const devices = ctx.deps.service.devices().map((d) => ({ email: d.email, status: d.status }));
   const check = crossCheck(summary, devices);
-  await ctx.say(callsCard(result, check, source));
+  const csvFile = webexGoCsv && summary.webexGoRecords > 0 ? webexGoCsvFile(webexGoCsv) : undefined;
+  await ctx.say(callsCard(result, check, source, csvFile));
   if (summary.byDay.length > 0) {
     await ctx.say({
       markdown: CALLS_TEXT.chartCaption,
       file: { filename: 'webex-go-calls-per-day.png', contentType: 'image/png', data: await callsPerDayPng(summary.byDay) },
     });
   }
-  if (webexGoCsv && summary.webexGoRecords > 0) {
-    await ctx.say({
-      markdown: CALLS_TEXT.csvCaption(summary.webexGoRecords),
-      file: { filename: 'webex-go-calls.csv', contentType: 'text/csv', data: webexGoCsv },
-    });
-  }
+  if (csvFile) await ctx.say({ markdown: CALLS_TEXT.csvCaption(summary.webexGoRecords, csvFile.contentType === 'application/gzip'), file: csvFile });
 }

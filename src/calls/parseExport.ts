@@ -141,12 +141,30 @@ export interface AnalyseOptions {
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
+/** What a spreadsheet reads as the start of a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * A number or phone number (`+16505551234`, `+47 22 00 00 01`, `-5`): digits, spaces, dots,
+ * hyphens and parentheses name no function or cell, so a spreadsheet can run nothing from it.
+ */
+const PLAIN_NUMBER = /^[+-]?[\d ().-]*\d[\d ().-]*$/;
 
-/** One CSV line (RFC 4180, CRLF): fields holding a quote, comma or line break are quoted. */
+/**
+ * A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, a leading tab
+ * or CR) gets a leading `'`, which makes it text; numbers and phone numbers stay as they are.
+ */
+export function neutraliseFormula(field: string): string {
+  return FORMULA_START.test(field) && !PLAIN_NUMBER.test(field) ? `'${field}` : field;
+}
+
+/**
+ * One CSV line for a file the admin opens in a spreadsheet (RFC 4180, CRLF): formulas
+ * neutralised, fields holding a quote, comma or line break quoted.
+ */
 export function toCsvLine(fields: readonly string[]): string {
   let line = '';
   for (let i = 0; i < fields.length; i++) {
-    const field = fields[i] ?? '';
+    const field = neutraliseFormula(fields[i] ?? '');
     if (i > 0) line += ',';
     line += NEEDS_QUOTES.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
   }

@@ -100,6 +100,17 @@ describe('calls: reading the export', () => {
     assert.equal(toCsvLine(['a', 'b,c', 'say "hi"', 'x\ny', '']), 'a,"b,c","say ""hi""","x\ny",\r\n');
   });
 
+  it('neutralises spreadsheet formulas in the Webex Go CSV, and keeps phone numbers as numbers', async () => {
+    const hostile = goRow('a', 'c1', '=HYPERLINK("http://evil.example","x")');
+    const { csv: out } = await analyse(csv([HEADER, hostile]));
+    const [, row] = parse(out) as string[][];
+    assert.equal(row[8], `'=HYPERLINK("http://evil.example","x")`);
+    for (const cell of ['+cmd|calc', '-2+3', '@SUM(A1)', '\tx', '\rx', '=1']) {
+      assert.ok(toCsvLine([cell]).replace(/^"/, '').startsWith("'"), JSON.stringify(cell));
+    }
+    for (const cell of ['+16505551234', '+47 22 00 00 01', '-5', '12.5', 'Oslo', '']) assert.equal(toCsvLine([cell]), `${cell}\r\n`);
+  });
+
   it('refuses a file that is not a call history, naming the columns it lacks', async () => {
     const { result, csv: out } = await analyse(fixture('not-call-history.csv'));
     assert.deepEqual(result, {

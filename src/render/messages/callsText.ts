@@ -10,7 +10,12 @@ export const CALLS_TEXT = {
     (email ? `, calls of ${email}` : '') +
     (trimmed ? ' (trimmed to what the API keeps: from 30 days to 5 minutes ago)' : ''),
   chartCaption: 'Webex Go calls per day.',
-  csvCaption: (records: number) => `The ${records.toLocaleString('en-US')} Webex Go records, columns as in the input.`,
+  csvCaption: (records: number, gzipped: boolean) =>
+    `The ${records.toLocaleString('en-US')} Webex Go records, columns as in the input` +
+    (gzipped ? ', gzip-compressed (open it with any unzip tool, then with a spreadsheet).' : '.') +
+    ' Cells that a spreadsheet would run as formulas start with an apostrophe.',
+  csvFile: (records: number, filename: string, gzipped: boolean) =>
+    `${plural(records, 'record')} in ${filename}${gzipped ? ' (gzip)' : ''}`,
   progress: (window: number, windows: number) => `Reading the call history: window ${window} of ${windows}…`,
   nothingToRead: 'Attach the Detailed Call History CSV export from Control Hub to a message saying "calls", or give a period.',
   notAPeriod: (text: string) => `"${text.slice(0, 60)}" is not a period I know.`,
