@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps): App {
     ? webexCallHistory({
         token: config.webexAdminToken,
         baseUrl: deps.cdrBaseUrl ?? (() => config.cdrBaseUrl),
-        pacing: !deps.cdrBaseUrl && !config.cdrBaseUrl,
+        paceMs: config.cdrPaceMs,
       })
     : undefined;
   const botDeps = {
@@ -94,6 +94,7 @@ export function createApp(deps: AppDeps): App {
     sheetPdf: (details: ActivationDetails) => activationSheet(details, qrPng),
     deliverByWebex: config.delivery !== 'email',
     maxUploadBytes: config.maxUploadBytes,
+    ...(config.callsTimeZone ? { callsTimeZone: config.callsTimeZone } : {}),
     ...(mailer ? { mailer } : {}),
     ...(callHistory ? { callHistory } : {}),
   };

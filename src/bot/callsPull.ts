@@ -1,7 +1,7 @@
 /** `calls last 24h` and friends: records from the Detailed Call History API, summarised like an upload. */
 import { CallSummaryBuilder, resolveColumns, toCsvLine } from '../calls/index.js';
 import { recordText, type CallRecord } from '../calls/record.js';
-import type { CallsResult } from './callsReport.js';
+import { summaryOptions, type CallsResult } from './callsReport.js';
 import type { CallHistory } from './ports.js';
 import type { CommandContext } from './types.js';
 import { CALLS_TEXT } from '../render/messages/callsText.js';
@@ -37,7 +37,7 @@ export async function pullCallsSummary(
       header = Object.keys(record);
       const columns = resolveColumns(header);
       if (!columns.ok) throw new Error(CALLS_TEXT.apiMissingColumns(columns.missing));
-      builder = new CallSummaryBuilder(columns.columns);
+      builder = new CallSummaryBuilder(columns.columns, summaryOptions(ctx));
       csv.push(toCsvLine(header));
     }
     const row = header.map((key) => fieldText(record[key]));
@@ -46,7 +46,7 @@ export async function pullCallsSummary(
   const summary = (builder ?? new CallSummaryBuilder(emptyColumns())).result();
   return {
     result: { summary, brokenSamples: [] },
-    csv: Buffer.from(csv.join('\r\n') + (csv.length ? '\r\n' : '')),
+    csv: Buffer.from(csv.join('')),
     trimmed: pull.trimmed,
   };
 }

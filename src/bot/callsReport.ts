@@ -1,11 +1,16 @@
 /** The `calls` answer: one summary card, the chart and the Webex Go records as files. */
 import { gzipSync } from 'node:zlib';
 import { callsPerDayPng, crossCheck } from '../calls/index.js';
-import type { AcceptedExport, CrossCheck } from '../calls/index.js';
+import type { AcceptedExport, CallSummary, CrossCheck, SummaryOptions } from '../calls/index.js';
 import { renderCard } from '../render/cards/renderCard.js';
 import type { OutgoingFile, OutgoingMessage } from './ports.js';
 import type { CommandContext } from './types.js';
-import { CALLS_TEXT, crossCheckText, fallbackText, problemsText, summaryFacts, userLabel } from '../render/messages/callsText.js';
+import { CALLS_TEXT, crossCheckText, fallbackText, periodFileName, periodText, problemsText, summaryFacts, userLabel } from '../render/messages/callsText.js';
+
+/** How the summary counts days: in CALLS_TIMEZONE when set, else in each record's site's time zone. */
+export function summaryOptions(ctx: CommandContext): SummaryOptions {
+  return ctx.deps.callsTimeZone ? { timeZone: ctx.deps.callsTimeZone } : {};
+}
 
 /** What both the upload and the API pull produce. */
 export type CallsResult = Pick<AcceptedExport, 'summary' | 'brokenSamples' | 'stoppedAt'>;
@@ -13,9 +18,9 @@ export type CallsResult = Pick<AcceptedExport, 'summary' | 'brokenSamples' | 'st
 /** A Webex Go CSV larger than this goes gzip-compressed: a space is no place for tens of MB. */
 export const COMPRESS_CSV_ABOVE_BYTES = 4 * 1024 * 1024;
 
-/** The Webex Go records as the file to attach: the CSV, or it gzip-compressed when large. */
-export function webexGoCsvFile(csv: Buffer): OutgoingFile {
-  const filename = 'webex-go-calls.csv';
+/** The Webex Go records as the file to attach: the CSV, or it gzip-compressed when large; its name carries the period. */
+export function webexGoCsvFile(csv: Buffer, summary: Pick<CallSummary, 'firstDay' | 'lastDay'>): OutgoingFile {
+  const filename = `${periodFileName('webex-go-calls', summary)}.csv`;
   if (csv.length <= COMPRESS_CSV_ABOVE_BYTES) return { filename, contentType: 'text/csv', data: csv };
   return { filename: `${filename}.gz`, contentType: 'application/gzip', data: gzipSync(csv) };
 }
@@ -46,12 +51,16 @@ export async function replyWithCallsReport(ctx: CommandContext, result: CallsRes
   const { summary } = result;
   const devices = ctx.deps.service.devices().map((d) => ({ email: d.email, status: d.status }));
   const check = crossCheck(summary, devices);
-  const csvFile = webexGoCsv && summary.webexGoRecords > 0 ? webexGoCsvFile(webexGoCsv) : undefined;
+  const csvFile = webexGoCsv && summary.webexGoRecords > 0 ? webexGoCsvFile(webexGoCsv, summary) : undefined;
   await ctx.say(callsCard(result, check, source, csvFile));
   if (summary.byDay.length > 0) {
     await ctx.say({
       markdown: CALLS_TEXT.chartCaption,
-      file: { filename: 'webex-go-calls-per-day.png', contentType: 'image/png', data: await callsPerDayPng(summary.byDay) },
+      file: {
+        filename: `${periodFileName('webex-go-calls-per-day', summary)}.png`,
+        contentType: 'image/png',
+        data: await callsPerDayPng(summary.byDay, { period: periodText(summary) }),
+      },
     });
   }
   if (csvFile) await ctx.say({ markdown: CALLS_TEXT.csvCaption(summary.webexGoRecords, csvFile.contentType === 'application/gzip'), file: csvFile });

@@ -2,7 +2,8 @@
 export { analyseExport, DEFAULT_MAX_BYTES, toCsvLine } from './parseExport.js';
 export type { AcceptedExport, AnalyseOptions, AnalyseResult, BrokenRow } from './parseExport.js';
 export { CallSummaryBuilder } from './summary.js';
-export type { BrokenReason, CallSummary, DayCalls, RowOutcome, SummaryOptions, UserCalls } from './summary.js';
+export type { BrokenReason, CallSummary, DayCalls, DayReckoning, RowOutcome, SummaryOptions, UserCalls } from './summary.js';
+export { offsetLabel } from './timeZone.js';
 export { crossCheck } from './crossCheck.js';
 export type { CrossCheck, DeviceLike } from './crossCheck.js';
 export { callsPerDayPng } from './chart.js';

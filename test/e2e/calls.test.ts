@@ -31,7 +31,7 @@ describe('calls: Webex Go calls from the Detailed Call History, end to end', () 
     region = await serve(eu);
     // The org lives in the EU: the default region answers 451 naming the right host.
     home = await serve(new FakeCdrFeed({ token: ADMIN_TOKEN, users: ['x@example.com'], redirectTo: region.base }));
-    bot = await startBot({ env: { WEBEX_ADMIN_TOKEN: ADMIN_TOKEN, CDR_BASE_URL: home.base } });
+    bot = await startBot({ env: { WEBEX_ADMIN_TOKEN: ADMIN_TOKEN, CDR_BASE_URL: home.base, CDR_PACE_MS: '200' } });
     bot.fake.addPerson({ email: ADMIN, displayName: 'Ada Admin' });
   });
 

@@ -3,7 +3,7 @@ import { analyseExport } from '../../calls/index.js';
 import { isEmail, normalizeEmail } from '../../domain/email.js';
 import { usageError } from '../args.js';
 import { pullCallsSummary } from '../callsPull.js';
-import { replyWithCallsReport } from '../callsReport.js';
+import { replyWithCallsReport, summaryOptions } from '../callsReport.js';
 import type { Command, CommandContext } from '../types.js';
 import { CALLS_TEXT, refusalText } from '../../render/messages/callsText.js';
 
@@ -52,6 +52,7 @@ async function analyseUpload(ctx: CommandContext, url: string): Promise<void> {
     result = await analyseExport(file.stream, {
       maxBytes: maxUploadBytes,
       webexGoCsv: csv,
+      summary: summaryOptions(ctx),
       ...(file.size !== undefined ? { expectedBytes: file.size } : {}),
     });
   } catch (error) {

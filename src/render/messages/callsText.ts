@@ -1,4 +1,5 @@
-import type { AcceptedExport, AnalyseResult, CallSummary, CrossCheck, UserCalls } from '../../calls/index.js';
+import { offsetLabel, type AcceptedExport, type AnalyseResult, type CallSummary, type CrossCheck, type DayReckoning, type UserCalls } from '../../calls/index.js';
+
 import { formatCount, formatDateTime, percent, plural, quoted } from '../format.js';
 
 /** The `calls` command: Webex Go calls from the Detailed Call History. */
@@ -39,12 +40,48 @@ export interface Fact {
 
 const count = formatCount;
 
-/** "2026-03-02 to 2026-03-08" (UTC days), or "no records". */
-export function periodText(summary: Pick<CallSummary, 'periodStart' | 'periodEnd'>): string {
-  if (summary.periodStart === null || summary.periodEnd === null) return 'no records';
-  const from = summary.periodStart.slice(0, 10);
-  const to = summary.periodEnd.slice(0, 10);
-  return from === to ? `${from} (UTC)` : `${from} to ${to} (UTC)`;
+type Period = Pick<CallSummary, 'firstDay' | 'lastDay' | 'days'>;
+
+/** "2026-03-02 to 2026-03-08": the first and last day of the records, or "no records". */
+export function periodDays(summary: Period): string {
+  if (summary.firstDay === null || summary.lastDay === null) return 'no records';
+  return summary.firstDay === summary.lastDay ? summary.firstDay : `${summary.firstDay} to ${summary.lastDay}`;
+}
+
+/** The time zone days are counted in, short: "UTC", "UTC−08:00", "Europe/Paris", "each site's". */
+function zoneShort(days: DayReckoning): string {
+  if (days.timeZone !== undefined) return days.timeZone;
+  const zones = new Set(days.siteOffsets.map(offsetLabel));
+  if (days.utcRecords > 0) zones.add('UTC');
+  if (zones.size === 0) return 'UTC';
+  return zones.size === 1 ? [...zones][0] : "each site's time zone";
+}
+
+/** "2026-03-02 to 2026-03-08 (UTC−08:00)": the period as the card, the chart and the text give it. */
+export function periodText(summary: Period): string {
+  const days = periodDays(summary);
+  return summary.firstDay === null ? days : `${days} (${zoneShort(summary.days)})`;
+}
+
+/** Which time zone the days are counted in, and why, for the card. */
+export function dayReckoningText(days: DayReckoning): string {
+  if (days.timeZone !== undefined) return `${days.timeZone} (set by CALLS_TIMEZONE)`;
+  const offsets = days.siteOffsets.map(offsetLabel);
+  const sites =
+    offsets.length === 0
+      ? ''
+      : offsets.length === 1
+        ? `the site's time zone, ${offsets[0]} (from Site timezone)`
+        : `each site's own time zone (${offsets.join(', ')}, from Site timezone)`;
+  if (days.utcRecords === 0) return sites || 'UTC';
+  const utc = `UTC for ${plural(days.utcRecords, 'record')} without a Site timezone`;
+  return sites ? `${sites}; ${utc}` : utc;
+}
+
+/** `webex-go-calls-2026-03-02_2026-03-08`: a file name that carries the period. */
+export function periodFileName(prefix: string, summary: Pick<CallSummary, 'firstDay' | 'lastDay'>): string {
+  if (summary.firstDay === null || summary.lastDay === null) return prefix;
+  return summary.firstDay === summary.lastDay ? `${prefix}-${summary.firstDay}` : `${prefix}-${summary.firstDay}_${summary.lastDay}`;
 }
 
 /** How a name from a file is repeated: quoted in a markdown message; as it is in a card, which escapes it. */
@@ -63,7 +100,8 @@ export function userLabel(user: UserCalls): string {
 /** Title/value pairs for the summary card's FactSet. */
 export function summaryFacts(summary: CallSummary): Fact[] {
   const facts: Fact[] = [
-    { title: 'Period', value: periodText(summary) },
+    { title: 'Period', value: periodDays(summary) },
+    { title: 'Days counted in', value: dayReckoningText(summary.days) },
     { title: 'Records read', value: count(summary.recordsRead) },
     { title: 'Webex Go records', value: count(summary.webexGoRecords) },
     {
