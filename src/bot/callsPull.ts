@@ -1,6 +1,6 @@
 /** `calls last 24h` and friends: records from the Detailed Call History API, summarised like an upload. */
-import { CallSummaryBuilder, resolveColumns, toCsvLine } from '../calls/index.js';
-import { recordText, type CallRecord } from '../calls/record.js';
+import { CallSummaryBuilder, requiredColumnsOnly, resolveColumns, toCsvLine } from '../calls/index.js';
+import { fieldText, recordText, type CallRecord } from '../calls/record.js';
 import { summaryOptions, type CallsResult } from './callsReport.js';
 import type { CallHistory } from './ports.js';
 import type { CommandContext } from './types.js';
@@ -43,7 +43,7 @@ export async function pullCallsSummary(
     const row = header.map((key) => fieldText(record[key]));
     if (builder.addRow(row) === 'webex-go') csv.push(toCsvLine(row));
   }
-  const summary = (builder ?? new CallSummaryBuilder(emptyColumns())).result();
+  const summary = (builder ?? new CallSummaryBuilder(requiredColumnsOnly(), summaryOptions(ctx))).result();
   return {
     result: { summary, brokenSamples: [] },
     csv: Buffer.from(csv.join('')),
@@ -51,17 +51,7 @@ export async function pullCallsSummary(
   };
 }
 
-function fieldText(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value);
-}
-
 function matchesUser(record: CallRecord, email: string): boolean {
   return [recordText(record, 'User'), recordText(record, 'User email'), recordText(record, 'Email')].some((v) => v.toLowerCase() === email);
 }
 
-/** Columns for a pull that found nothing: the summary of no records. */
-function emptyColumns() {
-  const resolved = resolveColumns(['Report ID', 'Start time', 'Sub client type', 'Correlation ID', 'Direction', 'Answered', 'Duration', 'User']);
-  if (!resolved.ok) throw new Error(`required columns changed: ${resolved.missing.join(', ')}`);
-  return resolved.columns;
-}

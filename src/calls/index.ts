@@ -8,5 +8,5 @@ export { crossCheck } from './crossCheck.js';
 export type { CrossCheck, DeviceLike } from './crossCheck.js';
 export { callsPerDayPng } from './chart.js';
 export type { ChartOptions } from './chart.js';
-export { isWebexGoRecord, isWebexGoSubClientType, resolveColumns } from './records.js';
+export { isWebexGoRecord, isWebexGoSubClientType, requiredColumnsOnly, resolveColumns } from './records.js';
 export type { CallColumns, ColumnResolution } from './records.js';

@@ -112,6 +112,13 @@ export function resolveColumns(header: readonly string[]): ColumnResolution {
   return missing.length ? { ok: false, missing } : { ok: true, columns };
 }
 
+/** The columns of a header with only the required fields: what a source without records is summarised with. */
+export function requiredColumnsOnly(): CallColumns {
+  const resolved = resolveColumns([...REQUIRED.map(([, label]) => label), 'User']);
+  if (!resolved.ok) throw new Error(`required columns changed: ${resolved.missing.join(', ')}`);
+  return resolved.columns;
+}
+
 /** A value with blanks ("", "NA" in any case, only spaces) as "" and surrounding spaces removed. */
 export function cleanValue(value: string | undefined): string {
   if (value === undefined) return '';

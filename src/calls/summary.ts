@@ -24,11 +24,13 @@
  *   else UTC (see timeZone.ts); a Webex Go call's day is its earliest Webex Go leg's; the period is
  *   the first to the last day of all used records, and `byDay` covers every day of it, days
  *   without Webex Go calls included (only the days with calls if it exceeds 400 days);
- * - a Webex Go call's users are the users of its Webex Go records; a user is known by the email
- *   in a user email column, else by `User` when it holds an email, else by `User`, `User number`
- *   or `User UUID` as they are. Emails are lower-cased. Each user counts a call once.
+ * - a Webex Go call's users are the people of its Webex Go records; a person is known by their
+ *   UUID (`User UUID`, else `Device owner UUID`; see people.ts), else by the email in a user email
+ *   column or in `User`, else by `User` or `User number` as they are. Emails and UUIDs are
+ *   lower-cased. Each user counts a call once.
  */
 import { Hash64Index, Hash64Set, hashString, type Hash64 } from './hash.js';
+import { personEmailOf, personUuidOf } from './people.js';
 import { dayLabel, dayNumber, parseSiteTimezone, ZoneOffsets } from './timeZone.js';
 import {
   cleanValue,
@@ -41,10 +43,12 @@ import {
 } from './records.js';
 
 export interface UserCalls {
-  /** The name in `User` when there is one, else the email or number the user is known by. */
+  /** The name in `User` when there is one, else the email, number or UUID the user is known by. */
   user: string;
-  /** Lower-cased, when the export gives one (see the module comment). */
+  /** Lower-cased, when the export gives one, or the bot knows the person by `uuid`. */
   email?: string;
+  /** The person's UUID (`User UUID`, else `Device owner UUID`), lower-cased, when the record gives one. */
+  uuid?: string;
   calls: number;
 }
 
@@ -180,6 +184,7 @@ export class CallSummaryBuilder {
   private readonly userIds = new Map<string, number>();
   private readonly userNames: string[] = [];
   private readonly userEmails: (string | undefined)[] = [];
+  private readonly userUuids: (string | undefined)[] = [];
   private loneCalls = 0;
   private recordsRead = 0;
   private duplicates = 0;
@@ -290,19 +295,19 @@ export class CallSummaryBuilder {
   private userOf(row: readonly string[]): number {
     const c = this.columns;
     const name = c.user < 0 ? '' : cleanValue(row[c.user]);
-    let email = c.userEmail < 0 ? '' : cleanValue(row[c.userEmail]);
-    if (!email.includes('@')) email = name.includes('@') ? name : '';
-    let key = email.toLowerCase();
-    if (key.length === 0) key = name;
+    const uuid = personUuidOf(row, c);
+    const email = personEmailOf(row, c);
+    // A UUID and an email are different name spaces: prefixes keep "x" the UUID apart from "x" the name.
+    let key = uuid.length > 0 ? `uuid:${uuid}` : email.length > 0 ? `email:${email}` : name;
     if (key.length === 0 && c.userNumber >= 0) key = cleanValue(row[c.userNumber]);
-    if (key.length === 0 && c.userUuid >= 0) key = cleanValue(row[c.userUuid]);
     if (key.length === 0) key = '(unknown user)';
     let id = this.userIds.get(key);
     if (id === undefined) {
       id = this.userNames.length;
       this.userIds.set(key, id);
-      this.userNames.push(name.length > 0 ? name : key);
-      this.userEmails.push(email.length > 0 ? email.toLowerCase() : undefined);
+      this.userNames.push(name.length > 0 ? name : email || uuid || key);
+      this.userEmails.push(email.length > 0 ? email : undefined);
+      this.userUuids.push(uuid.length > 0 ? uuid : undefined);
     }
     return id;
   }
@@ -329,6 +334,8 @@ export class CallSummaryBuilder {
         const entry: UserCalls = { user: this.userNames[id], calls };
         const email = this.userEmails[id];
         if (email !== undefined) entry.email = email;
+        const uuid = this.userUuids[id];
+        if (uuid !== undefined) entry.uuid = uuid;
         return entry;
       })
       .sort((a, b) => b.calls - a.calls || a.user.localeCompare(b.user));

@@ -74,9 +74,13 @@ describe('calls: the words of the reply', () => {
     assert.equal(refusalText(ok((await analyse(fixture('summary.csv'))).result)), undefined);
     const notHistory = (await analyse(fixture('not-call-history.csv'))).result;
     assert.match(refusalText(notHistory) ?? '', /lacks the columns Report ID, Start time, Sub client type, Correlation ID, Direction, Answered, Duration, User\./);
+    assert.match(
+      refusalText({ ok: false, reason: 'not-call-history', format: 'json', missing: ['Report ID'], header: ['email'], bytesRead: 9 }) ?? '',
+      /^That JSON holds no Detailed Call History records I can read: I expected the API's records \(an array of them, or an object with items\[\]\).*its records lack the field Report ID\.$/,
+    );
     assert.match(refusalText({ ok: false, reason: 'too-large', maxBytes: 200 * 1024 * 1024, bytesRead: 1 }) ?? '', /over 200 MB/);
     assert.match(refusalText({ ok: false, reason: 'empty', bytesRead: 0 }) ?? '', /empty/);
-    assert.match(refusalText({ ok: false, reason: 'not-call-history', missing: ['Duration'], header: [], bytesRead: 9 }) ?? '', /lacks the column Duration\./);
+    assert.match(refusalText({ ok: false, reason: 'not-call-history', format: 'csv', missing: ['Duration'], header: [], bytesRead: 9 }) ?? '', /lacks the column Duration\./);
   });
 });
 

@@ -188,10 +188,17 @@ export function crossCheckText(check: CrossCheck, quote: Quote = quoted): string
         (emails.length > 10 ? `, and ${emails.length - 10} more` : ''),
     );
   }
-  if (!check.complete) {
+  if (check.unmatchedUsers.length) {
     lines.push(
-      `${plural(check.unmatchedUsers.length, 'user')} appear without an email (${listed(check.unmatchedUsers, quote, 5)}), ` +
-        'so they could not be matched with devices.',
+      `Not matched with devices: ${plural(check.unmatchedUsers.length, 'caller')} the records name with neither a User UUID nor an email ` +
+        `(${listed(check.unmatchedUsers, quote, 5)}).`,
+    );
+  }
+  if (check.unresolvedDevices.length) {
+    const emails = check.unresolvedDevices;
+    lines.push(
+      `Not matched with calls: ${plural(emails.length, 'device')} whose person Webex did not find by email, so their calls cannot be told apart ` +
+        `(${emails.slice(0, 10).join(', ')}${emails.length > 10 ? `, and ${emails.length - 10} more` : ''}).`,
     );
   }
   return lines;
@@ -207,11 +214,12 @@ export function refusalText(result: AnalyseResult): string | undefined {
         'Export a shorter period from Control Hub (Analytics › Calling › Detailed Call History) and attach it again.'
       );
     case 'empty':
-      return 'That file is empty. Attach the Detailed Call History CSV exported from Control Hub.';
-    case 'not-call-history':
-      return (
-        `That file doesn't look like a Detailed Call History export: it lacks the column${result.missing.length === 1 ? '' : 's'} ` +
-        `${result.missing.join(', ')}. Export the Detailed Call History report from Control Hub as CSV and attach it.`
-      );
+      return 'That file is empty: I expected the Detailed Call History, as the CSV export from Control Hub or the API\'s records in JSON.';
+    case 'not-call-history': {
+      const lacks = `${result.missing.length === 1 ? '' : 's'} ${result.missing.join(', ')}`;
+      return result.format === 'json'
+        ? `That JSON holds no Detailed Call History records I can read: I expected the API's records (an array of them, or an object with items[]), each with the fields Report ID, Start time, Sub client type, Correlation ID, Direction, Answered, Duration and User, and ${result.header.length ? `its records lack the field${lacks}` : 'it has no such array'}.`
+        : `That file is not a Detailed Call History I can read: I expected the CSV export from Control Hub (Analytics › Calling › Detailed Call History) or the API's records in JSON, and it lacks the column${lacks}.`;
+    }
   }
 }
