@@ -1,7 +1,9 @@
 /** The `calls` answer: one summary card, the chart and the Webex Go records as files. */
 import { gzipSync } from 'node:zlib';
 import { callsPerDayPng, crossCheck } from '../calls/index.js';
-import type { AcceptedExport, CallSummary, CrossCheck, SummaryOptions } from '../calls/index.js';
+import type { AcceptedExport, CallSummary, CrossCheck, DeviceLike, PersonKey, SummaryOptions, UserCalls } from '../calls/index.js';
+import type { CallsProgress } from './callsProgress.js';
+import { personUuids } from './people.js';
 import { renderCard } from '../render/cards/renderCard.js';
 import type { OutgoingFile, OutgoingMessage } from './ports.js';
 import type { CommandContext } from './types.js';
@@ -47,12 +49,47 @@ function csvFact(records: number, file: OutgoingFile) {
   return { title: 'Webex Go records file', value: CALLS_TEXT.csvFile(records, file.filename, file.contentType === 'application/gzip') };
 }
 
-export async function replyWithCallsReport(ctx: CommandContext, result: CallsResult, source: string, webexGoCsv?: Buffer): Promise<void> {
+/**
+ * The devices here with the Webex person each belongs to, for matching call records by person.
+ * `also` adds a person the command named (`calls <email>`), known even without a device.
+ */
+async function knownPeople(ctx: CommandContext, also?: PersonKey): Promise<{ devices: DeviceLike[]; emailByUuid: Map<string, string> }> {
+  const stored = ctx.deps.service.devices();
+  const uuids = await personUuids(ctx.deps.messenger, stored.map((d) => d.email));
+  const devices = stored.map((d): DeviceLike => {
+    const personUuid = uuids.get(d.email.trim().toLowerCase());
+    return { email: d.email, status: d.status, ...(personUuid ? { personUuid } : {}) };
+  });
+  const emailByUuid = new Map<string, string>();
+  for (const d of devices) if (d.personUuid) emailByUuid.set(d.personUuid, d.email.trim().toLowerCase());
+  if (also?.uuid && also.email) emailByUuid.set(also.uuid, also.email);
+  return { devices, emailByUuid };
+}
+
+/** The summary with the email of each person the bot knows by their UUID. */
+function withKnownEmails(summary: CallSummary, emailByUuid: ReadonlyMap<string, string>): CallSummary {
+  const known = (user: UserCalls): UserCalls => {
+    const email = user.email === undefined && user.uuid !== undefined ? emailByUuid.get(user.uuid) : undefined;
+    return email === undefined ? user : { ...user, email };
+  };
+  return { ...summary, users: summary.users.map(known), topUsers: summary.topUsers.map(known) };
+}
+
+/** Posts the card (replacing the progress message), the chart and the Webex Go records. */
+export async function replyWithCallsReport(
+  ctx: CommandContext,
+  progress: CallsProgress,
+  analysed: CallsResult,
+  source: string,
+  webexGoCsv: Buffer | undefined,
+  person?: PersonKey,
+): Promise<void> {
+  const { devices, emailByUuid } = await knownPeople(ctx, person);
+  const result = { ...analysed, summary: withKnownEmails(analysed.summary, emailByUuid) };
   const { summary } = result;
-  const devices = ctx.deps.service.devices().map((d) => ({ email: d.email, status: d.status }));
   const check = crossCheck(summary, devices);
   const csvFile = webexGoCsv && summary.webexGoRecords > 0 ? webexGoCsvFile(webexGoCsv, summary) : undefined;
-  await ctx.say(callsCard(result, check, source, csvFile));
+  await progress.finish(callsCard(result, check, source, csvFile));
   if (summary.byDay.length > 0) {
     await ctx.say({
       markdown: CALLS_TEXT.chartCaption,

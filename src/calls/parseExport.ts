@@ -15,7 +15,7 @@ import { finished } from 'node:stream';
 import { parse, type CsvError, type Parser } from 'csv-parse';
 import { JsonRecordScanner, looksLikeJson } from './jsonRecords.js';
 import { fieldText, recordValue } from './record.js';
-import { requiredColumnsOnly, resolveColumns } from './records.js';
+import { requiredColumnsOnly, resolveColumns, type CallColumns } from './records.js';
 import { CallSummaryBuilder, type BrokenReason, type CallSummary, type SummaryOptions } from './summary.js';
 
 /** The default for the largest export the bot reads: 200 MiB. */
@@ -137,6 +137,8 @@ export interface AnalyseOptions {
    */
   webexGoCsv?: Writable;
   summary?: SummaryOptions;
+  /** Only records this accepts are read (`recordsOf(person)`: one person's); the others are skipped, uncounted. */
+  keepRecord?: (row: readonly string[], columns: CallColumns) => boolean;
   /**
    * The file's size in bytes when known (a download's Content-Length, a file's size): after the
    * first 500 records the de-duplication and call tables are sized for the whole file at once,
@@ -365,6 +367,7 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
         const bytesPerRecord = bytesSoFar / rows;
         builder.reserve(Math.ceil((Math.min(expectedBytes, maxBytes) / bytesPerRecord) * 1.05));
       }
+      if (options.keepRecord !== undefined && !options.keepRecord(row, builder.columns)) return;
       const outcome = builder.addRow(row);
       if (outcome === 'other') return;
       if (outcome === 'webex-go') {

@@ -5,7 +5,8 @@ import { formatCount, formatDateTime, percent, plural, quoted } from '../format.
 /** The `calls` command: Webex Go calls from the Detailed Call History. */
 export const CALLS_TEXT = {
   title: (webexGo: number, all: number) => `Webex Go calls: ${webexGo.toLocaleString('en-US')} of ${all.toLocaleString('en-US')}`,
-  fromUpload: (filename: string | undefined) => `From the attached export${filename ? ` (${filename})` : ''}`,
+  fromUpload: (filename: string | undefined, email: string | undefined) =>
+    `From the attached export${filename ? ` (${filename})` : ''}` + (email ? `, calls of ${email}` : ''),
   fromApi: (start: Date, end: Date, email: string | undefined, trimmed: boolean) =>
     `From the Detailed Call History API, ${formatDateTime(start.toISOString())} to ${formatDateTime(end.toISOString())}` +
     (email ? `, calls of ${email}` : '') +
@@ -17,7 +18,16 @@ export const CALLS_TEXT = {
     ' Cells that a spreadsheet would run as formulas start with an apostrophe.',
   csvFile: (records: number, filename: string, gzipped: boolean) =>
     `${plural(records, 'record')} in ${filename}${gzipped ? ' (gzip)' : ''}`,
-  progress: (window: number, windows: number) => `Reading the call history: window ${window} of ${windows}…`,
+  readingUpload: (bytes: number, size: number | undefined) =>
+    `Working on it: reading the attached call history, ${megabytes(bytes)}` +
+    (size ? ` of ${megabytes(size)} (${Math.floor((bytes / size) * 100)}%)…` : '…'),
+  pullStarting: 'Working on it: asking the Detailed Call History API…',
+  pullProgress: (window: number, windows: number, records: number) =>
+    `Working on it: reading the call history, 12-hour window ${window} of ${windows}; ${plural(records, 'record')} so far…`,
+  pullWaiting: (progress: string, ms: number) =>
+    `${progress}\nWaiting ${Math.ceil(ms / 1000)} s: the Detailed Call History API takes 1 request a minute.`,
+  personLookupFailed: (email: string, reason: string) => `I could not look up ${email} in Webex (${reason}); try again in a moment.`,
+  unknownPerson: (email: string) => `Webex knows no person with the email ${email}, so I cannot pick out their calls.`,
   nothingToRead: 'Attach the Detailed Call History CSV export from Control Hub to a message saying "calls", or give a period.',
   notAPeriod: (text: string) => `"${text.slice(0, 60)}" is not a period I know.`,
   badDate: 'That date does not exist.',
@@ -30,6 +40,10 @@ export const CALLS_TEXT = {
   downloadFailed: (reason: string) => `I could not download the attached file: ${reason}. Attach it again in a moment.`,
   pullFailed: (reason: string) => `I could not read the call history: ${reason}`,
 };
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
 
 // ---- The `calls` reply: the card's facts, the fallback text, and the answers to a refused file. ----
 

@@ -1,5 +1,6 @@
 /** The bot's CallHistory port on the Detailed Call History client. */
 import type { CallHistory } from '../../bot/ports.js';
+import { systemClock } from '../../net/clock.js';
 import { pullCallHistory } from './cdrFeedClient.js';
 
 export interface CallHistoryAccess {
@@ -13,7 +14,7 @@ export interface CallHistoryAccess {
 
 export function webexCallHistory(access: CallHistoryAccess): CallHistory {
   return {
-    pull({ start, end, onProgress }) {
+    pull({ start, end, onProgress, onWait }) {
       const baseUrl = access.baseUrl();
       const pull = pullCallHistory({
         token: access.token,
@@ -22,6 +23,10 @@ export function webexCallHistory(access: CallHistoryAccess): CallHistory {
         end,
         pacing: { initialIntervalMs: access.paceMs, pageIntervalMs: access.paceMs },
         onProgress,
+        sleep: (ms) => {
+          onWait(ms);
+          return systemClock.sleep(ms);
+        },
       });
       return {
         trimmed: pull.plan.trimmedStart || pull.plan.trimmedEnd,
