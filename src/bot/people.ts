@@ -4,14 +4,9 @@
  * `ciscospark://us/PEOPLE/<uuid>`. Looked up through the messenger (`GET /people?email=`) and
  * remembered for the life of the process: people do not change ids.
  */
+import { personUuidOfId } from '../calls/index.js';
 import type { Messenger } from './ports.js';
 
-/** The UUID inside a Webex person id, lower-cased; undefined for an id of another shape. */
-export function personUuidOfId(personId: string): string | undefined {
-  const decoded = Buffer.from(personId.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-  const match = /^ciscospark:\/\/[a-z0-9-]+\/PEOPLE\/([0-9a-f-]{36})$/i.exec(decoded);
-  return match?.[1].toLowerCase();
-}
 
 /** Emails found per messenger (one per app): email → the person's UUID, or null when Webex knows no such person. */
 const found = new WeakMap<Messenger, Map<string, string | null>>();

@@ -5,7 +5,7 @@ export { CallSummaryBuilder } from './summary.js';
 export type { BrokenReason, CallSummary, DayCalls, DayReckoning, RowOutcome, SummaryOptions, UserCalls } from './summary.js';
 export { offsetLabel } from './timeZone.js';
 export { crossCheck } from './crossCheck.js';
-export { recordsOf } from './people.js';
+export { personUuidOfId, recordsOf } from './people.js';
 export type { PersonKey } from './people.js';
 export type { CrossCheck, DeviceLike } from './crossCheck.js';
 export { callsPerDayPng } from './chart.js';

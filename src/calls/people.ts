@@ -6,6 +6,13 @@
  */
 import { cleanValue, type CallColumns } from './records.js';
 
+/** The UUID inside a Webex person id (base64 of `ciscospark://us/PEOPLE/<uuid>`), lower-cased; undefined for an id of another shape. */
+export function personUuidOfId(personId: string): string | undefined {
+  const decoded = Buffer.from(personId.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+  const match = /^ciscospark:\/\/[a-z0-9-]+\/PEOPLE\/([0-9a-f-]{36})$/i.exec(decoded);
+  return match?.[1].toLowerCase();
+}
+
 /** A person as the bot knows them: the UUID of their Webex person id, and their email. */
 export interface PersonKey {
   uuid?: string;

@@ -8,7 +8,7 @@ import type { AppDeps } from '../app.js';
 import type { Config } from '../config.js';
 import { FakeWebex } from './fakeWebex.js';
 import { LocalMailbox } from './mailbox.js';
-import { personUuidOfId } from '../bot/people.js';
+import { personUuidOfId } from '../calls/index.js';
 import { FakeCdrFeed } from './cdrFeed.js';
 import { localSecrets } from './localSecrets.js';
 import { loopbackOnly } from './loopbackOnly.js';

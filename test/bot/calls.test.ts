@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { crossCheck } from '../../src/calls/index.js';
 import { callsCard, COMPRESS_CSV_ABOVE_BYTES, webexGoCsvFile } from '../../src/bot/callsReport.js';
-import { personUuidOfId } from '../../src/bot/people.js';
+import { personUuidOfId } from '../../src/calls/index.js';
 import type { CallHistory } from '../../src/bot/ports.js';
 import { analyse, fixture, ok } from '../calls/helpers.js';
 import { DM_ADMIN, admin, fakePersonId, openBot } from '../support/botFakes.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import express from 'express';
-import { personUuidOfId } from '../../src/bot/people.js';
+import { personUuidOfId } from '../../src/calls/index.js';
 import { FakeCdrFeed } from '../../src/localwebex/cdrFeed.js';
 import type { Message } from '../../src/localwebex/types.js';
 import { startBot, type RunningBot } from '../support/botHarness.js';

@@ -1,11 +1,10 @@
 import { Writable } from 'node:stream';
-import { analyseExport, recordsOf, type PersonKey } from '../../calls/index.js';
+import { analyseExport, personUuidOfId, recordsOf, type PersonKey } from '../../calls/index.js';
 import { isEmail, normalizeEmail } from '../../domain/email.js';
 import { usageError } from '../args.js';
 import { CallsProgress } from '../callsProgress.js';
 import { pullCallsSummary } from '../callsPull.js';
 import { replyWithCallsReport, summaryOptions } from '../callsReport.js';
-import { personUuidOfId } from '../people.js';
 import type { Command, CommandContext } from '../types.js';
 import { CALLS_TEXT, refusalText } from '../../render/messages/callsText.js';
 
