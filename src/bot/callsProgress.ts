@@ -18,7 +18,7 @@ export class CallsProgress {
   private lastEdit = 0;
   /** Posting and editing, one after another. */
   private chain: Promise<void> = Promise.resolve();
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: NodeJS.Timeout | undefined;
   private done = false;
 
   constructor(
@@ -27,7 +27,8 @@ export class CallsProgress {
     { now }: { now: boolean },
   ) {
     this.latest = first;
-    this.timer = setTimeout(() => this.post(), now ? 0 : PROGRESS_AFTER_MS);
+    if (now) this.post();
+    else this.timer = setTimeout(() => this.post(), PROGRESS_AFTER_MS);
   }
 
   /** The latest progress; shown when the message is up and the last edit is a while ago, or `urgent` (a wait). */

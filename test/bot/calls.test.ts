@@ -58,6 +58,28 @@ describe('calls: people and progress', () => {
     await bot.close();
   });
 
+  it('says "working on it" at once for a large upload, with the bytes read, and replaces it with the result', async () => {
+    const bot = await openBot();
+    const [header, ...rows] = fixture('summary.csv').toString('utf8').trim().split(/\r?\n/);
+    const body = rows.filter((row) => !row.startsWith('rep-01,')).join('\r\n');
+    // 6 MB of distinct records: each copy of the rows gets its own Report IDs.
+    const copies: string[] = [header];
+    for (let i = 0, length = 0; length < 6 * 1024 * 1024; i++) {
+      copies.push(body.replace(/rep-/g, `rep-${i}-`));
+      length += body.length + 2;
+    }
+    const data = Buffer.from(copies.join('\r\n') + '\r\n');
+    bot.messenger.download.resolves({ stream: Readable.from([data.subarray(0, 1024), data.subarray(1024)]), size: data.length, filename: 'big.csv' });
+    await bot.type(admin, DM_ADMIN, 'calls', ['https://webex.example/contents/2']);
+    const [first] = bot.sent();
+    assert.equal(first.kind, 'say');
+    assert.match(first.message.markdown, /^Working on it: reading the attached call history, \d+\.\d MB of 6\.\d MB/);
+    const result = bot.updates().at(-1)?.message;
+    assert.match(result?.markdown ?? '', /^Webex Go calls: [1-9][\d,]* of/m);
+    assert.ok(result?.card);
+    await bot.close();
+  });
+
   it('posts "working on it" for a paced pull, tells the rate-limit wait, and replaces it with the result', async () => {
       const callHistory: CallHistory = {
         pull({ onProgress, onWait }) {
