@@ -5,6 +5,7 @@ import { crossCheck } from '../../src/calls/index.js';
 import { callsCard, COMPRESS_CSV_ABOVE_BYTES, webexGoCsvFile } from '../../src/bot/callsReport.js';
 import { personUuidOfId } from '../../src/calls/index.js';
 import type { CallHistory } from '../../src/bot/ports.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { analyse, fixture, ok } from '../calls/helpers.js';
 import { DM_ADMIN, admin, fakePersonId, openBot } from '../support/botFakes.js';
 
@@ -104,5 +105,16 @@ describe('calls: people and progress', () => {
       assert.match(edits.at(-1) ?? '', /^Detailed Call History, no records/);
       assert.ok(bot.updates().at(-1)?.message.card, 'the result card replaced the progress message');
       await bot.close();
+  });
+});
+
+describe('calls: settings', () => {
+  it('paces at the documented minute unless CDR_PACE_MS says less, and takes CALLS_TIMEZONE only as a time zone name', () => {
+    assert.equal(loadConfig({}).cdrPaceMs, 60_000);
+    assert.equal(loadConfig({ CDR_BASE_URL: 'https://analytics-calling-eu.webexapis.com/v1' }).cdrPaceMs, 60_000, 'a regional host is paced too');
+    assert.equal(loadConfig({ CDR_PACE_MS: '200' }).cdrPaceMs, 200);
+    assert.equal(loadConfig({}).callsTimeZone, undefined);
+    assert.equal(loadConfig({ CALLS_TIMEZONE: 'Europe/Paris' }).callsTimeZone, 'Europe/Paris');
+    assert.throws(() => loadConfig({ CALLS_TIMEZONE: 'Mars/Olympus' }), (error: Error) => error instanceof ConfigError && /CALLS_TIMEZONE must be a time zone name/.test(error.message));
   });
 });
