@@ -1,5 +1,6 @@
 /** The `calls` answer: one summary card, the chart and the Webex Go records as files. */
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { callsPerDayPng, crossCheck } from '../calls/index.js';
 import type { AcceptedExport, CallSummary, CrossCheck, DeviceLike, PersonKey, SummaryOptions, UserCalls } from '../calls/index.js';
 import type { CallsProgress } from './callsProgress.js';
@@ -21,11 +22,14 @@ export type CallsResult = Pick<AcceptedExport, 'summary' | 'brokenSamples' | 'st
 export const COMPRESS_CSV_ABOVE_BYTES = 4 * 1024 * 1024;
 
 /** The Webex Go records as the file to attach: the CSV, or it gzip-compressed when large; its name carries the period. */
-export function webexGoCsvFile(csv: Buffer, summary: Pick<CallSummary, 'firstDay' | 'lastDay'>): OutgoingFile {
+export async function webexGoCsvFile(csv: Buffer, summary: Pick<CallSummary, 'firstDay' | 'lastDay'>): Promise<OutgoingFile> {
   const filename = `${periodFileName('webex-go-calls', summary)}.csv`;
   if (csv.length <= COMPRESS_CSV_ABOVE_BYTES) return { filename, contentType: 'text/csv', data: csv };
-  return { filename: `${filename}.gz`, contentType: 'application/gzip', data: gzipSync(csv) };
+  // Off the event loop's thread: tens of MB take a moment to compress.
+  return { filename: `${filename}.gz`, contentType: 'application/gzip', data: await gzipAsync(csv) };
 }
+
+const gzipAsync = promisify(gzip);
 
 /** The summary card, with the same figures in text for clients that show no card. */
 export function callsCard(result: CallsResult, check: CrossCheck, source: string, csvFile?: OutgoingFile): OutgoingMessage {
@@ -88,7 +92,7 @@ export async function replyWithCallsReport(
   const result = { ...analysed, summary: withKnownEmails(analysed.summary, emailByUuid) };
   const { summary } = result;
   const check = crossCheck(summary, devices);
-  const csvFile = webexGoCsv && summary.webexGoRecords > 0 ? webexGoCsvFile(webexGoCsv, summary) : undefined;
+  const csvFile = webexGoCsv && summary.webexGoRecords > 0 ? await webexGoCsvFile(webexGoCsv, summary) : undefined;
   await progress.finish(callsCard(result, check, source, csvFile));
   if (summary.byDay.length > 0) {
     await ctx.say({

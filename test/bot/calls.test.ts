@@ -12,10 +12,10 @@ import { DM_ADMIN, admin, fakePersonId, openBot } from '../support/botFakes.js';
 describe('calls: the reply', () => {
   it('attaches a small Webex Go CSV as it is and a large one gzip-compressed, and the card says how many records it holds', async () => {
     const period = { firstDay: '2026-03-02', lastDay: '2026-03-04' };
-    const small = webexGoCsvFile(Buffer.from('a,b\r\n'), period);
+    const small = await webexGoCsvFile(Buffer.from('a,b\r\n'), period);
     assert.deepEqual([small.filename, small.contentType], ['webex-go-calls-2026-03-02_2026-03-04.csv', 'text/csv']);
     const csv = Buffer.alloc(COMPRESS_CSV_ABOVE_BYTES + 1, 'x,y\r\n');
-    const large = webexGoCsvFile(csv, period);
+    const large = await webexGoCsvFile(csv, period);
     assert.deepEqual([large.filename, large.contentType], ['webex-go-calls-2026-03-02_2026-03-04.csv.gz', 'application/gzip']);
     assert.ok(large.data.length < csv.length / 10);
     assert.ok(gunzipSync(large.data).equals(csv));
