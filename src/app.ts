@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps): App {
     ? webexCallHistory({
         token: config.webexAdminToken,
         baseUrl: deps.cdrBaseUrl ?? (() => config.cdrBaseUrl),
-        pacing: !deps.cdrBaseUrl && !config.cdrBaseUrl,
+        paceMs: config.cdrPaceMs,
       })
     : undefined;
   const botDeps = {
@@ -105,6 +105,7 @@ export function createApp(deps: AppDeps): App {
     sheetPdf: (details: ActivationDetails) => renderer.activationSheet(details),
     deliverByWebex: config.delivery !== 'email',
     maxUploadBytes: config.maxUploadBytes,
+    ...(config.callsTimeZone ? { callsTimeZone: config.callsTimeZone } : {}),
     ...(mailer ? { mailer } : {}),
     ...(callHistory ? { callHistory } : {}),
   };

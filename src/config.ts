@@ -28,6 +28,10 @@ export interface Config {
   webexAdminToken?: string;
   /** Where that API lives, when not Webex's (tests, the offline mode). */
   cdrBaseUrl?: string;
+  /** Least time between two Detailed Call History window requests: the documented limit, 1 a minute; tests set less. */
+  cdrPaceMs: number;
+  /** An IANA time zone to count call days in, instead of each record's `Site timezone`. */
+  callsTimeZone?: string;
   maxUploadBytes: number;
   /** The whole download of an attached file, body included; cut off (connection closed) after it. */
   downloadTimeoutMs: number;
@@ -53,6 +57,17 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; it is "${raw}".`);
   }
   return value;
+}
+
+function timeZone(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: raw });
+  } catch {
+    throw new ConfigError(`${name} must be a time zone name such as Europe/Paris or UTC; it is "${raw}".`);
+  }
+  return raw;
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -116,6 +131,8 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom,
     webexAdminToken: optional(env, 'WEBEX_ADMIN_TOKEN'),
     cdrBaseUrl: optional(env, 'CDR_BASE_URL'),
+    cdrPaceMs: integer(env, 'CDR_PACE_MS', 60_000, 10, 600_000),
+    callsTimeZone: timeZone(env, 'CALLS_TIMEZONE'),
     maxUploadBytes: integer(env, 'CALLS_MAX_UPLOAD_MB', 200, 1, 2048) * 1024 * 1024,
     downloadTimeoutMs: integer(env, 'DOWNLOAD_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
   };

@@ -278,6 +278,41 @@ describe('local Webex page in chromium', function () {
     assert.equal(await cardItem.getByText('Pending activation').count(), 0);
   });
 
+  it('attaches a file to a message by the Attach button and by dropping it on the composer', async () => {
+    await page.goto(`${url}/?as=admin@example.com`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.locator('[data-testid="space-title"]', { hasText: 'Webex Go admins' }).waitFor();
+    await testid('mention-toggle').check();
+
+    // The Attach button: the file shows by name until sent; "calls" goes with it, mentioning the bot.
+    const csv = Buffer.from('Report ID,Start time,Sub client type\r\nr1,2026-03-02T09:00:00Z,MOBILE_NETWORK\r\n');
+    await testid('composer-file-input').setInputFiles({ name: 'calls.csv', mimeType: 'text/csv', buffer: csv });
+    await testid('composer-file-name').filter({ hasText: 'calls.csv' }).waitFor();
+    await testid('composer-input').fill('calls');
+    await testid('composer-input').press('Enter');
+    const withFile = await fake.waitForMessage((m) => m.text === 'GoBot calls' && m.files !== undefined);
+    assert.deepEqual(withFile.mentionedPeople, [fake.bot.id]);
+    assert.equal(withFile.files?.[0]?.filename, 'calls.csv');
+    assert.equal(withFile.files?.[0]?.contentType, 'text/csv');
+    assert.ok(withFile.files?.[0]?.data.equals(csv));
+    await page.locator('[data-testid="composer-file"][hidden]').waitFor({ state: 'attached' });
+
+    // Drag and drop: the file alone is a message too.
+    // (A script as text: this file is typed for Node, without the DOM's types.)
+    await page.evaluate(`(() => {
+      const composer = document.querySelector('[data-testid="composer"]');
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['{"items": []}'], 'records.json', { type: 'application/json' }));
+      composer.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      composer.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    })()`);
+    await testid('composer-file-name').filter({ hasText: 'records.json' }).waitFor();
+    await testid('composer-send').click();
+    const dropped = await fake.waitForMessage((m) => m.files?.[0]?.filename === 'records.json');
+    assert.equal(dropped.files?.[0]?.data.toString(), '{"items": []}');
+    assert.equal(dropped.files?.[0]?.contentType, 'application/json');
+  });
+
   it('lets Alice scan the QR from her 1:1, install the line, switch it off and on, and remove it', async () => {
     const png = await qrPng(CODE);
     fake.sendAsBot({

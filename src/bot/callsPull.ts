@@ -1,67 +1,61 @@
 /** `calls last 24h` and friends: records from the Detailed Call History API, summarised like an upload. */
-import { CallSummaryBuilder, resolveColumns, toCsvLine } from '../calls/index.js';
-import { recordText, type CallRecord } from '../calls/record.js';
-import type { CallsResult } from './callsReport.js';
+import { CallSummaryBuilder, recordsOf, requiredColumnsOnly, resolveColumns, toCsvLine, type PersonKey } from '../calls/index.js';
+import { fieldText } from '../calls/record.js';
+import { CallsProgress } from './callsProgress.js';
+import { replyWithCallsReport, summaryOptions } from './callsReport.js';
 import type { CallHistory } from './ports.js';
 import type { CommandContext } from './types.js';
 import { CALLS_TEXT } from '../render/messages/callsText.js';
 
-/** Progress goes to the space only for a pull that takes a while, and not too often. */
-const PROGRESS_AFTER_MS = 3_000;
-const PROGRESS_EVERY_MS = 20_000;
-
+/**
+ * Pulls the period's records, window by window, and answers with the report; a pull of more than
+ * one window (paced a minute apart, as the API allows) says "working on it" at once, and what it waits for.
+ */
 export async function pullCallsSummary(
   ctx: CommandContext,
   callHistory: CallHistory,
   range: { start: Date; end: Date },
-  email: string | undefined,
-): Promise<{ result: CallsResult; csv: Buffer; trimmed: boolean }> {
-  const started = Date.now();
-  let lastProgress = started;
-  const pull = callHistory.pull({
-    start: range.start,
-    end: range.end,
-    onProgress: ({ window, windows }) => {
-      const now = Date.now();
-      if (now - started < PROGRESS_AFTER_MS || now - lastProgress < PROGRESS_EVERY_MS) return;
-      lastProgress = now;
-      void ctx.say({ markdown: CALLS_TEXT.progress(window, windows) }).catch(() => undefined);
-    },
-  });
+  person: PersonKey | undefined,
+): Promise<void> {
+  let windowText = CALLS_TEXT.pullStarting;
+  let progress: CallsProgress | undefined;
+  let pull;
+  try {
+    pull = callHistory.pull({
+      start: range.start,
+      end: range.end,
+      onProgress: ({ window, windows, records }) => {
+        windowText = CALLS_TEXT.pullProgress(window, windows, records);
+        progress ??= new CallsProgress(ctx, windowText, { now: windows > 1 });
+        progress.report(windowText);
+      },
+      onWait: (ms) => progress?.report(CALLS_TEXT.pullWaiting(windowText, ms), true),
+    });
+  } catch (error) {
+    return ctx.reply({ markdown: CALLS_TEXT.pullFailed((error as Error).message) });
+  }
+  const keep = person ? recordsOf(person) : undefined;
   let header: string[] | undefined;
   let builder: CallSummaryBuilder | undefined;
   const csv: string[] = [];
-  for await (const record of pull) {
-    if (email && !matchesUser(record, email)) continue;
-    if (!builder || !header) {
-      header = Object.keys(record);
-      const columns = resolveColumns(header);
-      if (!columns.ok) throw new Error(CALLS_TEXT.apiMissingColumns(columns.missing));
-      builder = new CallSummaryBuilder(columns.columns);
-      csv.push(toCsvLine(header));
+  try {
+    for await (const record of pull) {
+      if (!builder || !header) {
+        header = Object.keys(record);
+        const columns = resolveColumns(header);
+        if (!columns.ok) throw new Error(CALLS_TEXT.apiMissingColumns(columns.missing));
+        builder = new CallSummaryBuilder(columns.columns, summaryOptions(ctx));
+        csv.push(toCsvLine(header));
+      }
+      const row = header.map((key) => fieldText(record[key]));
+      if (keep && !keep(row, builder.columns)) continue;
+      if (builder.addRow(row) === 'webex-go') csv.push(toCsvLine(row));
     }
-    const row = header.map((key) => fieldText(record[key]));
-    if (builder.addRow(row) === 'webex-go') csv.push(toCsvLine(row));
+  } catch (error) {
+    const failed = { markdown: CALLS_TEXT.pullFailed((error as Error).message) };
+    return progress ? progress.finish(failed) : ctx.reply(failed);
   }
-  const summary = (builder ?? new CallSummaryBuilder(emptyColumns())).result();
-  return {
-    result: { summary, brokenSamples: [] },
-    csv: Buffer.from(csv.join('\r\n') + (csv.length ? '\r\n' : '')),
-    trimmed: pull.trimmed,
-  };
-}
-
-function fieldText(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value);
-}
-
-function matchesUser(record: CallRecord, email: string): boolean {
-  return [recordText(record, 'User'), recordText(record, 'User email'), recordText(record, 'Email')].some((v) => v.toLowerCase() === email);
-}
-
-/** Columns for a pull that found nothing: the summary of no records. */
-function emptyColumns() {
-  const resolved = resolveColumns(['Report ID', 'Start time', 'Sub client type', 'Correlation ID', 'Direction', 'Answered', 'Duration', 'User']);
-  if (!resolved.ok) throw new Error(`required columns changed: ${resolved.missing.join(', ')}`);
-  return resolved.columns;
+  const summary = (builder ?? new CallSummaryBuilder(requiredColumnsOnly(), summaryOptions(ctx))).result();
+  const source = CALLS_TEXT.fromApi(range.start, range.end, person?.email, pull.trimmed);
+  await replyWithCallsReport(ctx, progress ?? new CallsProgress(ctx, windowText, { now: false }), { summary, brokenSamples: [] }, source, Buffer.from(csv.join('')), person);
 }

@@ -1,22 +1,46 @@
 /** The `calls` answer: one summary card, the chart and the Webex Go records as files. */
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { callsPerDayPng, crossCheck } from '../calls/index.js';
-import type { AcceptedExport, CrossCheck } from '../calls/index.js';
+import type { AcceptedExport, CallSummary, CrossCheck, DeviceLike, PersonKey, SummaryOptions, UserCalls } from '../calls/index.js';
+import type { CallsProgress } from './callsProgress.js';
+import { personUuids } from './people.js';
 import { renderCard } from '../render/cards/renderCard.js';
-import type { OutgoingMessage } from './ports.js';
+import type { OutgoingFile, OutgoingMessage } from './ports.js';
 import type { CommandContext } from './types.js';
-import { CALLS_TEXT, crossCheckText, fallbackText, problemsText, summaryFacts, userLabel } from '../render/messages/callsText.js';
+import { CALLS_TEXT, crossCheckText, fallbackText, periodFileName, periodText, problemsText, summaryFacts, userLabel } from '../render/messages/callsText.js';
+
+/** How the summary counts days: in CALLS_TIMEZONE when set, else in each record's site's time zone. */
+export function summaryOptions(ctx: CommandContext): SummaryOptions {
+  return ctx.deps.callsTimeZone ? { timeZone: ctx.deps.callsTimeZone } : {};
+}
 
 /** What both the upload and the API pull produce. */
 export type CallsResult = Pick<AcceptedExport, 'summary' | 'brokenSamples' | 'stoppedAt'>;
 
+/** A Webex Go CSV larger than this goes gzip-compressed: a space is no place for tens of MB. */
+export const COMPRESS_CSV_ABOVE_BYTES = 4 * 1024 * 1024;
+
+/** The Webex Go records as the file to attach: the CSV, or it gzip-compressed when large; its name carries the period. */
+export async function webexGoCsvFile(csv: Buffer, summary: Pick<CallSummary, 'firstDay' | 'lastDay'>): Promise<OutgoingFile> {
+  const filename = `${periodFileName('webex-go-calls', summary)}.csv`;
+  if (csv.length <= COMPRESS_CSV_ABOVE_BYTES) return { filename, contentType: 'text/csv', data: csv };
+  // Off the event loop's thread: tens of MB take a moment to compress.
+  return { filename: `${filename}.gz`, contentType: 'application/gzip', data: await gzipAsync(csv) };
+}
+
+const gzipAsync = promisify(gzip);
+
 /** The summary card, with the same figures in text for clients that show no card. */
-export function callsCard(result: CallsResult, check: CrossCheck, source: string): OutgoingMessage {
+export function callsCard(result: CallsResult, check: CrossCheck, source: string, csvFile?: OutgoingFile): OutgoingMessage {
   const { summary } = result;
   const notes = [...problemsText(result), ...crossCheckText(check, (text) => text)];
+  const facts = summaryFacts(summary);
+  if (csvFile) facts.push(csvFact(summary.webexGoRecords, csvFile));
   const card = renderCard('calls', {
     title: CALLS_TEXT.title(summary.webexGoCalls, summary.allCalls),
     source,
-    facts: summaryFacts(summary),
+    facts,
     topUsers: summary.topUsers.map((u) => ({ user: userLabel(u), calls: String(u.calls) })),
     days: summary.byDay.map((d) => ({ day: d.day, calls: String(d.calls) })),
     notes: notes.map((text) => ({ text })),
@@ -25,21 +49,60 @@ export function callsCard(result: CallsResult, check: CrossCheck, source: string
   return { markdown: fallbackText(result, check), card };
 }
 
-export async function replyWithCallsReport(ctx: CommandContext, result: CallsResult, source: string, webexGoCsv?: Buffer): Promise<void> {
+function csvFact(records: number, file: OutgoingFile) {
+  return { title: 'Webex Go records file', value: CALLS_TEXT.csvFile(records, file.filename, file.contentType === 'application/gzip') };
+}
+
+/**
+ * The devices here with the Webex person each belongs to, for matching call records by person.
+ * `also` adds a person the command named (`calls <email>`), known even without a device.
+ */
+async function knownPeople(ctx: CommandContext, also?: PersonKey): Promise<{ devices: DeviceLike[]; emailByUuid: Map<string, string> }> {
+  const stored = ctx.deps.service.devices();
+  const uuids = await personUuids(ctx.deps.messenger, stored.map((d) => d.email));
+  const devices = stored.map((d): DeviceLike => {
+    const personUuid = uuids.get(d.email.trim().toLowerCase());
+    return { email: d.email, status: d.status, ...(personUuid ? { personUuid } : {}) };
+  });
+  const emailByUuid = new Map<string, string>();
+  for (const d of devices) if (d.personUuid) emailByUuid.set(d.personUuid, d.email.trim().toLowerCase());
+  if (also?.uuid && also.email) emailByUuid.set(also.uuid, also.email);
+  return { devices, emailByUuid };
+}
+
+/** The summary with the email of each person the bot knows by their UUID. */
+function withKnownEmails(summary: CallSummary, emailByUuid: ReadonlyMap<string, string>): CallSummary {
+  const known = (user: UserCalls): UserCalls => {
+    const email = user.email === undefined && user.uuid !== undefined ? emailByUuid.get(user.uuid) : undefined;
+    return email === undefined ? user : { ...user, email };
+  };
+  return { ...summary, users: summary.users.map(known), topUsers: summary.topUsers.map(known) };
+}
+
+/** Posts the card (replacing the progress message), the chart and the Webex Go records. */
+export async function replyWithCallsReport(
+  ctx: CommandContext,
+  progress: CallsProgress,
+  analysed: CallsResult,
+  source: string,
+  webexGoCsv: Buffer | undefined,
+  person?: PersonKey,
+): Promise<void> {
+  const { devices, emailByUuid } = await knownPeople(ctx, person);
+  const result = { ...analysed, summary: withKnownEmails(analysed.summary, emailByUuid) };
   const { summary } = result;
-  const devices = ctx.deps.service.devices().map((d) => ({ email: d.email, status: d.status }));
   const check = crossCheck(summary, devices);
-  await ctx.say(callsCard(result, check, source));
+  const csvFile = webexGoCsv && summary.webexGoRecords > 0 ? await webexGoCsvFile(webexGoCsv, summary) : undefined;
+  await progress.finish(callsCard(result, check, source, csvFile));
   if (summary.byDay.length > 0) {
     await ctx.say({
       markdown: CALLS_TEXT.chartCaption,
-      file: { filename: 'webex-go-calls-per-day.png', contentType: 'image/png', data: await callsPerDayPng(summary.byDay) },
+      file: {
+        filename: `${periodFileName('webex-go-calls-per-day', summary)}.png`,
+        contentType: 'image/png',
+        data: await callsPerDayPng(summary.byDay, { period: periodText(summary) }),
+      },
     });
   }
-  if (webexGoCsv && summary.webexGoRecords > 0) {
-    await ctx.say({
-      markdown: CALLS_TEXT.csvCaption(summary.webexGoRecords),
-      file: { filename: 'webex-go-calls.csv', contentType: 'text/csv', data: webexGoCsv },
-    });
-  }
+  if (csvFile) await ctx.say({ markdown: CALLS_TEXT.csvCaption(summary.webexGoRecords, csvFile.contentType === 'application/gzip'), file: csvFile });
 }

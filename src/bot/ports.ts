@@ -23,6 +23,12 @@ export interface DownloadedFile {
   filename?: string;
 }
 
+export interface FoundPerson {
+  /** The Webex person id: base64 of `ciscospark://us/PEOPLE/<uuid>`. */
+  id: string;
+  displayName: string;
+}
+
 /** How the bot talks to people. */
 export interface Messenger {
   /** Posts to a space; resolves with the new message's id. */
@@ -33,8 +39,8 @@ export interface Messenger {
   download(url: string): Promise<DownloadedFile>;
   /** Replaces a card message in place; falls back to deleting it and posting anew. Resolves with the id that now shows it. */
   update(roomId: string, messageId: string, message: OutgoingMessage): Promise<string>;
-  /** The person Webex knows by this address, if any. */
-  findPerson(email: string): Promise<{ displayName: string } | undefined>;
+  /** The person Webex knows by this address, if any: their Webex person id and name. */
+  findPerson(email: string): Promise<FoundPerson | undefined>;
 }
 
 /** Records of the Detailed Call History for a period, as the API sends them, oldest first. */
@@ -45,7 +51,14 @@ export interface CallHistoryPull extends AsyncIterable<CallRecord> {
 
 /** The Detailed Call History API, when an admin token is configured. Failures throw with a sentence fit for an admin. */
 export interface CallHistory {
-  pull(request: { start: Date; end: Date; onProgress: (progress: { window: number; windows: number }) => void }): CallHistoryPull;
+  pull(request: {
+    start: Date;
+    end: Date;
+    /** Before each 12-hour window: which one, of how many, and the records read so far. */
+    onProgress: (progress: { window: number; windows: number; records: number }) => void;
+    /** Before a wait for the API's rate limit (pacing, or a 429's Retry-After), in milliseconds. */
+    onWait: (ms: number) => void;
+  }): CallHistoryPull;
 }
 
 /** Email delivery of activation details and notices (DELIVERY email|both). */

@@ -37,6 +37,8 @@ export interface BotDeps {
   callHistory?: CallHistory;
   /** Largest call history export read from an upload. */
   maxUploadBytes: number;
+  /** An IANA time zone to count call days in (CALLS_TIMEZONE); each record's site's when unset. */
+  callsTimeZone?: string;
   /** Printable activation sheet (PDF). */
   sheetPdf: (details: ActivationDetails) => Promise<Buffer>;
 }

@@ -14,6 +14,8 @@ export interface ChartOptions {
   width?: number;
   height?: number;
   title?: string;
+  /** The period as the card gives it; the first to the last day of `byDay` by default. */
+  period?: string;
 }
 
 const FAMILY = 'CallsChartSans';
@@ -98,7 +100,7 @@ export async function callsPerDayPng(byDay: readonly DayCalls[], options: ChartO
   const subtitle =
     byDay.length === 0
       ? 'no records'
-      : `${byDay[0].day} to ${byDay[byDay.length - 1].day} · ${total.toLocaleString('en-US')} call${total === 1 ? '' : 's'}`;
+      : `${options.period ?? `${byDay[0].day} to ${byDay[byDay.length - 1].day}`} · ${total.toLocaleString('en-US')} call${total === 1 ? '' : 's'}`;
   text(title, left, 26, 18, COLORS.text, 'left');
   text(subtitle, right, 26, 12, COLORS.muted, 'right');
 

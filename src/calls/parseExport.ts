@@ -1,6 +1,7 @@
 /**
- * Streams a Control Hub "Detailed Call History" CSV export through csv-parse into a
- * CallSummaryBuilder, optionally copying the Webex Go records to a second CSV.
+ * Streams a Detailed Call History — the Control Hub CSV export, or the API's records as JSON
+ * (`{"items": […]}` or an array; told apart by the first character, not the file name) — into a
+ * CallSummaryBuilder, optionally copying the Webex Go records to a CSV.
  *
  * Tolerates what real exports carry: a BOM, CRLF or LF, quoted fields holding commas, quotes and
  * line breaks, header names in any casing or order, "NA" and empty values, the same record twice
@@ -12,7 +13,9 @@ import { statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream';
 import { parse, type CsvError, type Parser } from 'csv-parse';
-import { resolveColumns } from './records.js';
+import { JsonRecordScanner, looksLikeJson } from './jsonRecords.js';
+import { fieldText, recordValue } from './record.js';
+import { requiredColumnsOnly, resolveColumns, type CallColumns } from './records.js';
 import { CallSummaryBuilder, type BrokenReason, type CallSummary, type SummaryOptions } from './summary.js';
 
 /** The default for the largest export the bot reads: 200 MiB. */
@@ -115,8 +118,11 @@ export type AnalyseResult =
   | { ok: false; reason: 'too-large'; maxBytes: number; bytesRead: number }
   /** No row at all: a zero-byte file, only blank lines, only a BOM. */
   | { ok: false; reason: 'empty'; bytesRead: number }
-  /** No row of the first five names the required columns: `missing` names those of the best. */
-  | { ok: false; reason: 'not-call-history'; missing: string[]; header: string[]; bytesRead: number };
+  /**
+   * CSV: no row of the first five names the required columns; JSON: no record array, or its first
+   * record lacks required fields. `missing` names those of the best candidate.
+   */
+  | { ok: false; reason: 'not-call-history'; format: 'csv' | 'json'; missing: string[]; header: string[]; bytesRead: number };
 
 /** What analyseExport gives for a file it read. */
 export type AcceptedExport = Extract<AnalyseResult, { ok: true }>;
@@ -131,6 +137,8 @@ export interface AnalyseOptions {
    */
   webexGoCsv?: Writable;
   summary?: SummaryOptions;
+  /** Only records this accepts are read (`recordsOf(person)`: one person's); the others are skipped, uncounted. */
+  keepRecord?: (row: readonly string[], columns: CallColumns) => boolean;
   /**
    * The file's size in bytes when known (a download's Content-Length, a file's size): after the
    * first 500 records the de-duplication and call tables are sized for the whole file at once,
@@ -141,12 +149,30 @@ export interface AnalyseOptions {
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
+/** What a spreadsheet reads as the start of a formula (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * A number or phone number (`+16505551234`, `+47 22 00 00 01`, `-5`): digits, spaces, dots,
+ * hyphens and parentheses name no function or cell, so a spreadsheet can run nothing from it.
+ */
+const PLAIN_NUMBER = /^[+-]?[\d ().-]*\d[\d ().-]*$/;
 
-/** One CSV line (RFC 4180, CRLF): fields holding a quote, comma or line break are quoted. */
+/**
+ * A cell a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, a leading tab
+ * or CR) gets a leading `'`, which makes it text; numbers and phone numbers stay as they are.
+ */
+export function neutraliseFormula(field: string): string {
+  return FORMULA_START.test(field) && !PLAIN_NUMBER.test(field) ? `'${field}` : field;
+}
+
+/**
+ * One CSV line for a file the admin opens in a spreadsheet (RFC 4180, CRLF): formulas
+ * neutralised, fields holding a quote, comma or line break quoted.
+ */
 export function toCsvLine(fields: readonly string[]): string {
   let line = '';
   for (let i = 0; i < fields.length; i++) {
-    const field = fields[i] ?? '';
+    const field = neutraliseFormula(fields[i] ?? '');
     if (i > 0) line += ',';
     line += NEEDS_QUOTES.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
   }
@@ -180,9 +206,11 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
     const samples: BrokenRow[] = [];
 
     let stoppedAt: { row: number; detail: string } | undefined;
-    /** Bytes held until the first line is complete, to tell the delimiter; then the parser. */
+    /** Bytes held until the first line is complete, to tell JSON from CSV and the delimiter; then the reader. */
     let firstBytes: Buffer[] | undefined = [];
     let parser: Parser | undefined;
+    let json: JsonRecordScanner | undefined;
+    const format = () => (json ? 'json' : 'csv');
     const options_ = (delimiter: string) => ({
       ...CSV_PARSE_OPTIONS,
       delimiter,
@@ -200,17 +228,44 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
       },
     });
 
-    /** Starts csv-parse with the delimiter the first line shows and gives it the bytes held. */
-    const startParser = (): Parser => {
+    /** Starts the JSON scanner or csv-parse (with the delimiter the first line shows) and gives it the bytes held. */
+    const startReading = (): void => {
       const held = Buffer.concat(firstBytes ?? []);
       firstBytes = undefined;
+      if (looksLikeJson(held)) {
+        json = new JsonRecordScanner({ record: onJsonRecord, broken: onJsonBroken });
+        json.write(held);
+        return;
+      }
       const started = parse(options_(sniffDelimiter(held)));
       parser = started;
       started.on('data', onRow);
       started.on('end', onParsed);
       started.on('error', fail);
       write(started, held);
-      return started;
+    };
+
+    /** A JSON record as a row: its fields in the order of the first record's keys. */
+    const onJsonRecord = (record: Record<string, unknown>) => {
+      if (settled) return;
+      if (builder === undefined) {
+        const keys = Object.keys(record);
+        tryHeader(keys);
+        if (builder === undefined) {
+          settle({ ok: false, reason: 'not-call-history', format: 'json', missing: best?.missing ?? [], header: keys, bytesRead }, true);
+          return;
+        }
+      }
+      rows++;
+      useRecord(header.map((key) => fieldText(Object.hasOwn(record, key) ? record[key] : recordValue(record, key))));
+    };
+
+    const onJsonBroken = (detail: string) => {
+      if (settled) return;
+      rows++;
+      if (builder === undefined) return;
+      builder.addBroken('csv-syntax');
+      sample(rows, 'csv-syntax', detail);
     };
 
     const write = (target: Parser, buffer: Buffer) => {
@@ -288,7 +343,7 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
         best = { header: row, missing: resolution.missing };
       }
       if (++headerRowsTried >= MAX_HEADER_ROWS) {
-        settle({ ok: false, reason: 'not-call-history', missing: best.missing, header: best.header, bytesRead }, true);
+        settle({ ok: false, reason: 'not-call-history', format: format(), missing: best.missing, header: best.header, bytesRead }, true);
       }
     };
 
@@ -301,10 +356,18 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
         tryHeader(row);
         return;
       }
-      if (rows === SIZE_SAMPLE_ROWS && expectedBytes !== undefined && parser !== undefined && parser.info.bytes > 0) {
-        const bytesPerRecord = parser.info.bytes / rows;
+      useRecord(row);
+    };
+
+    /** A data row (CSV) or record (JSON) after the header. */
+    const useRecord = (row: string[]) => {
+      if (builder === undefined) return;
+      const bytesSoFar = parser !== undefined ? parser.info.bytes : bytesRead;
+      if (rows === SIZE_SAMPLE_ROWS && expectedBytes !== undefined && bytesSoFar > 0) {
+        const bytesPerRecord = bytesSoFar / rows;
         builder.reserve(Math.ceil((Math.min(expectedBytes, maxBytes) / bytesPerRecord) * 1.05));
       }
+      if (options.keepRecord !== undefined && !options.keepRecord(row, builder.columns)) return;
       const outcome = builder.addRow(row);
       if (outcome === 'other') return;
       if (outcome === 'webex-go') {
@@ -333,10 +396,12 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
       }
       if (parser !== undefined) {
         write(parser, buffer);
+      } else if (json !== undefined) {
+        json.write(buffer);
       } else {
         firstBytes?.push(buffer);
-        // Wait for the end of the first line (or 64 KiB) to tell the delimiter.
-        if (buffer.includes(0x0a) || bytesRead >= FIRST_LINE_MAX) startParser();
+        // Wait for the end of the first line (or 64 KiB) to tell JSON from CSV and the delimiter.
+        if (buffer.includes(0x0a) || bytesRead >= FIRST_LINE_MAX) startReading();
       }
       if (settled) return;
       if (stoppedAt !== undefined) {
@@ -347,10 +412,25 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
       flush();
     };
 
-    const onEnd = () => (parser ?? startParser()).end();
+    const onEnd = () => {
+      if (parser === undefined && json === undefined) startReading();
+      if (parser !== undefined) parser.end();
+      else if (json !== undefined) {
+        json.end();
+        onParsed();
+      }
+    };
 
     /** The answer for what has been read. */
     const conclusion = (): AnalyseResult => {
+      if (builder === undefined && json?.found) {
+        // An empty record array: a call history without calls.
+        builder = new CallSummaryBuilder(requiredColumnsOnly(), options.summary);
+      }
+      if (builder === undefined && json !== undefined) {
+        const nothing = resolveColumns([]);
+        return { ok: false, reason: 'not-call-history', format: 'json', missing: nothing.ok ? [] : nothing.missing, header: [], bytesRead };
+      }
       if (builder === undefined) {
         if (best === undefined && stoppedAt !== undefined) {
           // Not one row could be read: nothing in it resembles a call history.
@@ -359,7 +439,7 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
         }
         return best === undefined
           ? { ok: false, reason: 'empty', bytesRead }
-          : { ok: false, reason: 'not-call-history', missing: best.missing, header: best.header, bytesRead };
+          : { ok: false, reason: 'not-call-history', format: 'csv', missing: best.missing, header: best.header, bytesRead };
       }
       const result: AnalyseResult = {
         ok: true,

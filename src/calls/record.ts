@@ -42,6 +42,14 @@ export function recordValue(record: CallRecord, field: string): unknown {
   return key === undefined ? undefined : record[key];
 }
 
+/** A record's value as a CSV field: text as it is, numbers and booleans as text, nothing as `''`, anything else as JSON. */
+export function fieldText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
 /**
  * The field as a trimmed string, `''` when it is missing or blank: the API writes blanks as `""`
  * or `"NA"` (any casing). Numbers and booleans become their text; objects and arrays `''`.

@@ -23,7 +23,11 @@ export interface CallColumns {
   userEmail: number;
   userNumber: number;
   userUuid: number;
+  /** The Webex person who owns the device: the person of a record whose `User UUID` is blank. */
+  deviceOwnerUuid: number;
   clientType: number;
+  /** `Site timezone`: the site's offset from UTC in minutes. */
+  siteTimezone: number;
 }
 
 export type ColumnResolution = { ok: true; columns: CallColumns } | { ok: false; missing: string[] };
@@ -43,7 +47,9 @@ const FIELD_NAMES: Record<FieldKey, readonly string[]> = {
   userEmail: ['useremail', 'useremailaddress'],
   userNumber: ['usernumber'],
   userUuid: ['useruuid', 'userid'],
+  deviceOwnerUuid: ['deviceowneruuid'],
   clientType: ['clienttype'],
+  siteTimezone: ['sitetimezone'],
 };
 
 /** Required fields, with the name an admin sees in the export (for "the file lacks …"). */
@@ -97,11 +103,20 @@ export function resolveColumns(header: readonly string[]): ColumnResolution {
     userEmail: find('userEmail'),
     userNumber: find('userNumber'),
     userUuid: find('userUuid'),
+    deviceOwnerUuid: find('deviceOwnerUuid'),
     clientType: find('clientType'),
+    siteTimezone: find('siteTimezone'),
   };
   const missing = REQUIRED.filter(([field]) => columns[field] < 0).map(([, label]) => label);
   if (USER_FIELDS.every((field) => columns[field] < 0)) missing.push('User');
   return missing.length ? { ok: false, missing } : { ok: true, columns };
+}
+
+/** The columns of a header with only the required fields: what a source without records is summarised with. */
+export function requiredColumnsOnly(): CallColumns {
+  const resolved = resolveColumns([...REQUIRED.map(([, label]) => label), 'User']);
+  if (!resolved.ok) throw new Error(`required columns changed: ${resolved.missing.join(', ')}`);
+  return resolved.columns;
 }
 
 /** A value with blanks ("", "NA" in any case, only spaces) as "" and surrounding spaces removed. */

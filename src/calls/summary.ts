@@ -19,14 +19,19 @@
  *   else inbound when a Webex Go leg is TERMINATING, else unknown; a call between two Webex Go
  *   users counts as outbound once;
  * - minutes are the Durations of the Webex Go records, summed, in minutes to one decimal;
- * - a Webex Go call's day is the day of its earliest Webex Go leg's Start time, in UTC unless a
- *   `utcOffsetMinutes` is given; `byDay` covers every day of the period, days without Webex Go
- *   calls included (only the days with calls if the period exceeds 400 days);
- * - a Webex Go call's users are the users of its Webex Go records; a user is known by the email
- *   in a user email column, else by `User` when it holds an email, else by `User`, `User number`
- *   or `User UUID` as they are. Emails are lower-cased. Each user counts a call once.
+ * - a record's day is the day of its Start time in one time zone: `timeZone` when given (the
+ *   CALLS_TIMEZONE setting), else the site's, from the record's `Site timezone` (offset minutes),
+ *   else UTC (see timeZone.ts); a Webex Go call's day is its earliest Webex Go leg's; the period is
+ *   the first to the last day of all used records, and `byDay` covers every day of it, days
+ *   without Webex Go calls included (only the days with calls if it exceeds 400 days);
+ * - a Webex Go call's users are the people of its Webex Go records; a person is known by their
+ *   UUID (`User UUID`, else `Device owner UUID`; see people.ts), else by the email in a user email
+ *   column or in `User`, else by `User` or `User number` as they are. Emails and UUIDs are
+ *   lower-cased. Each user counts a call once.
  */
 import { Hash64Index, Hash64Set, hashString, type Hash64 } from './hash.js';
+import { personEmailOf, personUuidOf } from './people.js';
+import { dayLabel, dayNumber, parseSiteTimezone, ZoneOffsets } from './timeZone.js';
 import {
   cleanValue,
   isAnswered,
@@ -38,10 +43,12 @@ import {
 } from './records.js';
 
 export interface UserCalls {
-  /** The name in `User` when there is one, else the email or number the user is known by. */
+  /** The name in `User` when there is one, else the email, number or UUID the user is known by. */
   user: string;
-  /** Lower-cased, when the export gives one (see the module comment). */
+  /** Lower-cased, when the export gives one, or the bot knows the person by `uuid`. */
   email?: string;
+  /** The person's UUID (`User UUID`, else `Device owner UUID`), lower-cased, when the record gives one. */
+  uuid?: string;
   calls: number;
 }
 
@@ -53,10 +60,24 @@ export interface DayCalls {
 
 export type BrokenReason = 'field-count' | 'start-time' | 'csv-syntax';
 
+/** Which time zone the days were counted in. */
+export interface DayReckoning {
+  /** The time zone set for all records (CALLS_TIMEZONE), when there is one. */
+  timeZone?: string;
+  /** Otherwise the distinct `Site timezone` offsets (minutes) the records carried, ascending. */
+  siteOffsets: number[];
+  /** Records without a readable `Site timezone`, counted in UTC (0 with `timeZone`). */
+  utcRecords: number;
+}
+
 export interface CallSummary {
   /** Earliest and latest Start time among used records (ISO, UTC); null without records. */
   periodStart: string | null;
   periodEnd: string | null;
+  /** The first and last day of the period (YYYY-MM-DD, in the records' time zone); null without records. */
+  firstDay: string | null;
+  lastDay: string | null;
+  days: DayReckoning;
   recordsRead: number;
   duplicates: number;
   brokenRows: number;
@@ -86,11 +107,10 @@ export type RowOutcome = 'webex-go' | 'other' | 'duplicate' | 'broken-field-coun
 export interface SummaryOptions {
   /** How many users `topUsers` lists; 5 by default. */
   topUsers?: number;
-  /** Shifts day boundaries for `byDay` (e.g. 60 for UTC+1); 0 (UTC) by default. */
-  utcOffsetMinutes?: number;
+  /** An IANA time zone (`Europe/Paris`) to count every record's day in, instead of its site's. */
+  timeZone?: string;
 }
 
-const DAY_MS = 86_400_000;
 const MAX_FILLED_DAYS = 400;
 
 // Direction bits of a Webex Go call.
@@ -110,23 +130,29 @@ class WebexGoCalls {
   direction = new Uint8Array(1024);
   /** Earliest Start time of its Webex Go legs. */
   firstMs = new Float64Array(1024);
+  /** The day of that leg, in its time zone. */
+  day = new Int32Array(1024);
   /** Its first user's number. */
   user = new Int32Array(1024);
   /** Further users of the few calls with more than one. */
   moreUsers = new Map<number, number[]>();
 
-  add(call: number, hi: number, lo: number, direction: number, startMs: number, user: number): void {
+  add(call: number, hi: number, lo: number, direction: number, startMs: number, day: number, user: number): void {
     if (call === this.user.length) this.grow();
     this.hash[call * 2] = hi;
     this.hash[call * 2 + 1] = lo;
     this.direction[call] = direction;
     this.firstMs[call] = startMs;
+    this.day[call] = day;
     this.user[call] = user;
   }
 
-  addLeg(call: number, direction: number, startMs: number, user: number): void {
+  addLeg(call: number, direction: number, startMs: number, day: number, user: number): void {
     this.direction[call] |= direction;
-    if (startMs < this.firstMs[call]) this.firstMs[call] = startMs;
+    if (startMs < this.firstMs[call]) {
+      this.firstMs[call] = startMs;
+      this.day[call] = day;
+    }
     if (user === this.user[call]) return;
     const more = this.moreUsers.get(call);
     if (more === undefined) this.moreUsers.set(call, [user]);
@@ -143,6 +169,7 @@ class WebexGoCalls {
     this.hash = grown(this.hash, (n) => new Int32Array(n), size * 2);
     this.direction = grown(this.direction, (n) => new Uint8Array(n), size);
     this.firstMs = grown(this.firstMs, (n) => new Float64Array(n), size);
+    this.day = grown(this.day, (n) => new Int32Array(n), size);
     this.user = grown(this.user, (n) => new Int32Array(n), size);
   }
 }
@@ -157,6 +184,7 @@ export class CallSummaryBuilder {
   private readonly userIds = new Map<string, number>();
   private readonly userNames: string[] = [];
   private readonly userEmails: (string | undefined)[] = [];
+  private readonly userUuids: (string | undefined)[] = [];
   private loneCalls = 0;
   private recordsRead = 0;
   private duplicates = 0;
@@ -165,15 +193,40 @@ export class CallSummaryBuilder {
   private totalSeconds = 0;
   private minMs = Infinity;
   private maxMs = -Infinity;
+  private minDay = Infinity;
+  private maxDay = -Infinity;
   private readonly topCount: number;
-  private readonly offsetMs: number;
+  private readonly zone: ZoneOffsets | undefined;
+  /** Records per `Site timezone` offset; the last value read, parsed, as most records repeat it. */
+  private readonly siteOffsets = new Map<number, number>();
+  private utcRecords = 0;
+  private lastSiteValue = '';
+  private lastSiteOffset: number | undefined;
 
   constructor(
     readonly columns: CallColumns,
     options: SummaryOptions = {},
   ) {
     this.topCount = options.topUsers ?? 5;
-    this.offsetMs = (options.utcOffsetMinutes ?? 0) * 60_000;
+    this.zone = options.timeZone === undefined ? undefined : new ZoneOffsets(options.timeZone);
+  }
+
+  /** The day of a used record's Start time, in the time zone it is counted in. */
+  private dayOf(row: readonly string[], startMs: number): number {
+    if (this.zone) return dayNumber(startMs, this.zone.at(startMs));
+    const column = this.columns.siteTimezone;
+    const value = column < 0 ? '' : (row[column] ?? '');
+    if (value !== this.lastSiteValue) {
+      this.lastSiteValue = value;
+      this.lastSiteOffset = parseSiteTimezone(value);
+    }
+    const offset = this.lastSiteOffset;
+    if (offset === undefined) {
+      this.utcRecords++;
+      return dayNumber(startMs, 0);
+    }
+    this.siteOffsets.set(offset, (this.siteOffsets.get(offset) ?? 0) + 1);
+    return dayNumber(startMs, offset);
   }
 
   /**
@@ -215,6 +268,9 @@ export class CallSummaryBuilder {
     }
     if (startMs < this.minMs) this.minMs = startMs;
     if (startMs > this.maxMs) this.maxMs = startMs;
+    const day = this.dayOf(row, startMs);
+    if (day < this.minDay) this.minDay = day;
+    if (day > this.maxDay) this.maxDay = day;
 
     const correlationId = cleanValue(row[c.correlationId]);
     if (correlationId.length > 0) hashString(correlationId, SEED_CORRELATION, hash);
@@ -231,27 +287,27 @@ export class CallSummaryBuilder {
     const user = this.userOf(row);
     const known = this.webexGoCallIndex.size;
     const call = this.webexGoCallIndex.insert(hash.hi, hash.lo);
-    if (call === known) this.webexGoCalls.add(call, hash.hi, hash.lo, bits, startMs, user);
-    else this.webexGoCalls.addLeg(call, bits, startMs, user);
+    if (call === known) this.webexGoCalls.add(call, hash.hi, hash.lo, bits, startMs, day, user);
+    else this.webexGoCalls.addLeg(call, bits, startMs, day, user);
     return 'webex-go';
   }
 
   private userOf(row: readonly string[]): number {
     const c = this.columns;
     const name = c.user < 0 ? '' : cleanValue(row[c.user]);
-    let email = c.userEmail < 0 ? '' : cleanValue(row[c.userEmail]);
-    if (!email.includes('@')) email = name.includes('@') ? name : '';
-    let key = email.toLowerCase();
-    if (key.length === 0) key = name;
+    const uuid = personUuidOf(row, c);
+    const email = personEmailOf(row, c);
+    // A UUID and an email are different name spaces: prefixes keep "x" the UUID apart from "x" the name.
+    let key = uuid.length > 0 ? `uuid:${uuid}` : email.length > 0 ? `email:${email}` : name;
     if (key.length === 0 && c.userNumber >= 0) key = cleanValue(row[c.userNumber]);
-    if (key.length === 0 && c.userUuid >= 0) key = cleanValue(row[c.userUuid]);
     if (key.length === 0) key = '(unknown user)';
     let id = this.userIds.get(key);
     if (id === undefined) {
       id = this.userNames.length;
       this.userIds.set(key, id);
-      this.userNames.push(name.length > 0 ? name : key);
-      this.userEmails.push(email.length > 0 ? email.toLowerCase() : undefined);
+      this.userNames.push(name.length > 0 ? name : email || uuid || key);
+      this.userEmails.push(email.length > 0 ? email : undefined);
+      this.userUuids.push(uuid.length > 0 ? uuid : undefined);
     }
     return id;
   }
@@ -270,7 +326,7 @@ export class CallSummaryBuilder {
       else if (calls.direction[call] & TERMINATING) inbound++;
       perUser[calls.user[call]]++;
       for (const user of calls.moreUsers.get(call) ?? []) perUser[user]++;
-      const day = Math.floor((calls.firstMs[call] + this.offsetMs) / DAY_MS);
+      const day = calls.day[call];
       perDay.set(day, (perDay.get(day) ?? 0) + 1);
     }
     const users: UserCalls[] = perUser
@@ -278,6 +334,8 @@ export class CallSummaryBuilder {
         const entry: UserCalls = { user: this.userNames[id], calls };
         const email = this.userEmails[id];
         if (email !== undefined) entry.email = email;
+        const uuid = this.userUuids[id];
+        if (uuid !== undefined) entry.uuid = uuid;
         return entry;
       })
       .sort((a, b) => b.calls - a.calls || a.user.localeCompare(b.user));
@@ -285,6 +343,11 @@ export class CallSummaryBuilder {
     return {
       periodStart: hasPeriod ? new Date(this.minMs).toISOString() : null,
       periodEnd: hasPeriod ? new Date(this.maxMs).toISOString() : null,
+      firstDay: hasPeriod ? dayLabel(this.minDay) : null,
+      lastDay: hasPeriod ? dayLabel(this.maxDay) : null,
+      days: this.zone
+        ? { timeZone: this.zone.name, siteOffsets: [], utcRecords: 0 }
+        : { siteOffsets: [...this.siteOffsets.keys()].sort((a, b) => a - b), utcRecords: this.utcRecords },
       recordsRead: this.recordsRead,
       duplicates: this.duplicates,
       brokenRows: this.broken['field-count'] + this.broken['start-time'] + this.broken['csv-syntax'],
@@ -306,16 +369,11 @@ export class CallSummaryBuilder {
   }
 
   private days(perDay: Map<number, number>, hasPeriod: boolean): DayCalls[] {
-    const label = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-    if (hasPeriod) {
-      const first = Math.floor((this.minMs + this.offsetMs) / DAY_MS);
-      const last = Math.floor((this.maxMs + this.offsetMs) / DAY_MS);
-      if (last - first < MAX_FILLED_DAYS) {
-        const days: DayCalls[] = [];
-        for (let day = first; day <= last; day++) days.push({ day: label(day), calls: perDay.get(day) ?? 0 });
-        return days;
-      }
+    if (hasPeriod && this.maxDay - this.minDay < MAX_FILLED_DAYS) {
+      const days: DayCalls[] = [];
+      for (let day = this.minDay; day <= this.maxDay; day++) days.push({ day: dayLabel(day), calls: perDay.get(day) ?? 0 });
+      return days;
     }
-    return [...perDay.keys()].sort((a, b) => a - b).map((day) => ({ day: label(day), calls: perDay.get(day) ?? 0 }));
+    return [...perDay.keys()].sort((a, b) => a - b).map((day) => ({ day: dayLabel(day), calls: perDay.get(day) ?? 0 }));
   }
 }

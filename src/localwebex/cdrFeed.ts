@@ -18,7 +18,8 @@
  * between two of the users. About a third of the users' legs are Webex Go legs (`Client type`
  * `SIP`, `Sub client type` `MOBILE_NETWORK`, model `Webex Go`); the others come from the Webex
  * app, a desk phone or Teams (`Sub client type` blank: `""` or `"NA"`). Business hours (07–19
- * UTC) are busier. `User` holds the user's email, as given.
+ * UTC) are busier. `User` holds the user's display name and `User UUID` their person UUID when
+ * `people` says who they are (as real records do), else the email as given.
  *
  * The API's rules it enforces: the bearer token (401 otherwise), `startTime`/`endTime` present and
  * formatted `YYYY-MM-DDTHH:MM:SS.mmmZ`, end after start, at most 12 hours apart, from 30 days to
@@ -47,6 +48,12 @@ export interface FakeCdrFeedOptions {
   token: string;
   /** The users calls are generated for (emails, e.g. the demo people). */
   users: string[];
+  /**
+   * Who those emails are, as real records name them: `User` holds the display name and `User UUID`
+   * the UUID of their Webex person id. A user not listed here has their email in `User` and a
+   * UUID made up from it.
+   */
+  people?: { email: string; displayName: string; uuid: string }[];
   /** Users who have a Webex Go line; all of them when omitted. */
   webexGoUsers?: string[];
   /** Locations, assigned to users round-robin; default Headquarters (UTC−8) and Branch Office (UTC+1). */
@@ -118,6 +125,7 @@ export class FakeCdrFeed {
   private rateLimitLeft: number;
   private readonly hours = new Map<number, Leg[]>();
   private readonly numbers = new Map<string, string>();
+  private readonly people = new Map<string, { displayName: string; uuid: string }>();
   private readonly retryAfterSeconds: number;
   private readonly redirectTo: string | undefined;
 
@@ -125,6 +133,7 @@ export class FakeCdrFeed {
     if (options.users.length === 0) throw new Error('FakeCdrFeed needs at least one user');
     this.token = options.token;
     this.users = [...options.users];
+    for (const person of options.people ?? []) this.people.set(person.email.toLowerCase(), person);
     this.webexGoUsers = new Set((options.webexGoUsers ?? options.users).map((u) => u.toLowerCase()));
     this.locations = options.locations?.length ? [...options.locations] : DEFAULT_LOCATIONS;
     this.seed = options.seed ?? 'webex-go-bot';
@@ -389,10 +398,10 @@ export class FakeCdrFeed {
       'Calling line ID': call.calling,
       'Called line ID': call.called,
       'Dialed digits': call.direction === 'ORIGINATING' ? call.called : '',
-      User: call.user,
+      User: this.people.get(call.user.toLowerCase())?.displayName ?? call.user,
       'User number': this.number(call.user),
       'User type': 'User',
-      'User UUID': stableId(`user|${call.user.toLowerCase()}`),
+      'User UUID': this.people.get(call.user.toLowerCase())?.uuid ?? stableId(`user|${call.user.toLowerCase()}`),
       Location: location.name,
       'Site UUID': stableId(`site|${location.name}`),
       'Site timezone': String(location.timezoneOffsetMinutes),

@@ -8,6 +8,7 @@ import type { AppDeps } from '../app.js';
 import type { Config } from '../config.js';
 import { FakeWebex } from './fakeWebex.js';
 import { LocalMailbox } from './mailbox.js';
+import { personUuidOfId } from '../calls/index.js';
 import { FakeCdrFeed } from './cdrFeed.js';
 import { localSecrets } from './localSecrets.js';
 import { loopbackOnly } from './loopbackOnly.js';
@@ -47,7 +48,12 @@ export async function prepareLocalMode(config: Config, log: (line: string) => vo
   let page: LocalWebexPage | undefined;
   let base: string | undefined;
   // A call history of the demo people, so `calls last 24h` works offline.
-  const callHistory = new FakeCdrFeed({ token: secrets.adminToken, users: fake.people().filter((p) => p.id !== fake.bot.id).map((p) => p.emails[0]) });
+  const demoPeople = fake.people().filter((p) => p.id !== fake.bot.id);
+  const callHistory = new FakeCdrFeed({
+    token: secrets.adminToken,
+    users: demoPeople.map((p) => p.emails[0]),
+    people: demoPeople.map((p) => ({ email: p.emails[0], displayName: p.displayName, uuid: personUuidOfId(p.id) ?? p.id })),
+  });
   // The page needs the port to reach the eSIM endpoints; it exists once the server listens.
   const pageGate = express.Router();
   pageGate.use((req, res, next) => (page ? page(req, res, next) : next()));

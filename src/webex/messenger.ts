@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type { DownloadedFile, Messenger, OutgoingMessage } from '../bot/ports.js';
+import type { DownloadedFile, FoundPerson, Messenger, OutgoingMessage } from '../bot/ports.js';
 import type { WebexClient } from './webexClient.js';
 
 /** The parts of the Webex SDK the messenger uses. */
 export interface WebexSdk {
   people: {
-    list(query: { email: string }): Promise<{ items: { displayName?: string; emails?: string[] }[] }>;
+    list(query: { email: string }): Promise<{ items: { id: string; displayName?: string; emails?: string[] }[] }>;
   };
   messages: {
     create(message: Record<string, unknown>): Promise<{ id: string }>;
@@ -116,9 +116,9 @@ export class WebexMessenger implements Messenger {
     }
   }
 
-  async findPerson(email: string): Promise<{ displayName: string } | undefined> {
+  async findPerson(email: string): Promise<FoundPerson | undefined> {
     const found = await this.client.call('look up a person', () => this.sdk().people.list({ email }), { method: 'GET' });
     const person = found.items.find((p) => p.emails?.some((e) => e.toLowerCase() === email.toLowerCase()));
-    return person ? { displayName: person.displayName ?? email } : undefined;
+    return person ? { id: person.id, displayName: person.displayName ?? email } : undefined;
   }
 }

@@ -100,11 +100,23 @@ describe('calls: reading the export', () => {
     assert.equal(toCsvLine(['a', 'b,c', 'say "hi"', 'x\ny', '']), 'a,"b,c","say ""hi""","x\ny",\r\n');
   });
 
+  it('neutralises spreadsheet formulas in the Webex Go CSV, and keeps phone numbers as numbers', async () => {
+    const hostile = goRow('a', 'c1', '=HYPERLINK("http://evil.example","x")');
+    const { csv: out } = await analyse(csv([HEADER, hostile]));
+    const [, row] = parse(out) as string[][];
+    assert.equal(row[8], `'=HYPERLINK("http://evil.example","x")`);
+    for (const cell of ['+cmd|calc', '-2+3', '@SUM(A1)', '\tx', '\rx', '=1']) {
+      assert.ok(toCsvLine([cell]).replace(/^"/, '').startsWith("'"), JSON.stringify(cell));
+    }
+    for (const cell of ['+16505551234', '+47 22 00 00 01', '-5', '12.5', 'Oslo', '']) assert.equal(toCsvLine([cell]), `${cell}\r\n`);
+  });
+
   it('refuses a file that is not a call history, naming the columns it lacks', async () => {
     const { result, csv: out } = await analyse(fixture('not-call-history.csv'));
     assert.deepEqual(result, {
       ok: false,
       reason: 'not-call-history',
+      format: 'csv',
       missing: ['Report ID', 'Start time', 'Sub client type', 'Correlation ID', 'Direction', 'Answered', 'Duration', 'User'],
       header: ['email', 'status', 'since'],
       bytesRead: fixture('not-call-history.csv').length,
@@ -313,5 +325,46 @@ describe('calls: reading the export', () => {
       },
     });
     await assert.rejects(analyseExport(failing, {}), /download failed/);
+  });
+});
+
+describe('calls: JSON records, told from CSV by their content', () => {
+  const page = fixture('api-records.json');
+  const items = (JSON.parse(page.toString('utf8')) as { items: Record<string, unknown>[] }).items;
+
+  it('reads the API page (items[]), an array of records and the same records as CSV alike, in any chunking', async () => {
+    const fromPage = ok((await analyse(page)).result).summary;
+    const fromArray = ok((await analyse(JSON.stringify(items), { chunkSize: 7 })).result).summary;
+    const fromCsv = ok((await analyse(fixture('api-records.csv'))).result).summary;
+    const fromTinyChunks = ok((await analyse(page, { chunkSize: 1 })).result).summary;
+    assert.deepEqual(fromArray, fromPage);
+    assert.deepEqual(fromCsv, fromPage);
+    assert.deepEqual(fromTinyChunks, fromPage);
+    assert.deepEqual([fromPage.recordsRead, fromPage.webexGoRecords, fromPage.webexGoCalls, fromPage.allCalls], [6, 5, 5, 6]);
+    assert.deepEqual([fromPage.firstDay, fromPage.lastDay], ['2020-05-14', '2020-05-14'], 'days in Richardson, UTC−05:00');
+  });
+
+  it('writes the Webex Go records of JSON as CSV with the record’s fields as columns, formulas neutralised', async () => {
+    const { csv: out } = await analyse(page);
+    const [header, ...rows] = parse(out) as string[][];
+    assert.deepEqual(header, Object.keys(items[0]));
+    assert.equal(rows.length, 5);
+    assert.equal(rows[0][header.indexOf('Duration')], '36');
+    assert.ok(rows.some((row) => row[header.indexOf('Location')] === `'=HYPERLINK("http://evil.example","Richardson")`));
+  });
+
+  it('accepts an empty record array and refuses JSON that holds no records, saying what it expected', async () => {
+    assert.equal(ok((await analyse('{"items": []}')).result).summary.recordsRead, 0);
+    const noArray = (await analyse('{"message": "Not found"}')).result;
+    assert.ok(!noArray.ok && noArray.reason === 'not-call-history' && noArray.format === 'json');
+    const wrongRecords = (await analyse('[{"email": "a@example.com"}]')).result;
+    assert.ok(!wrongRecords.ok && wrongRecords.reason === 'not-call-history' && wrongRecords.format === 'json');
+    assert.deepEqual(!wrongRecords.ok && wrongRecords.reason === 'not-call-history' && wrongRecords.header, ['email']);
+  });
+
+  it('counts an element that is no record, and a record cut short, as broken', async () => {
+    const text = JSON.stringify({ items: [items[0], 42, items[1]] });
+    const summary = ok((await analyse(text.slice(0, -40), { chunkSize: 100 })).result).summary;
+    assert.deepEqual([summary.recordsRead, summary.brokenRows], [3, 2]);
   });
 });

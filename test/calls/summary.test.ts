@@ -158,7 +158,7 @@ describe('calls: the summary', () => {
         other('2026-03-04T08:00:00Z', 'c2'),
       ];
       const utc = new CallSummaryBuilder(columns);
-      const oslo = new CallSummaryBuilder(columns, { utcOffsetMinutes: 60 });
+      const oslo = new CallSummaryBuilder(columns, { timeZone: 'Europe/Oslo' });
       for (const row of rows) {
         utc.addRow(row);
         oslo.addRow(row);
@@ -173,6 +173,34 @@ describe('calls: the summary', () => {
         { day: '2026-03-02', calls: 1 },
         { day: '2026-03-03', calls: 0 },
       ]);
+    });
+
+    it("counts days in each record's site time zone at a day boundary, or in CALLS_TIMEZONE when set", () => {
+      const sited = resolveColumns(['Report ID', 'Start time', 'Sub client type', 'Correlation ID', 'Direction', 'Answered', 'Duration', 'User', 'Site timezone']);
+      assert.ok(sited.ok);
+      // 04:30 UTC on the 15th is 23:30 on the 14th in Richardson (UTC−05:00) and 05:30 on the 15th in Paris (UTC+01:00).
+      const rows = [
+        ['r1', '2020-05-15T04:30:00Z', 'MOBILE_NETWORK', 'c1', 'ORIGINATING', 'true', '36', 'John Andersen', '-300'],
+        ['r2', '2020-05-15T04:30:00Z', 'MOBILE_NETWORK', 'c2', 'ORIGINATING', 'true', '36', 'Marie Dupont', '60'],
+        ['r3', '2020-05-15T04:30:00Z', 'MOBILE_NETWORK', 'c3', 'ORIGINATING', 'true', '36', 'Nobody', 'NA'],
+      ];
+      const bySite = new CallSummaryBuilder(sited.columns);
+      const fixed = new CallSummaryBuilder(sited.columns, { timeZone: 'America/Chicago' });
+      for (const row of rows) {
+        bySite.addRow(row);
+        fixed.addRow(row);
+      }
+      const site = bySite.result();
+      assert.deepEqual(site.byDay, [
+        { day: '2020-05-14', calls: 1 },
+        { day: '2020-05-15', calls: 2 },
+      ]);
+      assert.deepEqual([site.firstDay, site.lastDay], ['2020-05-14', '2020-05-15']);
+      assert.deepEqual(site.days, { siteOffsets: [-300, 60], utcRecords: 1 });
+      // Chicago is on daylight saving time in May: UTC−05:00, so all three fall on the 14th.
+      const chicago = fixed.result();
+      assert.deepEqual(chicago.byDay, [{ day: '2020-05-14', calls: 3 }]);
+      assert.deepEqual(chicago.days, { timeZone: 'America/Chicago', siteOffsets: [], utcRecords: 0 });
     });
 
     it('gives an empty summary without records', () => {

@@ -51,7 +51,8 @@ describe('calls: the words of the reply', () => {
   it('gives the card its facts', async () => {
     const { summary } = ok((await analyse(fixture('messy.csv'))).result);
     assert.deepEqual(summaryFacts(summary), [
-      { title: 'Period', value: '2026-03-05 to 2026-03-06 (UTC)' },
+      { title: 'Period', value: '2026-03-05 to 2026-03-06' },
+      { title: 'Days counted in', value: 'UTC for 4 records without a Site timezone' },
       { title: 'Records read', value: '7' },
       { title: 'Webex Go records', value: '3' },
       { title: 'Webex Go calls', value: '3 of 3 calls (100%)' },
@@ -61,17 +62,25 @@ describe('calls: the words of the reply', () => {
       { title: 'Duplicates skipped', value: '1' },
       { title: 'Broken rows skipped', value: '2' },
     ]);
-    assert.equal(periodText({ periodStart: null, periodEnd: null }), 'no records');
-    assert.equal(periodText({ periodStart: '2026-03-05T01:00:00.000Z', periodEnd: '2026-03-05T23:00:00.000Z' }), '2026-03-05 (UTC)');
+    const utc = { siteOffsets: [], utcRecords: 2 };
+    assert.equal(periodText({ firstDay: null, lastDay: null, days: utc }), 'no records');
+    assert.equal(periodText({ firstDay: '2026-03-05', lastDay: '2026-03-05', days: utc }), '2026-03-05 (UTC)');
+    assert.equal(periodText({ firstDay: '2026-03-05', lastDay: '2026-03-06', days: { siteOffsets: [-480], utcRecords: 0 } }), '2026-03-05 to 2026-03-06 (UTC\u221208:00)');
+    assert.equal(periodText({ firstDay: '2026-03-05', lastDay: '2026-03-06', days: { siteOffsets: [-480, 60], utcRecords: 0 } }), "2026-03-05 to 2026-03-06 (each site's time zone)");
+    assert.equal(periodText({ firstDay: '2026-03-05', lastDay: '2026-03-06', days: { timeZone: 'Europe/Paris', siteOffsets: [], utcRecords: 0 } }), '2026-03-05 to 2026-03-06 (Europe/Paris)');
   });
 
   it('answers a refused file', async () => {
     assert.equal(refusalText(ok((await analyse(fixture('summary.csv'))).result)), undefined);
     const notHistory = (await analyse(fixture('not-call-history.csv'))).result;
     assert.match(refusalText(notHistory) ?? '', /lacks the columns Report ID, Start time, Sub client type, Correlation ID, Direction, Answered, Duration, User\./);
+    assert.match(
+      refusalText({ ok: false, reason: 'not-call-history', format: 'json', missing: ['Report ID'], header: ['email'], bytesRead: 9 }) ?? '',
+      /^That JSON holds no Detailed Call History records I can read: I expected the API's records \(an array of them, or an object with items\[\]\).*its records lack the field Report ID\.$/,
+    );
     assert.match(refusalText({ ok: false, reason: 'too-large', maxBytes: 200 * 1024 * 1024, bytesRead: 1 }) ?? '', /over 200 MB/);
     assert.match(refusalText({ ok: false, reason: 'empty', bytesRead: 0 }) ?? '', /empty/);
-    assert.match(refusalText({ ok: false, reason: 'not-call-history', missing: ['Duration'], header: [], bytesRead: 9 }) ?? '', /lacks the column Duration\./);
+    assert.match(refusalText({ ok: false, reason: 'not-call-history', format: 'csv', missing: ['Duration'], header: [], bytesRead: 9 }) ?? '', /lacks the column Duration\./);
   });
 });
 

@@ -3,12 +3,13 @@
  * over a temp lowdb store — but talking to a sinon-faked Messenger, so a test can read exactly
  * what the bot said, where, and to whom.
  */
+import { createHash } from 'node:crypto';
 import sinon, { type SinonStub } from 'sinon';
 import { commandTable } from '../../src/bot/commands/index.js';
 import { Dispatcher, type IncomingPress } from '../../src/bot/dispatcher.js';
 import type { Actor, BotDeps, Space } from '../../src/bot/types.js';
 import type { ActivationDetails, OrgSettings } from '../../src/domain/types.js';
-import type { DownloadedFile, Messenger, OutgoingMessage } from '../../src/bot/ports.js';
+import type { DownloadedFile, FoundPerson, Messenger, OutgoingMessage } from '../../src/bot/ports.js';
 import { ADMIN, openDomain, type DomainHarness } from './domain.js';
 
 export { ADMIN };
@@ -37,7 +38,14 @@ export type DmStub = SinonStub<[email: string, message: OutgoingMessage], Promis
 export type UpdateStub = SinonStub<[roomId: string, messageId: string, message: OutgoingMessage], Promise<string>>;
 
 export type DownloadStub = SinonStub<[url: string], Promise<DownloadedFile>>;
-export type FindPersonStub = SinonStub<[email: string], Promise<{ displayName: string } | undefined>>;
+export type FindPersonStub = SinonStub<[email: string], Promise<FoundPerson | undefined>>;
+
+/** A Webex-shaped person id for an email, the same every time: base64 of `ciscospark://us/PEOPLE/<uuid>`. */
+export function fakePersonId(email: string): string {
+  const hex = createHash('sha256').update(email.toLowerCase()).digest('hex');
+  const uuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return Buffer.from(`ciscospark://us/PEOPLE/${uuid}`).toString('base64');
+}
 
 export interface FakeMessenger extends Messenger {
   say: SayStub;
@@ -91,8 +99,8 @@ export function fakeMessenger(): FakeMessenger {
   const download: DownloadStub = sinon.stub<[string], Promise<DownloadedFile>>().rejects(new Error('Webex answered 404: no such file'));
   // Webex knows everyone the tests name, unless a test says otherwise.
   const findPerson: FindPersonStub = sinon
-    .stub<[string], Promise<{ displayName: string } | undefined>>()
-    .callsFake(async (email) => ({ displayName: email.split('@')[0] }));
+    .stub<[string], Promise<FoundPerson | undefined>>()
+    .callsFake(async (email) => ({ id: fakePersonId(email), displayName: email.split('@')[0] }));
   return { say, dm, update, download, findPerson };
 }
 

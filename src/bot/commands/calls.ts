@@ -1,13 +1,16 @@
 import { Writable } from 'node:stream';
-import { analyseExport } from '../../calls/index.js';
+import { analyseExport, personUuidOfId, recordsOf, type PersonKey } from '../../calls/index.js';
 import { isEmail, normalizeEmail } from '../../domain/email.js';
 import { usageError } from '../args.js';
+import { CallsProgress } from '../callsProgress.js';
 import { pullCallsSummary } from '../callsPull.js';
-import { replyWithCallsReport } from '../callsReport.js';
+import { replyWithCallsReport, summaryOptions } from '../callsReport.js';
 import type { Command, CommandContext } from '../types.js';
 import { CALLS_TEXT, refusalText } from '../../render/messages/callsText.js';
 
 const HOUR_MS = 60 * 60 * 1000;
+/** An upload this large is long work from the start: its "working on it" message goes at once. */
+const LARGE_UPLOAD_BYTES = 5 * 1024 * 1024;
 
 /** "last 24h", "last 7d", "last 3 days", "2026-11-01..2026-11-07": a time range, or what is wrong. */
 export function parseRange(text: string, now: Date): { start: Date; end: Date } | string {
@@ -28,7 +31,27 @@ export function parseRange(text: string, now: Date): { start: Date; end: Date } 
   return CALLS_TEXT.notAPeriod(text);
 }
 
-async function analyseUpload(ctx: CommandContext, url: string): Promise<void> {
+/**
+ * The person `calls <email>` names: their Webex person UUID (what records carry as `User UUID`)
+ * and email. Undefined, after telling the admin, when Webex knows no one by that email.
+ */
+async function personNamed(ctx: CommandContext, email: string): Promise<PersonKey | undefined> {
+  let found;
+  try {
+    found = await ctx.deps.messenger.findPerson(email);
+  } catch (error) {
+    await ctx.reply({ markdown: CALLS_TEXT.personLookupFailed(email, (error as Error).message) });
+    return undefined;
+  }
+  const uuid = found && personUuidOfId(found.id);
+  if (!uuid) {
+    await ctx.reply({ markdown: CALLS_TEXT.unknownPerson(email) });
+    return undefined;
+  }
+  return { uuid, email };
+}
+
+async function analyseUpload(ctx: CommandContext, url: string, person: PersonKey | undefined): Promise<void> {
   const { messenger, maxUploadBytes } = ctx.deps;
   let file;
   try {
@@ -40,6 +63,8 @@ async function analyseUpload(ctx: CommandContext, url: string): Promise<void> {
     file.stream.destroy();
     return ctx.reply({ markdown: refusalText({ ok: false, reason: 'too-large', maxBytes: maxUploadBytes, bytesRead: 0 })! });
   }
+  const size = file.size;
+  const progress = new CallsProgress(ctx, CALLS_TEXT.readingUpload(0, size), { now: size !== undefined && size > LARGE_UPLOAD_BYTES });
   const chunks: Buffer[] = [];
   const csv = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -49,17 +74,26 @@ async function analyseUpload(ctx: CommandContext, url: string): Promise<void> {
   });
   let result;
   try {
-    result = await analyseExport(file.stream, {
+    const analysis = analyseExport(file.stream, {
       maxBytes: maxUploadBytes,
       webexGoCsv: csv,
-      ...(file.size !== undefined ? { expectedBytes: file.size } : {}),
+      summary: summaryOptions(ctx),
+      ...(person ? { keepRecord: recordsOf(person) } : {}),
+      ...(size !== undefined ? { expectedBytes: size } : {}),
     });
+    // Counted beside the analysis, which has put the stream in flowing mode already.
+    let bytes = 0;
+    file.stream.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      progress.report(CALLS_TEXT.readingUpload(bytes, size));
+    });
+    result = await analysis;
   } catch (error) {
     // Only the download can fail here (its deadline passed, the connection broke): `csv` is memory.
-    return ctx.reply({ markdown: CALLS_TEXT.downloadFailed((error as Error).message) });
+    return progress.finish({ markdown: CALLS_TEXT.downloadFailed((error as Error).message) });
   }
-  if (!result.ok) return ctx.reply({ markdown: refusalText(result)! });
-  await replyWithCallsReport(ctx, result, CALLS_TEXT.fromUpload(file.filename), Buffer.concat(chunks));
+  if (!result.ok) return progress.finish({ markdown: refusalText(result)! });
+  await replyWithCallsReport(ctx, progress, result, CALLS_TEXT.fromUpload(file.filename, person?.email), Buffer.concat(chunks), person);
 }
 
 export const callsCommand: Command = {
@@ -69,22 +103,18 @@ export const callsCommand: Command = {
   audit: 'calls',
   usage: 'calls [email] last 24h|last 7d|YYYY-MM-DD..YYYY-MM-DD',
   example: 'calls last 7d',
-  summary: 'Webex Go calls from the Detailed Call History: attach the Control Hub export, or pull a period',
+  summary: 'Webex Go calls from the Detailed Call History: attach the Control Hub export (CSV) or API records (JSON), or pull a period',
   async run(ctx) {
-    if (ctx.files.length > 0) return analyseUpload(ctx, ctx.files[0]);
-    if (!ctx.args) return usageError(ctx, this, CALLS_TEXT.nothingToRead);
     const [first, ...rest] = ctx.args.split(' ');
     const email = isEmail(first) ? normalizeEmail(first) : undefined;
+    const person = email ? await personNamed(ctx, email) : undefined;
+    if (email && !person) return;
+    if (ctx.files.length > 0) return analyseUpload(ctx, ctx.files[0], person);
+    if (!ctx.args) return usageError(ctx, this, CALLS_TEXT.nothingToRead);
     const range = parseRange(email ? rest.join(' ') : ctx.args, new Date());
     if (typeof range === 'string') return usageError(ctx, this, range);
     const { callHistory } = ctx.deps;
     if (!callHistory) return ctx.reply({ markdown: CALLS_TEXT.noAdminToken });
-    try {
-      const { result, csv, trimmed } = await pullCallsSummary(ctx, callHistory, range, email);
-      const source = CALLS_TEXT.fromApi(range.start, range.end, email, trimmed);
-      await replyWithCallsReport(ctx, result, source, csv);
-    } catch (error) {
-      await ctx.reply({ markdown: CALLS_TEXT.pullFailed((error as Error).message) });
-    }
+    await pullCallsSummary(ctx, callHistory, range, person);
   },
 };

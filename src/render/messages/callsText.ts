@@ -1,17 +1,33 @@
-import type { AcceptedExport, AnalyseResult, CallSummary, CrossCheck, UserCalls } from '../../calls/index.js';
+import { offsetLabel, type AcceptedExport, type AnalyseResult, type CallSummary, type CrossCheck, type DayReckoning, type UserCalls } from '../../calls/index.js';
+
 import { formatCount, formatDateTime, percent, plural, quoted } from '../format.js';
 
 /** The `calls` command: Webex Go calls from the Detailed Call History. */
 export const CALLS_TEXT = {
   title: (webexGo: number, all: number) => `Webex Go calls: ${webexGo.toLocaleString('en-US')} of ${all.toLocaleString('en-US')}`,
-  fromUpload: (filename: string | undefined) => `From the attached export${filename ? ` (${filename})` : ''}`,
+  fromUpload: (filename: string | undefined, email: string | undefined) =>
+    `From the attached export${filename ? ` (${filename})` : ''}` + (email ? `, calls of ${email}` : ''),
   fromApi: (start: Date, end: Date, email: string | undefined, trimmed: boolean) =>
     `From the Detailed Call History API, ${formatDateTime(start.toISOString())} to ${formatDateTime(end.toISOString())}` +
     (email ? `, calls of ${email}` : '') +
     (trimmed ? ' (trimmed to what the API keeps: from 30 days to 5 minutes ago)' : ''),
   chartCaption: 'Webex Go calls per day.',
-  csvCaption: (records: number) => `The ${records.toLocaleString('en-US')} Webex Go records, columns as in the input.`,
-  progress: (window: number, windows: number) => `Reading the call history: window ${window} of ${windows}…`,
+  csvCaption: (records: number, gzipped: boolean) =>
+    `The ${records.toLocaleString('en-US')} Webex Go records, columns as in the input` +
+    (gzipped ? ', gzip-compressed (open it with any unzip tool, then with a spreadsheet).' : '.') +
+    ' Cells that a spreadsheet would run as formulas start with an apostrophe.',
+  csvFile: (records: number, filename: string, gzipped: boolean) =>
+    `${plural(records, 'record')} in ${filename}${gzipped ? ' (gzip)' : ''}`,
+  readingUpload: (bytes: number, size: number | undefined) =>
+    `Working on it: reading the attached call history, ${megabytes(bytes)}` +
+    (size ? ` of ${megabytes(size)} (${Math.floor((bytes / size) * 100)}%)…` : '…'),
+  pullStarting: 'Working on it: asking the Detailed Call History API…',
+  pullProgress: (window: number, windows: number, records: number) =>
+    `Working on it: reading the call history, 12-hour window ${window} of ${windows}; ${plural(records, 'record')} so far…`,
+  pullWaiting: (progress: string, ms: number) =>
+    `${progress}\nWaiting ${Math.ceil(ms / 1000)} s: the Detailed Call History API takes 1 request a minute.`,
+  personLookupFailed: (email: string, reason: string) => `I could not look up ${email} in Webex (${reason}); try again in a moment.`,
+  unknownPerson: (email: string) => `Webex knows no person with the email ${email}, so I cannot pick out their calls.`,
   nothingToRead: 'Attach the Detailed Call History CSV export from Control Hub to a message saying "calls", or give a period.',
   notAPeriod: (text: string) => `"${text.slice(0, 60)}" is not a period I know.`,
   badDate: 'That date does not exist.',
@@ -25,6 +41,10 @@ export const CALLS_TEXT = {
   pullFailed: (reason: string) => `I could not read the call history: ${reason}`,
 };
 
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 // ---- The `calls` reply: the card's facts, the fallback text, and the answers to a refused file. ----
 
 export interface Fact {
@@ -34,12 +54,48 @@ export interface Fact {
 
 const count = formatCount;
 
-/** "2026-03-02 to 2026-03-08" (UTC days), or "no records". */
-export function periodText(summary: Pick<CallSummary, 'periodStart' | 'periodEnd'>): string {
-  if (summary.periodStart === null || summary.periodEnd === null) return 'no records';
-  const from = summary.periodStart.slice(0, 10);
-  const to = summary.periodEnd.slice(0, 10);
-  return from === to ? `${from} (UTC)` : `${from} to ${to} (UTC)`;
+type Period = Pick<CallSummary, 'firstDay' | 'lastDay' | 'days'>;
+
+/** "2026-03-02 to 2026-03-08": the first and last day of the records, or "no records". */
+export function periodDays(summary: Period): string {
+  if (summary.firstDay === null || summary.lastDay === null) return 'no records';
+  return summary.firstDay === summary.lastDay ? summary.firstDay : `${summary.firstDay} to ${summary.lastDay}`;
+}
+
+/** The time zone days are counted in, short: "UTC", "UTC−08:00", "Europe/Paris", "each site's". */
+function zoneShort(days: DayReckoning): string {
+  if (days.timeZone !== undefined) return days.timeZone;
+  const zones = new Set(days.siteOffsets.map(offsetLabel));
+  if (days.utcRecords > 0) zones.add('UTC');
+  if (zones.size === 0) return 'UTC';
+  return zones.size === 1 ? [...zones][0] : "each site's time zone";
+}
+
+/** "2026-03-02 to 2026-03-08 (UTC−08:00)": the period as the card, the chart and the text give it. */
+export function periodText(summary: Period): string {
+  const days = periodDays(summary);
+  return summary.firstDay === null ? days : `${days} (${zoneShort(summary.days)})`;
+}
+
+/** Which time zone the days are counted in, and why, for the card. */
+export function dayReckoningText(days: DayReckoning): string {
+  if (days.timeZone !== undefined) return `${days.timeZone} (set by CALLS_TIMEZONE)`;
+  const offsets = days.siteOffsets.map(offsetLabel);
+  const sites =
+    offsets.length === 0
+      ? ''
+      : offsets.length === 1
+        ? `the site's time zone, ${offsets[0]} (from Site timezone)`
+        : `each site's own time zone (${offsets.join(', ')}, from Site timezone)`;
+  if (days.utcRecords === 0) return sites || 'UTC';
+  const utc = `UTC for ${plural(days.utcRecords, 'record')} without a Site timezone`;
+  return sites ? `${sites}; ${utc}` : utc;
+}
+
+/** `webex-go-calls-2026-03-02_2026-03-08`: a file name that carries the period. */
+export function periodFileName(prefix: string, summary: Pick<CallSummary, 'firstDay' | 'lastDay'>): string {
+  if (summary.firstDay === null || summary.lastDay === null) return prefix;
+  return summary.firstDay === summary.lastDay ? `${prefix}-${summary.firstDay}` : `${prefix}-${summary.firstDay}_${summary.lastDay}`;
 }
 
 /** How a name from a file is repeated: quoted in a markdown message; as it is in a card, which escapes it. */
@@ -58,7 +114,8 @@ export function userLabel(user: UserCalls): string {
 /** Title/value pairs for the summary card's FactSet. */
 export function summaryFacts(summary: CallSummary): Fact[] {
   const facts: Fact[] = [
-    { title: 'Period', value: periodText(summary) },
+    { title: 'Period', value: periodDays(summary) },
+    { title: 'Days counted in', value: dayReckoningText(summary.days) },
     { title: 'Records read', value: count(summary.recordsRead) },
     { title: 'Webex Go records', value: count(summary.webexGoRecords) },
     {
@@ -145,10 +202,17 @@ export function crossCheckText(check: CrossCheck, quote: Quote = quoted): string
         (emails.length > 10 ? `, and ${emails.length - 10} more` : ''),
     );
   }
-  if (!check.complete) {
+  if (check.unmatchedUsers.length) {
     lines.push(
-      `${plural(check.unmatchedUsers.length, 'user')} appear without an email (${listed(check.unmatchedUsers, quote, 5)}), ` +
-        'so they could not be matched with devices.',
+      `Not matched with devices: ${plural(check.unmatchedUsers.length, 'caller')} the records name with neither a User UUID nor an email ` +
+        `(${listed(check.unmatchedUsers, quote, 5)}).`,
+    );
+  }
+  if (check.unresolvedDevices.length) {
+    const emails = check.unresolvedDevices;
+    lines.push(
+      `Not matched with calls: ${plural(emails.length, 'device')} whose person Webex did not find by email, so their calls cannot be told apart ` +
+        `(${emails.slice(0, 10).join(', ')}${emails.length > 10 ? `, and ${emails.length - 10} more` : ''}).`,
     );
   }
   return lines;
@@ -164,11 +228,12 @@ export function refusalText(result: AnalyseResult): string | undefined {
         'Export a shorter period from Control Hub (Analytics › Calling › Detailed Call History) and attach it again.'
       );
     case 'empty':
-      return 'That file is empty. Attach the Detailed Call History CSV exported from Control Hub.';
-    case 'not-call-history':
-      return (
-        `That file doesn't look like a Detailed Call History export: it lacks the column${result.missing.length === 1 ? '' : 's'} ` +
-        `${result.missing.join(', ')}. Export the Detailed Call History report from Control Hub as CSV and attach it.`
-      );
+      return 'That file is empty: I expected the Detailed Call History, as the CSV export from Control Hub or the API\'s records in JSON.';
+    case 'not-call-history': {
+      const lacks = `${result.missing.length === 1 ? '' : 's'} ${result.missing.join(', ')}`;
+      return result.format === 'json'
+        ? `That JSON holds no Detailed Call History records I can read: I expected the API's records (an array of them, or an object with items[]), each with the fields Report ID, Start time, Sub client type, Correlation ID, Direction, Answered, Duration and User, and ${result.header.length ? `its records lack the field${lacks}` : 'it has no such array'}.`
+        : `That file is not a Detailed Call History I can read: I expected the CSV export from Control Hub (Analytics › Calling › Detailed Call History) or the API's records in JSON, and it lacks the column${lacks}.`;
+    }
   }
 }

@@ -17,4 +17,17 @@ export async function api(path, options = {}) {
   return data;
 }
 
+/** Sends a file as the request body (the server reads the rest from the query); answers like `api`. */
+export async function upload(path, file) {
+  let res;
+  try {
+    res = await fetch(`/local/api${path}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file });
+  } catch {
+    throw new Error('The local Webex server does not answer. Is it running?');
+  }
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(data.error ?? `The server answered HTTP ${res.status}.`);
+  return data;
+}
+
 export const enc = encodeURIComponent;

@@ -1,10 +1,13 @@
 /** People, their spaces, the messages in them, and card button presses. */
-import express, { type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { FakeWebex } from '../../fakeWebex.js';
+import type { FileInput } from '../../types.js';
 import { jsonBody, PageError, param, requireMemberRoom, requirePerson, stringField } from '../http.js';
 import { messageView, personView, spaceView } from '../views.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The largest file the page attaches: the bot reads call history exports up to 200 MB by default. */
+const MAX_UPLOAD = '250mb';
 
 export function spaceRoutes(fake: FakeWebex): Router {
   const api = express.Router();
@@ -53,20 +56,46 @@ export function spaceRoutes(fake: FakeWebex): Router {
     res.json({ space: spaceView(fake, room), messages: fake.messages(room.id).map((m) => messageView(fake, m)) });
   });
 
-  api.post('/spaces/:roomId/messages', (req, res) => {
-    const fields = jsonBody(req);
-    const person = requirePerson(fake, stringField(fields, 'fromEmail'));
+  /** A person writes in a space: `text`, and in a group space whether the message @mentions the bot. */
+  const post = (req: Request, from: string, typedText: string, mention: boolean, file?: FileInput) => {
+    const person = requirePerson(fake, from);
     const room = requireMemberRoom(fake, param(req, 'roomId'), person);
-    let text = stringField(fields, 'text');
-    let mentionBot = fields.mentionBot === true;
+    let text = typedText.trim();
+    let mentionBot = mention;
     // "@GoBot status" mentions the bot whatever the toggle says; the name is not repeated.
     const typed = `@${fake.bot.displayName}`;
     if (text.toLowerCase().startsWith(typed.toLowerCase()) && /^(\s|$)/.test(text.slice(typed.length))) {
       mentionBot = true;
       text = text.slice(typed.length).trim();
-      if (!text) throw new PageError(400, `Write something after @${fake.bot.displayName}.`);
+      if (!text && !file) throw new PageError(400, `Write something after @${fake.bot.displayName}.`);
     }
-    const message = fake.postMessage({ roomId: room.id, fromEmail: person.emails[0]!, text, mentionBot: mentionBot && room.type === 'group' });
+    return fake.postMessage({
+      roomId: room.id,
+      fromEmail: person.emails[0]!,
+      text,
+      mentionBot: mentionBot && room.type === 'group',
+      ...(file ? { files: [file] } : {}),
+    });
+  };
+
+  api.post('/spaces/:roomId/messages', (req, res) => {
+    const fields = jsonBody(req);
+    const message = post(req, stringField(fields, 'fromEmail'), stringField(fields, 'text'), fields.mentionBot === true);
+    res.status(201).json(messageView(fake, message));
+  });
+
+  /**
+   * A message with a file attached, as the composer's Attach button or a drop sends it: the file's
+   * bytes are the body (sent as application/octet-stream, so no JSON parser takes them), the rest
+   * is in the query: `fromEmail`, `text` (may be empty), `mentionBot=1`, `filename`, `contentType`.
+   */
+  api.post('/spaces/:roomId/messages/with-file', express.raw({ type: 'application/octet-stream', limit: MAX_UPLOAD }), (req, res) => {
+    const query = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
+    const data: unknown = req.body;
+    if (!Buffer.isBuffer(data) || data.length === 0) throw new PageError(400, 'Send the file as the body (Content-Type: application/octet-stream).');
+    const filename = query('filename').trim() || 'attachment';
+    const contentType = query('contentType').trim() || 'application/octet-stream';
+    const message = post(req, query('fromEmail'), query('text'), query('mentionBot') === '1', { filename, contentType, data });
     res.status(201).json(messageView(fake, message));
   });
 
