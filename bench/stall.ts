@@ -20,6 +20,7 @@ import { loadConfig } from '../src/config.js';
 import { inThreadRenderer } from '../src/render/renderer.js';
 import { DEFAULT_POOL_SIZE } from '../src/render/worker/renderPool.js';
 import { LowdbRepository } from '../src/store/lowdbRepository.js';
+import { fakePersonId } from '../test/support/botFakes.js';
 
 const ADMIN = 'admin@example.com';
 const TOKEN = 'bench-provider-token';
@@ -42,7 +43,7 @@ function countingMessenger() {
     dm: async (_email, message) => count(message),
     update: async (_roomId, messageId) => messageId,
     download: async () => Promise.reject(new Error('no files in this bench')),
-    findPerson: async (email) => ({ displayName: email.split('@')[0] }),
+    findPerson: async (email) => ({ id: fakePersonId(email), displayName: email.split('@')[0] }),
   };
   return { messenger, sent };
 }
