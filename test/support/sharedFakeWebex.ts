@@ -18,7 +18,8 @@ import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response } from 'express';
 import { FakeWebex, type Change } from '../../src/localwebex/fakeWebex.js';
 
-export const TEST_BOT_TOKEN = 'test-bot-token';
+// Shaped like a Webex token (three fields joined by _), or the SDK logs that it is not.
+export const TEST_BOT_TOKEN = 'test_bot_token';
 export const TEST_BOT_EMAIL = 'gobot@webex.bot';
 export const TEST_BOT_NAME = 'GoBot';
 
@@ -41,8 +42,8 @@ const fake = new FakeWebex({
 const { url } = await fake.listen();
 const hydraUrl = `${url}/v1`;
 process.env.HYDRA_SERVICE_URL = hydraUrl;
-// The SDK does not need the u2c catalog for a bot in webhook mode; it may ask and get a 404.
-process.env.U2C_SERVICE_URL = `${url}/u2c/api/v1`;
+// The SDK asks the u2c catalog where Webex lives; the fake answers: here.
+process.env.U2C_SERVICE_URL = hydraUrl;
 
 /**
  * The SDK holds every people look-up for 100 ms to batch it with others (the framework looks up
