@@ -154,3 +154,40 @@ export interface ReminderDue {
   codeKey: string;
   expiresAt: string;
 }
+
+/**
+ * A message that matters and could not be delivered yet, kept until it is. It never holds a
+ * code: an activation message is a reference to a device's code, drawn again when it is sent
+ * (and dropped if that code is no longer the one to use).
+ */
+export type OutboxMessage =
+  | {
+      kind: 'activation';
+      /** The user's own message, or the acting admin's copy. */
+      copy: 'user' | 'admin';
+      issue: IssueKind;
+      email: string;
+      deviceId: string;
+      codeKey: string;
+      /** The admin's copy: what became of the user's message when it was written. */
+      userGot?: 'reached' | 'queued' | 'unreachable' | 'not-notified';
+    }
+  /** Text that holds no code: a notice to a user, an outcome, a notice to admins. */
+  | { kind: 'text'; markdown: string; about: string };
+
+export interface OutboxEntry {
+  id: string;
+  /** A person's 1:1 (by email) or a space. */
+  to: { email: string } | { roomId: string };
+  message: OutboxMessage;
+  /** The admin whose action it came from: told if it is never delivered. */
+  admin?: string;
+  /** A notice to admins about undelivered messages: if it too fails for good, it is only logged. */
+  notice?: boolean;
+  queuedAt: string;
+  tries: number;
+  nextTryAt: string;
+  /** Set when a try may have reached Webex (no answer, a 5xx): it is not sent again without checking. */
+  uncertainSince?: string;
+  lastError?: string;
+}
