@@ -29,6 +29,8 @@ export interface Config {
   /** Where that API lives, when not Webex's (tests, the offline mode). */
   cdrBaseUrl?: string;
   maxUploadBytes: number;
+  /** How long a message that matters is tried again before admins are told it was not delivered. */
+  outboxGiveUpMs: number;
   /** The whole download of an attached file, body included; cut off (connection closed) after it. */
   downloadTimeoutMs: number;
 }
@@ -118,5 +120,6 @@ export function loadConfig(env: Env = process.env): Config {
     cdrBaseUrl: optional(env, 'CDR_BASE_URL'),
     maxUploadBytes: integer(env, 'CALLS_MAX_UPLOAD_MB', 200, 1, 2048) * 1024 * 1024,
     downloadTimeoutMs: integer(env, 'DOWNLOAD_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
+    outboxGiveUpMs: integer(env, 'OUTBOX_GIVE_UP_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
   };
 }

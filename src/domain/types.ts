@@ -155,6 +155,9 @@ export interface ReminderDue {
   expiresAt: string;
 }
 
+/** What became of the user's activation message, as the issuing admin's copy says. */
+export type UserReach = 'reached' | 'queued' | 'unreachable' | 'not-notified';
+
 /**
  * A message that matters and could not be delivered yet, kept until it is. It never holds a
  * code: an activation message is a reference to a device's code, drawn again when it is sent
@@ -170,10 +173,16 @@ export type OutboxMessage =
       deviceId: string;
       codeKey: string;
       /** The admin's copy: what became of the user's message when it was written. */
-      userGot?: 'reached' | 'queued' | 'unreachable' | 'not-notified';
+      userGot?: UserReach;
+      /** The admin's copy: how the user was reached, when they were. */
+      via?: ('webex' | 'email')[];
     }
-  /** Text that holds no code: a notice to a user, an outcome, a notice to admins. */
-  | { kind: 'text'; markdown: string; about: string };
+  /**
+   * Text that holds no code: the notice to a user that their line was deleted, the outcome of an
+   * action in the space it was taken in, or a notice to admins of what was not delivered (which,
+   * if it too fails for good, is only logged).
+   */
+  | { kind: 'text'; markdown: string; what: 'line-deleted' | 'outcome' | 'admin-notice' };
 
 export interface OutboxEntry {
   id: string;
@@ -182,8 +191,6 @@ export interface OutboxEntry {
   message: OutboxMessage;
   /** The admin whose action it came from: told if it is never delivered. */
   admin?: string;
-  /** A notice to admins about undelivered messages: if it too fails for good, it is only logged. */
-  notice?: boolean;
   queuedAt: string;
   tries: number;
   nextTryAt: string;

@@ -157,7 +157,7 @@ const isProfile = fields({ iccid: isString, deviceId: isString, state: oneOf('ac
 const ISSUE_KINDS = ['assign', 'new-code', 'lost-stolen'] as const;
 
 const isOutboxMessage: Check = (v) =>
-  fields({ kind: oneOf('text'), markdown: isString, about: isString })(v) ||
+  fields({ kind: oneOf('text'), markdown: isString, what: oneOf('line-deleted', 'outcome', 'admin-notice') })(v) ||
   fields({
     kind: oneOf('activation'),
     copy: oneOf('user', 'admin'),
@@ -166,6 +166,7 @@ const isOutboxMessage: Check = (v) =>
     deviceId: isString,
     codeKey: isString,
     userGot: optional(oneOf('reached', 'queued', 'unreachable', 'not-notified')),
+    via: optional((v) => Array.isArray(v) && v.every(oneOf('webex', 'email'))),
   })(v);
 
 const isOutboxEntry = fields({
@@ -173,7 +174,6 @@ const isOutboxEntry = fields({
   to: (v) => fields({ email: isString })(v) || fields({ roomId: isString })(v),
   message: isOutboxMessage,
   admin: optional(isString),
-  notice: optional((v) => typeof v === 'boolean'),
   queuedAt: isString,
   tries: (v) => Number.isInteger(v) && (v as number) >= 0,
   nextTryAt: isString,

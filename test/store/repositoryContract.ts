@@ -258,7 +258,7 @@ export function repositoryContract(name: string, subject: ContractSubject): void
       it('keeps queued messages, oldest first; an entry put again is replaced, a removed one is gone', async () => {
         await repo.transact((tx) => {
           tx.putOutbox(outboxEntry('o2', '2026-11-26T09:02:00.000Z'));
-          tx.putOutbox(outboxEntry('o1', '2026-11-26T09:01:00.000Z', { to: { roomId: 'space-1' }, message: { kind: 'text', markdown: 'Done.', about: 'the outcome' } }));
+          tx.putOutbox(outboxEntry('o1', '2026-11-26T09:01:00.000Z', { to: { roomId: 'space-1' }, message: { kind: 'text', markdown: 'Done.', what: 'outcome' } }));
           tx.putOutbox(outboxEntry('o3', '2026-11-26T09:03:00.000Z'));
         });
         await repo.transact((tx) => {
