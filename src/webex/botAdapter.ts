@@ -98,10 +98,15 @@ export function frameworkWebhookName(webhookUrl: string, botEmail: string): stri
   return Buffer.from(`${webhookUrl.split('/')[2]} ${botEmail}`).toString('base64');
 }
 
-/** The SDK calls the framework makes on its own at start (and stop): webhooks and its spaces. */
+/**
+ * The SDK calls the framework makes on its own: at start (and stop) its webhooks and its spaces,
+ * and for each webhook event the message or button press it announces.
+ */
 interface FrameworkStartupSdk {
   webhooks: Record<'list' | 'create' | 'remove', (...args: unknown[]) => Promise<unknown>>;
   memberships: Record<'list', (...args: unknown[]) => Promise<unknown>>;
+  messages: Record<'get', (...args: unknown[]) => Promise<unknown>>;
+  attachmentActions: Record<'get', (...args: unknown[]) => Promise<unknown>>;
 }
 
 export interface FrameworkCallHooks {
@@ -142,6 +147,10 @@ export function retryFrameworkCalls(framework: Framework, client: WebexClient, h
   wrap(sdk.webhooks, 'create', 'create a webhook', 'POST');
   wrap(sdk.webhooks, 'remove', 'delete a webhook', 'DELETE');
   wrap(sdk.memberships, 'list', 'list the spaces', 'GET');
+  // The framework drops an event whose message it cannot read without a word, and waits for ever
+  // on one never answered: under the policy it has a deadline, and `gaveUp` says so.
+  wrap(sdk.messages, 'get', 'read a message a webhook announced (the command was not run)', 'GET');
+  wrap(sdk.attachmentActions, 'get', 'read a button press a webhook announced (it was not acted on)', 'GET');
 }
 
 /** Hands one webhook event (already verified) to the framework, as its own webhook handler would. */
