@@ -172,7 +172,7 @@ export class OutboxSender {
       if (arrived) return service.dequeue(entry.id);
       if (arrived === undefined) return this.giveUp(entry, ADMIN_TEXT.perhapsPosted(entry.lastError ?? ''));
     }
-    if (this.expired(entry, triedAt)) return this.giveUp(entry, this.gaveUpAfter(entry.lastError));
+    if (this.expired(entry, triedAt)) return this.giveUp(entry, ADMIN_TEXT.gaveUpAfter(this.giveUpMinutes, entry.lastError ?? ''));
     try {
       await send(messenger, entry.to, message);
       await service.dequeue(entry.id);
@@ -196,19 +196,21 @@ export class OutboxSender {
   private later(entry: OutboxEntry, error: unknown, triedAt: number): Promise<void> {
     const reason = (error as Error).message;
     if (this.expired(entry, triedAt)) {
-      return this.giveUp(entry, entry.uncertainSince ? ADMIN_TEXT.perhapsPosted(reason) : this.gaveUpAfter(reason));
+      // Only a 1:1 stays queued with an unknown outcome: its check failed until now.
+      const why = entry.uncertainSince ? ADMIN_TEXT.gaveUpUnsure(this.giveUpMinutes, reason) : ADMIN_TEXT.gaveUpAfter(this.giveUpMinutes, reason);
+      return this.giveUp(entry, why);
     }
     const { firstRetryMs, maxRetryMs } = this.timings;
     const wait = Math.min(maxRetryMs, firstRetryMs * 2 ** Math.max(0, entry.tries - 1));
     return this.deps.service.updateQueued({ ...entry, tries: entry.tries + 1, nextTryAt: new Date(triedAt + wait).toISOString(), lastError: reason });
   }
 
-  private expired(entry: OutboxEntry, at: number): boolean {
-    return at - Date.parse(entry.queuedAt) >= this.timings.giveUpMs;
+  private get giveUpMinutes(): number {
+    return Math.round(this.timings.giveUpMs / 60_000);
   }
 
-  private gaveUpAfter(reason: string | undefined): string {
-    return ADMIN_TEXT.gaveUpAfter(Math.round(this.timings.giveUpMs / 60_000), reason ?? '');
+  private expired(entry: OutboxEntry, at: number): boolean {
+    return at - Date.parse(entry.queuedAt) >= this.timings.giveUpMs;
   }
 
   /** Takes it out of the outbox and tells the admins, in the same write; a notice to admins is only logged. */

@@ -68,6 +68,9 @@ export const ADMIN_TEXT = {
   undeliveredOutcome: (markdown: string) => `the outcome of an admin's action, in the space where it was taken: "${markdown.split('\n')[0]}"`,
   gaveUpAfter: (minutes: number, reason: string) =>
     `Webex did not take it for ${minutes} minute${minutes === 1 ? '' : 's'} (the last answer: ${reason.trim().replace(/\.+$/, '')}), so I stopped trying.`,
+  /** A 1:1 Webex may have taken, which could not be checked before the give-up time. */
+  gaveUpUnsure: (minutes: number, reason: string) =>
+    `Webex did not answer for ${minutes} minute${minutes === 1 ? '' : 's'} (the last answer: ${reason.trim().replace(/\.+$/, '')}), so I stopped trying; it may have arrived once, or not at all.`,
   refusedBy: (reason: string) => `Webex refused it: ${reason.trim().replace(/\.+$/, '')}.`,
   perhapsPosted: (reason: string) =>
     `Webex did not say whether it was posted (${reason.trim().replace(/\.+$/, '')}), and a bot cannot check a group space, so I did not post it again: it may be there once, or not at all.`,
