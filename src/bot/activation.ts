@@ -14,6 +14,11 @@ import { handoverCard } from './views.js';
 /** Sends the details privately; returns whether the user was notified. Failures are told to the admin. */
 export async function deliverActivation(ctx: CommandContext, kind: IssueKind, details: ActivationDetails): Promise<boolean> {
   const { messenger, service, sheetPdf, log } = ctx.deps;
+  // One QR code for both messages, drawn while nothing else waits on it.
+  const qr = ctx.deps.qrPng(details.qrPayload);
+  // Its failure is met where it is awaited; until then (an email sent first) it is not unhandled.
+  qr.catch(() => undefined);
+  const deps = { ...ctx.deps, qrPng: () => qr };
   const notify = service.settings().notifyUsers;
   const admin = ctx.actor.email;
   const deviceId = service.deviceOf(details.email)?.id ?? '';
@@ -25,7 +30,7 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
   const reached: ('webex' | 'email')[] = [];
   let queued = false;
   if (notify && deliverByWebex) {
-    const sent = await sendOrQueue(ctx.deps, { to: { email: details.email }, message: { ...reference, copy: 'user' }, admin });
+    const sent = await sendOrQueue(deps, { to: { email: details.email }, message: { ...reference, copy: 'user' }, admin });
     if (sent.outcome === 'sent') reached.push('webex');
     if (sent.outcome === 'queued') queued = true;
     if (sent.outcome === 'failed') await tellHere(ADMIN_TEXT.dmFailed(details.email, sent.error.message));
@@ -41,7 +46,7 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
   const delivered = reached.length > 0;
   // Tell the admin what really happened: the user may not have the details even with notifications on.
   const userGot: UserReach = !notify ? 'not-notified' : delivered ? 'reached' : queued ? 'queued' : 'unreachable';
-  const copy = await sendOrQueue(ctx.deps, { to: { email: admin }, message: { ...reference, copy: 'admin', userGot, via: reached }, admin });
+  const copy = await sendOrQueue(deps, { to: { email: admin }, message: { ...reference, copy: 'admin', userGot, via: reached }, admin });
   if (copy.outcome === 'failed') await tellHere(ADMIN_TEXT.dmFailed(admin, copy.error.message));
   if (!notify) {
     // The copy above holds every detail; the card and the sheet only help hand them over.
