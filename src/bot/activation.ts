@@ -14,7 +14,7 @@ import { handoverCard } from './views.js';
 /** Sends the details privately; returns whether the user was notified. Failures are told to the admin. */
 export async function deliverActivation(ctx: CommandContext, kind: IssueKind, details: ActivationDetails): Promise<boolean> {
   const { messenger, service, sheetPdf, log } = ctx.deps;
-  // One QR code for both messages, drawn while nothing else waits on it.
+  // One QR code for both messages, drawn once, before the first is sent.
   const qr = ctx.deps.qrPng(details.qrPayload);
   // Its failure is met where it is awaited; until then (an email sent first) it is not unhandled.
   qr.catch(() => undefined);

@@ -71,7 +71,7 @@ export type SendOutcome = { outcome: 'sent' } | { outcome: 'queued' } | { outcom
 /**
  * Sends now; if Webex could not take it, or may not have, keeps it for the OutboxSender. Failed
  * when Webex refused it for good or it could not be kept. Anything else (drawing the QR code,
- * say) is thrown.
+ * say) is thrown. Activation details whose code is no longer current are not sent: that is done.
  */
 export async function sendOrQueue(deps: OutboxDeps, outgoing: Outgoing): Promise<SendOutcome> {
   const message = await renderQueued(deps, outgoing.message);
