@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import { commandTable } from './bot/commands/index.js';
 import { Dispatcher } from './bot/dispatcher.js';
 import { StatusNotifier } from './bot/notifier.js';
+import { OUTBOX_TIMINGS, OutboxSender, type OutboxTimings } from './bot/outbox.js';
 import { ReminderScheduler } from './bot/reminders.js';
 import type { Config } from './config.js';
 import type { Clock, EsimProvider } from './domain/ports.js';
@@ -48,6 +49,8 @@ export interface AppDeps {
   cdrBaseUrl?: () => string | undefined;
   /** Draws QR codes and activation sheets; by default a pool of worker threads, off the event loop. */
   renderer?: Renderer;
+  /** How often the outbox is looked at and how its tries back off (tests shorten them). */
+  outboxTimings?: Partial<Omit<OutboxTimings, 'giveUpMs'>>;
   /** How long start-up waits for Webex, and how often it checks again (tests shorten them). */
   webexStartup?: Partial<StartupTimings>;
 }
@@ -57,6 +60,7 @@ export interface App {
   dispatcher: Dispatcher;
   notifier: StatusNotifier;
   reminders: ReminderScheduler;
+  outbox: OutboxSender;
   http: Express;
   /**
    * Listens, then connects to Webex when a bot token is configured; resolves with the port once
@@ -116,6 +120,7 @@ export function createApp(deps: AppDeps): App {
 
   const notifier = new StatusNotifier(service, messenger, log, config.watchWindowMs);
   const reminders = new ReminderScheduler({ service, messenger, log, qrPng, remindDays: config.remindDays });
+  const outbox = new OutboxSender({ service, messenger, log, qrPng }, { ...OUTBOX_TIMINGS, ...deps.outboxTimings, giveUpMs: config.outboxGiveUpMs });
 
   // The webhook route exists from the start and answers once the framework is up.
   let webhook: express.Router | undefined;
@@ -154,6 +159,7 @@ export function createApp(deps: AppDeps): App {
     dispatcher,
     notifier,
     reminders,
+    outbox,
     http,
     async start() {
       const port = await listen();
@@ -166,6 +172,7 @@ export function createApp(deps: AppDeps): App {
         connection = new WebexConnection(created, { ...options, ...WEBEX_STARTUP_TIMINGS, ...deps.webexStartup, apiBaseUrl: webexApiBaseUrl(), log }, () => {
           if (webhookUrl) webhook = webhookRouter(config.webhookSecret, frameworkWebhookDelivery(created), log);
           reminders.start(config.reminderIntervalMs);
+          outbox.start();
         });
         await connection.start();
       }
@@ -174,6 +181,7 @@ export function createApp(deps: AppDeps): App {
     async stop() {
       connection?.stop();
       await reminders.stop();
+      await outbox.stop();
       await notifier.flush();
       await framework?.stop().catch(() => undefined);
       await new Promise<void>((resolve) => {

@@ -33,6 +33,8 @@ export interface Config {
   /** An IANA time zone to count call days in, instead of each record's `Site timezone`. */
   callsTimeZone?: string;
   maxUploadBytes: number;
+  /** How long a message that matters is tried again before admins are told it was not delivered. */
+  outboxGiveUpMs: number;
   /** The whole download of an attached file, body included; cut off (connection closed) after it. */
   downloadTimeoutMs: number;
 }
@@ -135,5 +137,6 @@ export function loadConfig(env: Env = process.env): Config {
     callsTimeZone: timeZone(env, 'CALLS_TIMEZONE'),
     maxUploadBytes: integer(env, 'CALLS_MAX_UPLOAD_MB', 200, 1, 2048) * 1024 * 1024,
     downloadTimeoutMs: integer(env, 'DOWNLOAD_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
+    outboxGiveUpMs: integer(env, 'OUTBOX_GIVE_UP_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
   };
 }

@@ -1,36 +1,39 @@
 /**
  * Where activation details go. Only two people ever see a code: the user it belongs to (in a
  * 1:1 with the bot) and the admin who issued it (in the admin's own 1:1). A group space gets the
- * outcome only.
+ * outcome only. Both 1:1 messages go through the outbox: one Webex cannot take now is sent later.
  */
-import type { ActivationDetails, IssueKind } from '../domain/types.js';
+import { codeKey } from '../domain/service.js';
+import type { ActivationDetails, IssueKind, UserReach } from '../domain/types.js';
 import { ADMIN_TEXT } from '../render/messages/adminText.js';
-import { USER_TEXT } from '../render/messages/userText.js';
+import { sendOrQueue } from './outbox.js';
+import type { OutgoingMessage } from './ports.js';
 import type { CommandContext } from './types.js';
 import { handoverCard } from './views.js';
 
 /** Sends the details privately; returns whether the user was notified. Failures are told to the admin. */
 export async function deliverActivation(ctx: CommandContext, kind: IssueKind, details: ActivationDetails): Promise<boolean> {
-  const { messenger, service, qrPng, sheetPdf } = ctx.deps;
+  const { messenger, service, sheetPdf, log } = ctx.deps;
+  // One QR code for both messages, drawn once, before the first is sent.
+  const qr = ctx.deps.qrPng(details.qrPayload);
+  // Its failure is met where it is awaited; until then (an email sent first) it is not unhandled.
+  qr.catch(() => undefined);
+  const deps = { ...ctx.deps, qrPng: () => qr };
   const notify = service.settings().notifyUsers;
-  const qr = { filename: 'webex-go-qr.png', contentType: 'image/png', data: await qrPng(details.qrPayload) };
   const admin = ctx.actor.email;
-  // A failure to reach the admin is said where the admin is; the state change stands either way.
-  const toAdmin = (message: Parameters<typeof messenger.dm>[1]) =>
-    messenger.dm(admin, message).then(
-      () => undefined,
-      (error: unknown) => ctx.say({ markdown: ADMIN_TEXT.dmFailed(admin, (error as Error).message) }),
-    );
+  const deviceId = service.deviceOf(details.email)?.id ?? '';
+  const reference = { kind: 'activation', issue: kind, email: details.email, deviceId, codeKey: codeKey(details.matchingId) } as const;
+  // A failure is said where the admin acted (or, failing that, logged); the state change stands either way.
+  const tellHere = (markdown: string) => ctx.say({ markdown }).catch((error: unknown) => log(`could not tell ${admin} a delivery failed: ${(error as Error).message}`));
 
   const { mailer, deliverByWebex } = ctx.deps;
   const reached: ('webex' | 'email')[] = [];
+  let queued = false;
   if (notify && deliverByWebex) {
-    try {
-      await messenger.dm(details.email, { markdown: USER_TEXT.activation(kind, details), file: qr });
-      reached.push('webex');
-    } catch (error) {
-      await ctx.say({ markdown: ADMIN_TEXT.dmFailed(details.email, (error as Error).message) });
-    }
+    const sent = await sendOrQueue(deps, { to: { email: details.email }, message: { ...reference, copy: 'user' }, admin });
+    if (sent.outcome === 'sent') reached.push('webex');
+    if (sent.outcome === 'queued') queued = true;
+    if (sent.outcome === 'failed') await tellHere(ADMIN_TEXT.dmFailed(details.email, sent.error.message));
   }
   if (notify && mailer) {
     try {
@@ -42,11 +45,11 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
   }
   const delivered = reached.length > 0;
   // Tell the admin what really happened: the user may not have the details even with notifications on.
-  await toAdmin({
-    markdown: ADMIN_TEXT.activation(kind, details, delivered, notify && !delivered, ADMIN_TEXT.via(reached)),
-    file: qr,
-  });
+  const userGot: UserReach = !notify ? 'not-notified' : delivered ? 'reached' : queued ? 'queued' : 'unreachable';
+  const copy = await sendOrQueue(deps, { to: { email: admin }, message: { ...reference, copy: 'admin', userGot, via: reached }, admin });
+  if (copy.outcome === 'failed') await tellHere(ADMIN_TEXT.dmFailed(admin, copy.error.message));
   if (!notify) {
+    // The copy above holds every detail; the card and the sheet only help hand them over.
     await toAdmin(handoverCard(details));
     const pdf = await sheetPdf(details);
     await toAdmin({
@@ -55,4 +58,11 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
     });
   }
   return delivered;
+
+  async function toAdmin(message: OutgoingMessage): Promise<void> {
+    await messenger.dm(admin, message).then(
+      () => undefined,
+      (error: unknown) => tellHere(ADMIN_TEXT.dmFailed(admin, (error as Error).message)),
+    );
+  }
 }

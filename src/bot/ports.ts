@@ -29,6 +29,14 @@ export interface FoundPerson {
   displayName: string;
 }
 
+/**
+ * How a send that failed ended, as a Messenger's errors tell it in `sendFailure`: refused for good
+ * (a 4xx), safe to send again (Webex said to wait, or the connection never opened), or of unknown
+ * outcome (no answer, a 5xx: Webex may have posted it, and sending again could post it twice). An
+ * error without it counts as refused.
+ */
+export type SendFailure = 'refused' | 'safe-to-resend' | 'outcome-unknown';
+
 /** How the bot talks to people. */
 export interface Messenger {
   /** Posts to a space; resolves with the new message's id. */
@@ -39,6 +47,11 @@ export interface Messenger {
   download(url: string): Promise<DownloadedFile>;
   /** Replaces a card message in place; falls back to deleting it and posting anew. Resolves with the id that now shows it. */
   update(roomId: string, messageId: string, message: OutgoingMessage): Promise<string>;
+  /**
+   * The markdown of the bot's messages in its 1:1 with this person since `since`, to tell whether
+   * a send of unknown outcome arrived. Without it, such a send is never tried again.
+   */
+  sentInDirect?(email: string, since: Date): Promise<string[]>;
   /** The person Webex knows by this address, if any: their Webex person id and name. */
   findPerson(email: string): Promise<FoundPerson | undefined>;
 }

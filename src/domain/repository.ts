@@ -1,4 +1,4 @@
-import type { AuditRecord, CodeRecord, Device, DeviceStatus, OrgSettings, ProfileRecord } from './types.js';
+import type { AuditRecord, CodeRecord, Device, DeviceStatus, OrgSettings, OutboxEntry, ProfileRecord } from './types.js';
 
 /** What the domain reads; a committed, consistent view. */
 export interface StoreReader {
@@ -10,6 +10,8 @@ export interface StoreReader {
   deviceCount(): number;
   code(key: string): CodeRecord | undefined;
   profile(iccid: string): ProfileRecord | undefined;
+  /** Messages waiting to be delivered, oldest first. */
+  outbox(): OutboxEntry[];
 }
 
 /** A unit of work: reads see its own writes; all of it lands, or none of it. */
@@ -20,6 +22,10 @@ export interface StoreTransaction extends StoreReader {
   removeDevice(id: string): void;
   putCode(code: CodeRecord): void;
   putProfile(profile: ProfileRecord): void;
+  /** Queues a message, or replaces the entry with its id. */
+  putOutbox(entry: OutboxEntry): void;
+  /** Delivered or given up: it leaves the outbox. */
+  removeOutbox(id: string): void;
   audit(record: AuditRecord): void;
 }
 

@@ -22,6 +22,7 @@ import {
   type DeviceView,
   type LicensePool,
   type OrgSettings,
+  type OutboxEntry,
   type PhoneAction,
 } from './types.js';
 
@@ -47,6 +48,9 @@ export interface DeletedDevice {
 }
 
 export type SettingsPatch = Partial<OrgSettings>;
+
+/** An outbox entry before it is stored: it gets its id and time, and is due at once unless told. */
+export type NewOutboxEntry = Omit<OutboxEntry, 'id' | 'queuedAt' | 'nextTryAt'> & { nextTryAt?: string };
 
 export interface ServiceDeps {
   repo: Repository;
@@ -186,6 +190,49 @@ export class WebexGoService {
   recordDenied(actor: string, action: AuditAction, email?: string): Promise<void> {
     const user = email && isEmail(email) ? { email: normalizeEmail(email) } : {};
     return this.auditRefusal({ actor: normalizeEmail(actor), action, ...user }, new Refusal('not-admin'));
+  }
+
+  // ---- the outbox ----------------------------------------------------------------------------
+
+  /** Messages waiting to be delivered, oldest first. */
+  outbox(): OutboxEntry[] {
+    return this.deps.repo.read((r) => r.outbox());
+  }
+
+  /** Keeps a message that could not be delivered yet; resolves once it is stored. */
+  queueMessage(entry: NewOutboxEntry): Promise<OutboxEntry> {
+    const at = this.nowIso();
+    const queued: OutboxEntry = { id: this.deps.newId(), queuedAt: at, nextTryAt: at, ...entry };
+    return this.deps.repo.transact((tx) => {
+      tx.putOutbox(queued);
+      return queued;
+    });
+  }
+
+  /** Records a try of a queued message that did not deliver it. */
+  updateQueued(entry: OutboxEntry): Promise<void> {
+    return this.deps.repo.transact((tx) => {
+      if (tx.outbox().some((e) => e.id === entry.id)) tx.putOutbox(entry);
+    });
+  }
+
+  /** A queued message was delivered, dropped or given up; `notices` (to admins) replace it in the same write. */
+  dequeue(id: string, notices: NewOutboxEntry[] = []): Promise<void> {
+    const at = this.nowIso();
+    return this.deps.repo.transact((tx) => {
+      tx.removeOutbox(id);
+      for (const notice of notices) tx.putOutbox({ id: this.deps.newId(), queuedAt: at, nextTryAt: at, ...notice });
+    });
+  }
+
+  /** The activation details of a device's code, while that code is still the one to redeem. */
+  activationFor(deviceId: string, key: string): ActivationDetails | undefined {
+    return this.deps.repo.read((r) => {
+      const device = r.device(deviceId);
+      const code = r.code(key);
+      if (!device || device.currentCodeKey !== key || !code?.matchingId || code.state !== 'valid' || this.expired(code)) return undefined;
+      return activationDetails(device.email, code);
+    });
   }
 
   // ---- admin actions -------------------------------------------------------------------------

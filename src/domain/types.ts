@@ -154,3 +154,47 @@ export interface ReminderDue {
   codeKey: string;
   expiresAt: string;
 }
+
+/** What became of the user's activation message, as the issuing admin's copy says. */
+export type UserReach = 'reached' | 'queued' | 'unreachable' | 'not-notified';
+
+/**
+ * A message that matters and could not be delivered yet, kept until it is. It never holds a
+ * code: an activation message is a reference to a device's code, drawn again when it is sent
+ * (and dropped if that code is no longer the one to use).
+ */
+export type OutboxMessage =
+  | {
+      kind: 'activation';
+      /** The user's own message, or the acting admin's copy. */
+      copy: 'user' | 'admin';
+      issue: IssueKind;
+      email: string;
+      deviceId: string;
+      codeKey: string;
+      /** The admin's copy: what became of the user's message when it was written. */
+      userGot?: UserReach;
+      /** The admin's copy: how the user was reached, when they were. */
+      via?: ('webex' | 'email')[];
+    }
+  /**
+   * Text that holds no code: the notice to a user that their line was deleted, the outcome of an
+   * action in the space it was taken in, or a notice to admins of what was not delivered (which,
+   * if it too fails for good, is only logged).
+   */
+  | { kind: 'text'; markdown: string; what: 'line-deleted' | 'outcome' | 'admin-notice' };
+
+export interface OutboxEntry {
+  id: string;
+  /** A person's 1:1 (by email) or a space. */
+  to: { email: string } | { roomId: string };
+  message: OutboxMessage;
+  /** The admin whose action it came from: told if it is never delivered. */
+  admin?: string;
+  queuedAt: string;
+  tries: number;
+  nextTryAt: string;
+  /** Set when a try may have reached Webex (no answer, a 5xx): it is not sent again without checking. */
+  uncertainSince?: string;
+  lastError?: string;
+}

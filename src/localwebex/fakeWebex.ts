@@ -33,6 +33,8 @@ export interface FailureRule {
   retryAfterSeconds?: number;
   /** How many matching requests fail (default 1). */
   times?: number;
+  /** Instead of `times`: every matching request fails for this long, an outage. */
+  forMs?: number;
 }
 
 /** Kept requests; older ones are dropped so a long local session does not grow without bound. */
@@ -53,7 +55,7 @@ export class FakeWebex extends FakeWorld {
   readonly router: Router;
   /** Every request under `/v1`, oldest first. */
   readonly requests: RequestRecord[] = [];
-  private readonly rules: Array<Required<Omit<FailureRule, 'retryAfterSeconds'>> & Pick<FailureRule, 'retryAfterSeconds'>> = [];
+  private readonly rules: Array<Required<Omit<FailureRule, 'retryAfterSeconds' | 'forMs'>> & Pick<FailureRule, 'retryAfterSeconds'> & { until?: number }> = [];
   private readonly dispatcher: WebhookDispatcher;
   private readonly file: JsonFile<Snapshot> | undefined;
   private server: Server | undefined;
@@ -124,7 +126,8 @@ export class FakeWebex extends FakeWorld {
    * a Webex-style error body and, when given, `Retry-After`; or, for `'hang'`, never answer.
    */
   failNext(rule: FailureRule): void {
-    const { path, status, retryAfterSeconds, times = 1 } = rule;
+    const { path, status, retryAfterSeconds, forMs } = rule;
+    const times = forMs === undefined ? rule.times ?? 1 : Infinity;
     const underV1 = typeof path !== 'string' || path === '/v1' || path.startsWith('/v1/');
     this.rules.push({
       method: rule.method?.toUpperCase() ?? '',
@@ -132,6 +135,7 @@ export class FakeWebex extends FakeWorld {
       status,
       retryAfterSeconds,
       times,
+      ...(forMs === undefined ? {} : { until: Date.now() + forMs }),
     });
   }
 
@@ -175,6 +179,9 @@ export class FakeWebex extends FakeWorld {
   }
 
   private takeFault(method: string, path: string): Fault | undefined {
+    // An outage that is over fails nothing more.
+    const now = Date.now();
+    for (let i = this.rules.length - 1; i >= 0; i--) if ((this.rules[i]!.until ?? Infinity) <= now) this.rules.splice(i, 1);
     const index = this.rules.findIndex(
       (rule) =>
         (rule.method === '' || rule.method === method) &&

@@ -197,6 +197,16 @@ export function createRestRouter({ world, botToken, record, takeFault }: RestOpt
       .reverse();
     res.json({ items: paginate(req, res, messages, 50).map((m) => restMessage(req, m)) });
   });
+  // Webex's "List Direct Messages": the 1:1 with a person, newest first.
+  v1.get('/messages/direct', (req, res) => {
+    const email = optionalString(req.query, 'personEmail');
+    if (email === undefined) throw new WebexApiError(400, 'personEmail or personId is required.');
+    const person = world.person(email);
+    if (!person) throw new WebexApiError(404, 'Could not find a person with the provided ID or email.');
+    const room = world.rooms().find((r) => r.type === 'direct' && world.isMember(r.id, person.id) && world.isMember(r.id, bot.id));
+    const messages = room ? world.messages(room.id).filter((m) => world.botCanSee(m)).reverse() : [];
+    res.json({ items: paginate(req, res, messages, 50).map((m) => restMessage(req, m)) });
+  });
   v1.get('/messages/:id', (req, res) => {
     const message = world.message(req.params.id);
     if (!message || !world.botCanSee(message)) throw new WebexApiError(404, 'Message not found.');

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { DEVICE_STATUSES, type AuditRecord, type CodeRecord, type Device, type OrgSettings, type ProfileRecord } from '../domain/types.js';
+import { DEVICE_STATUSES, type AuditRecord, type CodeRecord, type Device, type OrgSettings, type OutboxEntry, type ProfileRecord } from '../domain/types.js';
 
 /** The snapshot: all state as of the last compaction. Codes are kept without their Matching ID. */
 export interface StoreData {
@@ -16,6 +16,8 @@ export interface StoreData {
   profiles: Record<string, ProfileRecord>;
   /** Claimed delivery ids, oldest first. */
   deliveries?: string[];
+  /** Messages waiting to be delivered, by id (none in a store written before the outbox). */
+  outbox?: Record<string, OutboxEntry>;
 }
 
 /** One committed transaction, as a journal line; re-applying it is harmless. */
@@ -26,6 +28,8 @@ export interface JournalEntry {
   codes?: Record<string, CodeRecord>;
   profiles?: Record<string, ProfileRecord>;
   deliveries?: string[];
+  /** Outbox entries queued or changed (an entry), and delivered or given up (null). */
+  outbox?: Record<string, OutboxEntry | null>;
   /** The transaction's audit records and the audit file's size before they were appended. */
   audit?: { from: number; records: AuditRecord[] };
 }
@@ -150,6 +154,33 @@ const isCode = fields({
 
 const isProfile = fields({ iccid: isString, deviceId: isString, state: oneOf('active', 'revoked', 'deleted'), since: isString });
 
+const ISSUE_KINDS = ['assign', 'new-code', 'lost-stolen'] as const;
+
+const isOutboxMessage: Check = (v) =>
+  fields({ kind: oneOf('text'), markdown: isString, what: oneOf('line-deleted', 'outcome', 'admin-notice') })(v) ||
+  fields({
+    kind: oneOf('activation'),
+    copy: oneOf('user', 'admin'),
+    issue: oneOf(...ISSUE_KINDS),
+    email: isString,
+    deviceId: isString,
+    codeKey: isString,
+    userGot: optional(oneOf('reached', 'queued', 'unreachable', 'not-notified')),
+    via: optional((v) => Array.isArray(v) && v.every(oneOf('webex', 'email'))),
+  })(v);
+
+const isOutboxEntry = fields({
+  id: isString,
+  to: (v) => fields({ email: isString })(v) || fields({ roomId: isString })(v),
+  message: isOutboxMessage,
+  admin: optional(isString),
+  queuedAt: isString,
+  tries: (v) => Number.isInteger(v) && (v as number) >= 0,
+  nextTryAt: isString,
+  uncertainSince: optional(isString),
+  lastError: optional(isString),
+});
+
 const isAuditRecord = fields({
   at: isString,
   actor: isString,
@@ -168,6 +199,7 @@ const isJournalEntry = fields({
   codes: optional(keyedBy('key', isCode)),
   profiles: optional(keyedBy('iccid', isProfile)),
   deliveries: optional(isStrings),
+  outbox: optional(keyedBy('id', isOutboxEntry, true)),
   audit: optional(fields({ from: (v) => Number.isInteger(v) && (v as number) >= 0, records: (v) => Array.isArray(v) && v.every(isAuditRecord) })),
 }) as (value: unknown) => value is JournalEntry;
 
@@ -179,6 +211,7 @@ export const isStoreData = fields({
   codes: keyedBy('key', isCode),
   profiles: keyedBy('iccid', isProfile),
   deliveries: optional(isStrings),
+  outbox: optional(keyedBy('id', isOutboxEntry)),
 }) as (value: unknown) => value is StoreData;
 
 /** A line of the audit file. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Low, type Adapter } from 'lowdb';
 import { DELIVERIES_KEPT, type AuditQuery, type Repository, type StoreReader, type StoreTransaction } from '../domain/repository.js';
-import type { AuditRecord, CodeRecord, Device, DeviceStatus, OrgSettings, ProfileRecord } from '../domain/types.js';
+import type { AuditRecord, CodeRecord, Device, DeviceStatus, OrgSettings, OutboxEntry, ProfileRecord } from '../domain/types.js';
 import { isStoreData, journalLine, parseAuditLine, readJournal, type JournalEntry, type StoreData } from './journal.js';
 
 export type { StoreData } from './journal.js';
@@ -208,6 +208,7 @@ export class LowdbRepository implements Repository {
       deviceCount: () => index.size,
       code: (key) => data.codes[key],
       profile: (iccid) => data.profiles[iccid],
+      outbox: () => byAge(Object.values(data.outbox ?? {})),
     };
   }
 
@@ -299,6 +300,7 @@ export class LowdbRepository implements Repository {
     }
     for (const [iccid, profile] of changes.profiles) data.profiles[iccid] = profile;
     for (const id of changes.claims) remember(this.deliveries, id);
+    if (changes.outbox.size) data.outbox = applyOutbox(data.outbox, changes.outbox);
   }
 
   /**
@@ -327,6 +329,7 @@ class Transaction implements StoreTransaction {
     profiles: new Map<string, ProfileRecord>(),
     audit: [] as AuditRecord[],
     claims: [] as string[],
+    outbox: new Map<string, OutboxEntry | null>(),
   };
 
   constructor(private readonly base: StoreReader) {}
@@ -341,6 +344,7 @@ class Transaction implements StoreTransaction {
     if (c.codes.size) entry.codes = Object.fromEntries([...c.codes].map(([key, code]) => [key, withoutSecret(code)]));
     if (c.profiles.size) entry.profiles = Object.fromEntries(c.profiles);
     if (c.claims.length) entry.deliveries = c.claims;
+    if (c.outbox.size) entry.outbox = Object.fromEntries(c.outbox);
     if (c.audit.length) entry.audit = { from: auditFrom, records: c.audit };
     return Object.keys(entry).length ? entry : undefined;
   }
@@ -383,6 +387,14 @@ class Transaction implements StoreTransaction {
   profile(iccid: string): ProfileRecord | undefined {
     return this.changes.profiles.get(iccid) ?? this.base.profile(iccid);
   }
+  outbox(): OutboxEntry[] {
+    const merged = new Map(this.base.outbox().map((e) => [e.id, e]));
+    for (const [id, entry] of this.changes.outbox) {
+      if (entry) merged.set(id, entry);
+      else merged.delete(id);
+    }
+    return byAge([...merged.values()]);
+  }
 
   putSettings(settings: OrgSettings): void {
     this.changes.settings = settings;
@@ -401,6 +413,12 @@ class Transaction implements StoreTransaction {
   }
   putProfile(profile: ProfileRecord): void {
     this.changes.profiles.set(profile.iccid, profile);
+  }
+  putOutbox(entry: OutboxEntry): void {
+    this.changes.outbox.set(entry.id, entry);
+  }
+  removeOutbox(id: string): void {
+    this.changes.outbox.set(id, null);
   }
   audit(record: AuditRecord): void {
     this.changes.audit.push(record);
@@ -540,6 +558,22 @@ export function applyEntry(data: StoreData, deliveries: Set<string>, entry: Jour
   Object.assign(data.codes, entry.codes);
   Object.assign(data.profiles, entry.profiles);
   for (const id of entry.deliveries ?? []) remember(deliveries, id);
+  if (entry.outbox) data.outbox = applyOutbox(data.outbox, new Map(Object.entries(entry.outbox)));
+}
+
+/** The outbox with entries put (an entry) and removed (null). */
+function applyOutbox(outbox: Record<string, OutboxEntry> = {}, changes: Map<string, OutboxEntry | null>): Record<string, OutboxEntry> {
+  const next = { ...outbox };
+  for (const [id, entry] of changes) {
+    if (entry) next[id] = entry;
+    else delete next[id];
+  }
+  return next;
+}
+
+/** Oldest first. */
+function byAge(entries: OutboxEntry[]): OutboxEntry[] {
+  return entries.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
 }
 
 /**

@@ -98,10 +98,15 @@ export function frameworkWebhookName(webhookUrl: string, botEmail: string): stri
   return Buffer.from(`${webhookUrl.split('/')[2]} ${botEmail}`).toString('base64');
 }
 
-/** The SDK calls the framework makes on its own at start (and stop): webhooks and its spaces. */
+/**
+ * The SDK calls the framework makes on its own: at start (and stop) its webhooks and its spaces,
+ * and for each webhook event the message or button press it announces.
+ */
 interface FrameworkStartupSdk {
   webhooks: Record<'list' | 'create' | 'remove', (...args: unknown[]) => Promise<unknown>>;
   memberships: Record<'list', (...args: unknown[]) => Promise<unknown>>;
+  messages: Record<'get', (...args: unknown[]) => Promise<unknown>>;
+  attachmentActions: Record<'get', (...args: unknown[]) => Promise<unknown>>;
 }
 
 export interface FrameworkCallHooks {
@@ -111,6 +116,8 @@ export interface FrameworkCallHooks {
   gaveUp(what: string, error: unknown, dropped: boolean): void;
   /** The framework created its second (card) webhook: its own registration is done. */
   registered(): void;
+  /** A message or press a webhook announced could not be read: the framework drops it without a word. */
+  unread(what: string, error: unknown): void;
 }
 
 /**
@@ -142,6 +149,18 @@ export function retryFrameworkCalls(framework: Framework, client: WebexClient, h
   wrap(sdk.webhooks, 'create', 'create a webhook', 'POST');
   wrap(sdk.webhooks, 'remove', 'delete a webhook', 'DELETE');
   wrap(sdk.memberships, 'list', 'list the spaces', 'GET');
+  // The framework waits for ever on a read never answered, and drops an event it cannot read
+  // without a word: under the policy the read has a deadline, and `unread` says what was lost.
+  const readOnEvent = (api: Record<'get', (...args: unknown[]) => Promise<unknown>>, what: string) => {
+    const original = api.get.bind(api);
+    api.get = (...args: unknown[]) =>
+      client.call(what, () => original(...args), { method: 'GET' }).catch((error: unknown) => {
+        hooks.unread(what, error);
+        throw error;
+      });
+  };
+  readOnEvent(sdk.messages, 'read a message a webhook announced (the command was not run)');
+  readOnEvent(sdk.attachmentActions, 'read a button press a webhook announced (it was not acted on)');
 }
 
 /** Hands one webhook event (already verified) to the framework, as its own webhook handler would. */

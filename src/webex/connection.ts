@@ -213,6 +213,7 @@ export class WebexConnection {
       retryFrameworkCalls(this.framework, this.client, {
         dropping: () => this.startingUp,
         registered,
+        unread: (what, error) => this.options.log(`could not ${what}: ${messageOf(error)}`),
         gaveUp: (what, error, dropped) => {
           this.options.log(`the framework could not ${what}: ${messageOf(error)}`);
           if (what !== 'list the spaces') return registered();

@@ -116,6 +116,17 @@ export class WebexMessenger implements Messenger {
     }
   }
 
+  async sentInDirect(email: string, since: Date): Promise<string[]> {
+    const listed = await this.client.call('list the messages of a 1:1', () =>
+      this.sdk().request({ method: 'GET', service: 'hydra', resource: 'messages/direct', qs: { personEmail: email } }), { method: 'GET' },
+    );
+    const { items = [] } = listed.body as unknown as { items?: { markdown?: string; personEmail?: string; personId?: string; created?: string }[] };
+    // Only what the bot wrote: the person's own messages in the 1:1 are theirs.
+    return items
+      .filter((m) => m.personEmail?.toLowerCase() !== email.toLowerCase() && m.created !== undefined && Date.parse(m.created) >= since.getTime())
+      .map((m) => m.markdown ?? '');
+  }
+
   async findPerson(email: string): Promise<FoundPerson | undefined> {
     const found = await this.client.call('look up a person', () => this.sdk().people.list({ email }), { method: 'GET' });
     const person = found.items.find((p) => p.emails?.some((e) => e.toLowerCase() === email.toLowerCase()));

@@ -3,8 +3,9 @@
  * backoff, a POST never sent twice) in Webex's words. A call that fails ends in a
  * `WebexCallError` fit to show, without anything the request carried.
  */
+import type { SendFailure } from '../bot/ports.js';
 import { systemClock } from '../net/clock.js';
-import { callWithPolicy, isIdempotent, OutgoingCallError, type RetryPolicy } from '../net/outgoingCall.js';
+import { callWithPolicy, isIdempotent, OutgoingCallError, type CallFailure, type RetryPolicy } from '../net/outgoingCall.js';
 
 export type { RetryPolicy } from '../net/outgoingCall.js';
 
@@ -14,6 +15,7 @@ export class WebexCallError extends Error {
   constructor(
     message: string,
     readonly statusCode?: number,
+    readonly sendFailure?: SendFailure,
   ) {
     super(message);
     this.name = 'WebexCallError';
@@ -51,6 +53,14 @@ function webexMessage(what: string, error: OutgoingCallError, timeoutMs: number)
   }
 }
 
+/** What a failure means for sending again: the policy retries only what Webex surely did not act on. */
+const SEND_FAILURE: Record<CallFailure, SendFailure> = {
+  refused: 'refused',
+  'gave-up': 'safe-to-resend',
+  'wait-too-long': 'safe-to-resend',
+  'outcome-unknown': 'outcome-unknown',
+};
+
 export class WebexClient {
   constructor(
     private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
@@ -72,7 +82,9 @@ export class WebexClient {
         request,
       );
     } catch (error) {
-      if (error instanceof OutgoingCallError) throw new WebexCallError(webexMessage(what, error, this.policy.timeoutMs), error.status);
+      if (error instanceof OutgoingCallError) {
+        throw new WebexCallError(webexMessage(what, error, this.policy.timeoutMs), error.status, SEND_FAILURE[error.failure]);
+      }
       throw error;
     }
   }

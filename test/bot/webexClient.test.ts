@@ -175,6 +175,17 @@ describe('WebexClient: retries, waits and timeouts', () => {
     assert.deepEqual(sleep.args, [[2000], [100]]);
   });
 
+  it('says whether a failed send may be sent again: refused for good, safe to send again, or of unknown outcome', async () => {
+    const refused = await rejection(client().call('send a 1:1 message', sinon.stub().rejects(webexError(404, 'Not Found')), { method: 'POST' }));
+    assert.equal(refused.sendFailure, 'refused');
+    const limited = await rejection(client().call('send a 1:1 message', sinon.stub().rejects(webexError(429, 'Too Many Requests', { 'retry-after': '1' })), { method: 'POST' }));
+    assert.equal(limited.sendFailure, 'safe-to-resend');
+    const tooLong = await rejection(client().call('send a 1:1 message', sinon.stub().rejects(webexError(429, 'Too Many Requests', { 'retry-after': '600' })), { method: 'POST' }));
+    assert.equal(tooLong.sendFailure, 'safe-to-resend');
+    const unknown = await rejection(client().call('send a 1:1 message', sinon.stub().rejects(webexError(502, 'Bad Gateway')), { method: 'POST' }));
+    assert.equal(unknown.sendFailure, 'outcome-unknown');
+  });
+
   it('a request that throws synchronously is treated like a failed one', async () => {
     const request = sinon.stub<[], Promise<string>>().throws(webexError(400, 'bad'));
     const error = await rejection(client().call('post a message', request));

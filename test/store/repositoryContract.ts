@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { DELIVERIES_KEPT, type Repository } from '../../src/domain/repository.js';
-import type { AuditAction, AuditRecord, CodeRecord, Device, OrgSettings, ProfileRecord } from '../../src/domain/types.js';
+import type { AuditAction, AuditRecord, CodeRecord, Device, OrgSettings, OutboxEntry, ProfileRecord } from '../../src/domain/types.js';
 import { ADMIN, DEFAULT_SETTINGS } from '../support/domain.js';
 
 /** What a brand-new store starts with. */
@@ -52,6 +52,19 @@ function code(key: string, deviceId: string, fields: Partial<CodeRecord> = {}): 
 
 function profile(iccid: string, deviceId: string, fields: Partial<ProfileRecord> = {}): ProfileRecord {
   return { iccid, deviceId, state: 'active', since: AT, ...fields };
+}
+
+function outboxEntry(id: string, queuedAt: string, fields: Partial<OutboxEntry> = {}): OutboxEntry {
+  return {
+    id,
+    to: { email: 'alice@example.com' },
+    message: { kind: 'activation', copy: 'user', issue: 'assign', email: 'alice@example.com', deviceId: 'd1', codeKey: 'k1' },
+    admin: ADMIN,
+    queuedAt,
+    tries: 1,
+    nextTryAt: queuedAt,
+    ...fields,
+  };
 }
 
 function record(action: AuditAction, fields: Partial<AuditRecord> = {}): AuditRecord {
@@ -241,6 +254,36 @@ export function repositoryContract(name: string, subject: ContractSubject): void
       });
     });
 
+    describe('the outbox', () => {
+      it('keeps queued messages, oldest first; an entry put again is replaced, a removed one is gone', async () => {
+        await repo.transact((tx) => {
+          tx.putOutbox(outboxEntry('o2', '2026-11-26T09:02:00.000Z'));
+          tx.putOutbox(outboxEntry('o1', '2026-11-26T09:01:00.000Z', { to: { roomId: 'space-1' }, message: { kind: 'text', markdown: 'Done.', what: 'outcome' } }));
+          tx.putOutbox(outboxEntry('o3', '2026-11-26T09:03:00.000Z'));
+        });
+        await repo.transact((tx) => {
+          tx.putOutbox(outboxEntry('o2', '2026-11-26T09:02:00.000Z', { tries: 2, uncertainSince: AT, lastError: 'no answer' }));
+          tx.removeOutbox('o3');
+          assert.deepEqual(tx.outbox().map((e) => e.id), ['o1', 'o2']);
+          repo.read((r) => assert.deepEqual(r.outbox().map((e) => e.id), ['o1', 'o2', 'o3']));
+        });
+        repo.read((r) => {
+          assert.deepEqual(r.outbox().map((e) => e.id), ['o1', 'o2']);
+          assert.deepEqual(r.outbox()[1], outboxEntry('o2', '2026-11-26T09:02:00.000Z', { tries: 2, uncertainSince: AT, lastError: 'no answer' }));
+        });
+      });
+
+      it('changes nothing when the transaction throws', async () => {
+        await assert.rejects(async () =>
+          repo.transact((tx) => {
+            tx.putOutbox(outboxEntry('o1', AT));
+            throw new Error('refused halfway');
+          }),
+        );
+        repo.read((r) => assert.deepEqual(r.outbox(), []));
+      });
+    });
+
     describe('the audit trail', () => {
       it('keeps what transactions audit, newest first, up to the limit', async () => {
         await repo.transact((tx) => tx.audit(record('assign', { email: 'alice@example.com', at: '2026-11-26T09:00:00.000Z' })));
@@ -298,6 +341,16 @@ export function repositoryContract(name: string, subject: ContractSubject): void
             assert.deepEqual(r.profile('8901'), profile('8901', 'd1'));
           });
           assert.deepEqual((await repo.auditTrail({ limit: 10 })).map((r) => r.action), ['assign']);
+        });
+
+        it('keeps the outbox', async () => {
+          await repo.transact((tx) => {
+            tx.putOutbox(outboxEntry('o1', '2026-11-26T09:01:00.000Z'));
+            tx.putOutbox(outboxEntry('o2', '2026-11-26T09:02:00.000Z'));
+          });
+          await repo.transact((tx) => tx.removeOutbox('o1'));
+          await restart();
+          repo.read((r) => assert.deepEqual(r.outbox(), [outboxEntry('o2', '2026-11-26T09:02:00.000Z')]));
         });
 
         it('keeps claimed delivery ids', async () => {

@@ -3,7 +3,7 @@
  * production would run against Webex.
  */
 import { botInSpace, frameworkAt, frameworkListening, sharedFakeWebex, TEST_BOT_EMAIL, TEST_BOT_TOKEN } from './sharedFakeWebex.js';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { FakeWebex } from '../../src/localwebex/fakeWebex.js';
 import type { Message, Room } from '../../src/localwebex/types.js';
@@ -44,7 +44,15 @@ export interface RunningBot {
 const webhookUrlAt = (port: number) => `http://127.0.0.1:${port}/webex/webhook`;
 
 export async function startBot(
-  options: { settings?: Partial<OrgSettings>; admins?: string[]; dir?: string; keepFake?: boolean; env?: Record<string, string> } = {},
+  options: {
+    settings?: Partial<OrgSettings>;
+    admins?: string[];
+    dir?: string;
+    keepFake?: boolean;
+    env?: Record<string, string>;
+    /** Shorter outbox and start-up timings, for tests that wait on them. */
+    timings?: Pick<AppDeps, 'outboxTimings' | 'webexStartup'>;
+  } = {},
 ): Promise<RunningBot> {
   const { fake } = await sharedFakeWebex();
   if (!options.keepFake) fake.reset();
@@ -70,6 +78,7 @@ export async function startBot(
     log: (line) => logs.push(line),
     host: '127.0.0.1',
     beforeWebex: webhookUrlAt,
+    ...options.timings,
   });
   const { port } = await app.start();
   const base = `http://127.0.0.1:${port}`;

@@ -64,6 +64,9 @@ class FakeFramework extends EventEmitter {
       remove: sinon.stub().resolves(),
     },
     memberships: { list: sinon.stub().resolves({ items: [] }) },
+    // What it reads for each webhook event.
+    messages: { get: sinon.stub().resolves({}) },
+    attachmentActions: { get: sinon.stub().resolves({}) },
   };
   start = sinon.stub().callsFake(async () => {
     // As framework.js: webhooks and spaces on chains of their own, after start() resolved.

@@ -1,4 +1,5 @@
 import { deliverActivation } from '../activation.js';
+import { postOutcome } from '../outbox.js';
 import { emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
@@ -17,7 +18,7 @@ export const assignCommand: Command = {
     if (!email) return;
     const issued = await ctx.deps.service.assign(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await ctx.reply(deviceCard(issued.device, ADMIN_TEXT.issuedPublic('assign', email, notified, ctx.actor.email)));
+    await postOutcome(ctx, deviceCard(issued.device, ADMIN_TEXT.issuedPublic('assign', email, notified, ctx.actor.email)));
     await deliverActivation(ctx, 'assign', issued.activation);
   },
 };

@@ -1,4 +1,5 @@
 import { deliverActivation } from '../activation.js';
+import { postOutcome } from '../outbox.js';
 import { currentDevice, emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
@@ -18,7 +19,7 @@ export const codeCommand: Command = {
     if (!(await currentDevice(ctx, email)) && ctx.press?.data.deviceId) return;
     const issued = await ctx.deps.service.newCode(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await ctx.reply(deviceCard(issued.device, ADMIN_TEXT.issuedPublic('new-code', email, notified, ctx.actor.email)));
+    await postOutcome(ctx, deviceCard(issued.device, ADMIN_TEXT.issuedPublic('new-code', email, notified, ctx.actor.email)));
     await deliverActivation(ctx, 'new-code', issued.activation);
   },
 };

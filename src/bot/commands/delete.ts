@@ -1,5 +1,6 @@
 import { confirmedDevice, emailArg } from '../args.js';
 import type { Command } from '../types.js';
+import { postOutcome, sendOrQueue } from '../outbox.js';
 import { noticeCard } from '../views.js';
 import { ADMIN_TEXT } from '../../render/messages/adminText.js';
 import { USER_TEXT } from '../../render/messages/userText.js';
@@ -23,12 +24,15 @@ export const deleteCommand: Command = {
     if (!confirmed) return;
     await ctx.deps.service.deleteDevice(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await ctx.reply(noticeCard(ADMIN_TEXT.deletedPublic(email, notified)));
+    await postOutcome(ctx, noticeCard(ADMIN_TEXT.deletedPublic(email, notified)));
     const { messenger, mailer, deliverByWebex } = ctx.deps;
     if (notified && deliverByWebex) {
-      await messenger
-        .dm(email, { markdown: USER_TEXT.deleted })
-        .catch((error: unknown) => ctx.say({ markdown: ADMIN_TEXT.dmFailed(email, (error as Error).message) }));
+      const sent = await sendOrQueue(ctx.deps, { to: { email }, message: { kind: 'text', markdown: USER_TEXT.deleted, what: 'line-deleted' }, admin: ctx.actor.email });
+      if (sent.outcome === 'failed') {
+        await ctx
+          .say({ markdown: ADMIN_TEXT.dmFailed(email, sent.error.message) })
+          .catch((error: unknown) => ctx.deps.log(`could not tell the admin a 1:1 failed: ${(error as Error).message}`));
+      }
     }
     if (notified && mailer) {
       await mailer

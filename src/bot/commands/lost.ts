@@ -1,4 +1,5 @@
 import { deliverActivation } from '../activation.js';
+import { postOutcome } from '../outbox.js';
 import { confirmedDevice, emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
@@ -23,7 +24,7 @@ export const lostCommand: Command = {
     if (!confirmed) return;
     const issued = await ctx.deps.service.lostStolen(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await ctx.reply(deviceCard(issued.device, ADMIN_TEXT.issuedPublic('lost-stolen', email, notified, ctx.actor.email)));
+    await postOutcome(ctx, deviceCard(issued.device, ADMIN_TEXT.issuedPublic('lost-stolen', email, notified, ctx.actor.email)));
     await deliverActivation(ctx, 'lost-stolen', issued.activation);
   },
 };

@@ -52,6 +52,28 @@ export const ADMIN_TEXT = {
       '',
       activationDetailsMarkdown(d),
     ].join('\n'),
+  /** The admin's copy when the user's message is waiting in the outbox. */
+  activationQueued: (kind: IssueKind, d: ActivationDetails) =>
+    [
+      `**${ISSUE_LABEL[kind]} for ${d.email}.** Webex did not take my message to ${d.email} just now: I keep trying, and admins are told if it never gets through.`,
+      '',
+      activationDetailsMarkdown(d),
+    ].join('\n'),
+
+  // What the outbox could not deliver: never a code.
+  undelivered: (what: string, why: string) => `**Not delivered:** ${what}. ${why} Hand it over another way if it still matters.`,
+  undeliveredActivation: (email: string) => `the activation details for ${email} (once Webex answers again, they can type **resend** in their 1:1 with me)`,
+  undeliveredActivationCopy: (admin: string, email: string) => `${admin}'s copy of the activation details for ${email}`,
+  undeliveredLineDeleted: (email: string) => `the notice to ${email} that their Webex Go line was deleted and must be removed from the phone by hand`,
+  undeliveredOutcome: (markdown: string) => `the outcome of an admin's action, in the space where it was taken: "${markdown.split('\n')[0]}"`,
+  gaveUpAfter: (minutes: number, reason: string) =>
+    `Webex did not take it for ${minutes} minute${minutes === 1 ? '' : 's'} (the last answer: ${reason.trim().replace(/\.+$/, '')}), so I stopped trying.`,
+  /** A 1:1 Webex may have taken, which could not be checked before the give-up time. */
+  gaveUpUnsure: (minutes: number, reason: string) =>
+    `Webex did not answer for ${minutes} minute${minutes === 1 ? '' : 's'} (the last answer: ${reason.trim().replace(/\.+$/, '')}), so I stopped trying; it may have arrived once, or not at all.`,
+  refusedBy: (reason: string) => `Webex refused it: ${reason.trim().replace(/\.+$/, '')}.`,
+  perhapsPosted: (reason: string) =>
+    `Webex did not say whether it was posted (${reason.trim().replace(/\.+$/, '')}), and a bot cannot check a group space, so I did not post it again: it may be there once, or not at all.`,
   handoverCodeLabel: (smdpAddress: string) => `Activation code (iPhone), SM-DP+ address ${smdpAddress}`,
   handoverNpcLabel: 'Network provider code (Android)',
   handoverCard: (email: string) => `Hand the activation details to ${email}: email them, or print the attached sheet.`,
