@@ -59,7 +59,7 @@ function distance(a: string, b: string): number {
 /**
  * What the person probably meant, for "did you mean": the nearest command's own words with what
  * they typed after the mistyped ones (`stauts bob@x.com` → `status bob@x.com`), or its example
- * when nothing followed or the command takes nothing.
+ * when nothing followed, the command takes nothing, or the words were not a typo of it.
  */
 export function suggestCommand(text: string, commands: Command[]): string {
   const words = text.split(' ');
@@ -73,7 +73,9 @@ export function suggestCommand(text: string, commands: Command[]): string {
   }
   const rest = words.slice(best.wordsUsed).join(' ');
   const takesArguments = best.command.usage !== best.command.phrases[0];
-  return rest && takesArguments ? `${best.command.phrases[0]} ${rest}` : best.command.example;
+  // A typo of the command word (a couple of letters off) keeps what followed; a guess does not.
+  const typo = best.score <= 2;
+  return rest && takesArguments && typo ? `${best.command.phrases[0]} ${rest}` : best.command.example;
 }
 
 /** What a person may run: admins everything listed, others the commands open to anyone. */

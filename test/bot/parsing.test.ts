@@ -100,6 +100,11 @@ describe('bot: reading what people type', () => {
       assert.equal(onlyAnswer(bot, DM_ADMIN.id), COMMAND_TEXT.unknownCommand('stauts bob@example.com', 'status bob@example.com'));
     });
 
+    it('does not carry words over to a command that was only a guess', async () => {
+      await bot.type(admin, DM_ADMIN, 'frobnicate the widgets');
+      assert.doesNotMatch(onlyAnswer(bot, DM_ADMIN.id), /Did you mean `\S+ the widgets`/);
+    });
+
     it('suggests to someone who is not an admin only what they may run', async () => {
       await bot.type(bob, DM_ADMIN, 'asign alice@example.com');
       const answer = onlyAnswer(bot, DM_ADMIN.id);
