@@ -49,11 +49,10 @@ function rss(rootPid: number): { process: number; tree: number } {
       // The process ended while being read.
     }
   }
-  const tree = (pid: number): number => (kb.get(pid) ?? 0) + (children.get(pid) ?? []).reduce((sum, child) => sum + tree(child), 0);
-  // The app is the deepest node process of the tree (npm → sh → node).
-  let app = rootPid;
-  while (children.get(app)?.length) app = children.get(app)![0]!;
-  return { process: (kb.get(app) ?? 0) / 1024, tree: tree(rootPid) / 1024 };
+  const descendants = (pid: number): number[] => [pid, ...(children.get(pid) ?? []).flatMap(descendants)];
+  const tree = descendants(rootPid).map((pid) => kb.get(pid) ?? 0);
+  // The app is the largest process of the tree (npm → sh → node; tsx adds its own and esbuild's).
+  return { process: Math.max(...tree) / 1024, tree: tree.reduce((sum, rss) => sum + rss, 0) / 1024 };
 }
 
 interface Start {
