@@ -73,8 +73,52 @@ function actorOf(trigger: FrameworkTrigger): Actor | undefined {
   return email && personId ? { email: email.toLowerCase(), personId } : undefined;
 }
 
+/** The part of the Webex SDK the framework looks people up with. */
+interface PeopleSdk {
+  config: { people: { batcherWait: number } };
+  people: { get(person: unknown): Promise<unknown> };
+}
+
+/** People looked up are kept this long (a person's address rarely changes) ... */
+export const PEOPLE_CACHE_TTL_MS = 10 * 60_000;
+/** ... and at most this many, the least recently used dropped first. */
+export const PEOPLE_CACHE_SIZE = 1000;
+
+/**
+ * The framework looks up the author of every message and button press it reads (`people.get`,
+ * twice per message), and the SDK holds each look-up 100 ms to batch it with others: a fixed wait
+ * before every reply. Here a person is looked up once (then kept, bounded, for a while, or until
+ * the look-up fails), and a look-up that must go to Webex waits the least the SDK allows (1 ms;
+ * it refuses 0) for a batch. Call when the framework has just made its SDK (its `start` event),
+ * before the first look-up: the SDK reads the wait then.
+ */
+export function cachePeopleLookups(webex: unknown, now: () => number = Date.now): void {
+  const sdk = webex as PeopleSdk;
+  sdk.config.people.batcherWait = 1;
+  const lookUp = sdk.people.get.bind(sdk.people);
+  const people = new Map<string, { person: Promise<unknown>; until: number }>();
+  sdk.people.get = (id: unknown) => {
+    // 'me' and person objects (the framework passes ids) go to the SDK as they are.
+    if (typeof id !== 'string' || id === 'me') return lookUp(id);
+    const known = people.get(id);
+    people.delete(id);
+    if (known && known.until > now()) {
+      people.set(id, known);
+      return known.person;
+    }
+    const person = lookUp(id);
+    people.set(id, { person, until: now() + PEOPLE_CACHE_TTL_MS });
+    if (people.size > PEOPLE_CACHE_SIZE) people.delete(people.keys().next().value!);
+    person.catch(() => {
+      if (people.get(id)?.person === person) people.delete(id);
+    });
+    return person;
+  };
+}
+
 /** Routes what the framework hears to the dispatcher; nothing thrown here may reach the framework. */
 export function connectDispatcher(framework: Framework, dispatcher: Dispatcher, log: (line: string) => void): void {
+  framework.on('start', () => cachePeopleLookups(framework.webex));
   const spaceOf = (bot: FrameworkBot): Space => ({ id: bot.room.id, type: bot.room.type === 'direct' ? 'direct' : 'group' });
   framework.hears(/[\s\S]*/, (bot, trigger) => {
     const actor = actorOf(trigger);

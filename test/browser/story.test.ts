@@ -4,7 +4,8 @@
  * her phone. Screenshots go to test/artifacts/.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +16,23 @@ import { ARTIFACTS, chromiumAvailable, launchChromium } from '../support/browser
 // Text of list items runs together in textContent, so no word boundaries here.
 const MATCHING_ID = /[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}/g;
 
+/**
+ * What `npm start` runs (`node <file>`), after building it afresh as `npm install` does: the
+ * compiled app, not the TypeScript sources.
+ */
+function npmStartArgs(): string[] {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = scripts.start.split(' ');
+  assert.equal(command, 'node', `npm start runs ${scripts.start}`);
+  return args;
+}
+
 /** Starts the app the way `npm start` does, offline, and resolves with the URL it prints. */
 async function startLocal(dataDir: string): Promise<{ child: ChildProcess; url: string; output: string[] }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir };
   for (const name of ['WEBEX_BOT_TOKEN', 'HYDRA_SERVICE_URL', 'U2C_SERVICE_URL', 'ADMIN_EMAILS', 'ESIM_PROVIDER_TOKEN']) delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, npmStartArgs(), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "Open http://…" line:\n${output.join('\n')}`)), 30_000);

@@ -28,7 +28,9 @@ interface PoolWorker {
   failure?: Error;
 }
 
-const WORKER_ENTRY = new URL('./boot.mjs', import.meta.url);
+// Compiled (dist/), the worker is plain JavaScript; run through tsx (tests, benches), it needs the
+// boot file, as Node 20 does not carry tsx's loader hooks into worker threads.
+const WORKER_ENTRY = new URL(import.meta.url.endsWith('.ts') ? './boot.mjs' : './renderWorker.js', import.meta.url);
 
 /** One core stays with the event loop; at most 4, as each worker holds its own copy of qrcode and pdfkit. */
 export const DEFAULT_POOL_SIZE = Math.max(1, Math.min(4, availableParallelism() - 1));

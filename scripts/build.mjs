@@ -1,0 +1,22 @@
+// Compiles src/ to dist/ for `npm start`; `npm install` runs it (the `prepare` script). Each file is
+// compiled on its own into the same layout, so the paths the code computes from import.meta.url
+// (cards/, package.json, the page's public/ files) hold from dist/ as from src/. Types are checked
+// by `npm run typecheck`, not here.
+import { build } from 'esbuild';
+import { cpSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const dist = `${root}dist`;
+
+rmSync(dist, { recursive: true, force: true });
+await build({
+  entryPoints: [`${root}src/**/*.ts`],
+  outdir: dist,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+});
+// The local Webex page serves these files as they are.
+cpSync(`${root}src/localwebex/page/public`, `${dist}/localwebex/page/public`, { recursive: true });
