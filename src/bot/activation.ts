@@ -21,6 +21,8 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
   const deps = { ...ctx.deps, qrPng: () => qr };
   const notify = service.settings().notifyUsers;
   const admin = ctx.actor.email;
+  // The email, the sheet and the mailto reach the user, so they speak the user's language.
+  const userLanguage = service.languageOf({ person: details.email });
   const deviceId = service.deviceOf(details.email)?.id ?? '';
   const reference = { kind: 'activation', issue: kind, email: details.email, deviceId, codeKey: codeKey(details.matchingId) } as const;
   // A failure is said where the admin acted (or, failing that, logged); the state change stands either way.
@@ -37,7 +39,7 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
   }
   if (notify && mailer) {
     try {
-      await mailer.sendActivation(details, kind);
+      await mailer.sendActivation(details, kind, userLanguage);
       reached.push('email');
     } catch (error) {
       await toAdmin({ markdown: ADMIN_TEXT.mailFailed(details.email, (error as Error).message) });
@@ -50,8 +52,8 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
   if (copy.outcome === 'failed') await tellHere(ADMIN_TEXT.dmFailed(admin, copy.error.message));
   if (!notify) {
     // The copy above holds every detail; the card and the sheet only help hand them over.
-    await toAdmin(handoverCard(details));
-    const pdf = await sheetPdf(details);
+    await toAdmin(handoverCard(details, userLanguage));
+    const pdf = await sheetPdf(details, userLanguage);
     await toAdmin({
       markdown: ADMIN_TEXT.sheetAttached(details.email),
       file: { filename: `webex-go-activation-${details.email}.pdf`, contentType: 'application/pdf', data: pdf },

@@ -13,7 +13,7 @@
 import type { NewOutboxEntry, WebexGoService } from '../domain/service.js';
 import type { OutboxEntry, OutboxMessage } from '../domain/types.js';
 import { ADMIN_TEXT } from '../render/messages/adminText.js';
-import { USER_TEXT } from '../render/messages/userText.js';
+import { userText } from '../render/messages/userText.js';
 import type { Messenger, OutgoingMessage, SendFailure } from './ports.js';
 import type { CommandContext } from './types.js';
 
@@ -53,7 +53,7 @@ export async function renderQueued(deps: OutboxDeps, message: OutboxMessage): Pr
   const details = deps.service.activationFor(message.deviceId, message.codeKey);
   if (!details) return undefined;
   const file = { filename: 'webex-go-qr.png', contentType: 'image/png', data: await deps.qrPng(details.qrPayload) };
-  if (message.copy === 'user') return { markdown: USER_TEXT.activation(message.issue, details), file };
+  if (message.copy === 'user') return { markdown: userText(deps.service.languageOf({ person: details.email })).activation(message.issue, details), file };
   const markdown =
     message.userGot === 'queued'
       ? ADMIN_TEXT.activationQueued(message.issue, details)

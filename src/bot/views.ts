@@ -1,10 +1,10 @@
 /** Turns domain views into the cards and messages people see (text from the catalogue). */
-import type { ActivationDetails, DeviceStatus, DeviceView, LicensePool, OrgSettings } from '../domain/types.js';
+import type { ActivationDetails, DeviceStatus, DeviceView, Language, LicensePool, OrgSettings } from '../domain/types.js';
 import { renderCard } from '../render/cards/renderCard.js';
 import { formatDateTime } from '../render/format.js';
 import { ADMIN_TEXT } from '../render/messages/adminText.js';
-import { CAUSE_LABEL, STATUS_LABEL } from '../render/messages/labels.js';
-import { MAIL_TEXT } from '../render/messages/mailText.js';
+import { causeLabel, statusLabel } from '../render/messages/labels.js';
+import { mailText } from '../render/messages/mailText.js';
 import type { OutgoingMessage } from './ports.js';
 import type { CommandName } from './types.js';
 
@@ -33,9 +33,9 @@ export function deviceCard(view: DeviceView, notice?: string): OutgoingMessage {
   const card = renderCard('device', {
     notice: notice ?? '',
     email: view.email,
-    statusLabel: STATUS_LABEL[view.status],
+    statusLabel: statusLabel(view.status, 'en'),
     since: formatDateTime(view.statusSince),
-    lastChange: ADMIN_TEXT.lastChangeBy(CAUSE_LABEL[cause], by === 'phone' ? undefined : by, at),
+    lastChange: ADMIN_TEXT.lastChangeBy(causeLabel(cause, 'en'), by === 'phone' ? undefined : by, at),
     codeLine: code ?? '',
     confirmLost: ADMIN_TEXT.confirmLost(view.email),
     confirmDelete: ADMIN_TEXT.confirmDelete(view.email),
@@ -76,11 +76,15 @@ export function confirmCard(view: DeviceView, confirmation: Confirmation): Outgo
   return { markdown: confirmation.question, card };
 }
 
-/** The admin's way to hand activation details over when notifications are off. Private: it carries the code. */
-export function handoverCard(details: ActivationDetails): OutgoingMessage {
+/**
+ * The admin's way to hand activation details over when notifications are off. Private: it carries
+ * the code. Its email to the user is in the user's language, `userLanguage`.
+ */
+export function handoverCard(details: ActivationDetails, userLanguage: Language): OutgoingMessage {
+  const mail = mailText(userLanguage);
   const mailto =
-    `mailto:${encodeURIComponent(details.email)}?subject=${encodeURIComponent(MAIL_TEXT.subject.assign)}` +
-    `&body=${encodeURIComponent(MAIL_TEXT.handoverBody(details))}`;
+    `mailto:${encodeURIComponent(details.email)}?subject=${encodeURIComponent(mail.subject.assign)}` +
+    `&body=${encodeURIComponent(mail.handoverBody(details))}`;
   const card = renderCard('handover', {
     text: ADMIN_TEXT.handoverCard(details.email),
     codeLabel: ADMIN_TEXT.handoverCodeLabel(details.smdpAddress),
@@ -114,7 +118,7 @@ export function devicesCard(all: DeviceView[], filter: DeviceStatus | undefined,
     summary,
     rows: shown.map((d) => ({
       email: d.email,
-      statusLabel: STATUS_LABEL[d.status],
+      statusLabel: statusLabel(d.status, 'en'),
       since: ADMIN_TEXT.devicesSince(d.statusSince),
       raw: STATUS_STYLE[d.status],
     })),

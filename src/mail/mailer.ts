@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { renderActivation, renderLineDeleted, type RenderedMail } from '../render/documents/activationEmail.js';
 import type { Mailer } from '../bot/ports.js';
-import { MAIL_TEXT } from '../render/messages/mailText.js';
+import { MAIL_ERRORS } from '../render/messages/mailText.js';
 
 export interface MailerOptions {
   /** e.g. `smtp://user:pass@mail.example.com:587` (STARTTLS when offered) or `smtps://…:465`. */
@@ -55,10 +55,10 @@ function parseSmtpUrl(smtpUrl: string): Server {
   try {
     url = new URL(smtpUrl);
   } catch {
-    throw new MailError(MAIL_TEXT.errors.badUrl, 'config', true);
+    throw new MailError(MAIL_ERRORS.badUrl, 'config', true);
   }
   if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || !url.hostname) {
-    throw new MailError(MAIL_TEXT.errors.badUrl, 'config', true);
+    throw new MailError(MAIL_ERRORS.badUrl, 'config', true);
   }
   const port = url.port || (url.protocol === 'smtps:' ? '465' : '587');
   return { label: `${url.hostname}:${port}` };
@@ -67,7 +67,7 @@ function parseSmtpUrl(smtpUrl: string): Server {
 export function createMailer(options: MailerOptions): Mailer {
   const server = parseSmtpUrl(options.smtpUrl);
   if (!/@/.test(options.from) || /[\r\n]/.test(options.from)) {
-    throw new MailError(MAIL_TEXT.errors.badFrom, 'config', true);
+    throw new MailError(MAIL_ERRORS.badFrom, 'config', true);
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const timing: Timing = {
@@ -107,7 +107,7 @@ export function createMailer(options: MailerOptions): Mailer {
   }
 
   return {
-    async sendActivation(details, kind) {
+    async sendActivation(details, kind, lang) {
       const secrets = [details.qrPayload, details.networkProviderCode, details.matchingId];
       let png: Buffer;
       try {
@@ -117,14 +117,14 @@ export function createMailer(options: MailerOptions): Mailer {
       }
       // Unique per message; clients resolve cid: only within the message anyway.
       const cid = `qr-${randomUUID()}@webex-go`;
-      const mail = renderActivation(details, kind, cid);
+      const mail = renderActivation(details, kind, cid, lang);
       await send(details.email, mail, secrets, [
         { filename: QR_FILENAME, content: png, contentType: 'image/png', cid, contentDisposition: 'inline' },
       ]);
     },
 
-    async sendLineDeleted(email) {
-      await send(email, renderLineDeleted(), []);
+    async sendLineDeleted(email, lang) {
+      await send(email, renderLineDeleted(lang), []);
     },
 
     async verify() {
@@ -184,7 +184,7 @@ function clean(text: string, secrets: string[]): string {
   let result = text.replace(/\s+/g, ' ').trim();
   // Longest first, so the QR payload goes as a whole before the Matching ID inside it.
   for (const secret of [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)) {
-    result = result.replace(new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), MAIL_TEXT.errors.redacted);
+    result = result.replace(new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), MAIL_ERRORS.redacted);
   }
   return result.length > MAX_DETAIL_LENGTH ? `${result.slice(0, MAX_DETAIL_LENGTH - 1)}…` : result;
 }
@@ -192,7 +192,7 @@ function clean(text: string, secrets: string[]): string {
 /** Turns whatever nodemailer threw into a MailError; exported for tests. */
 export function toMailError(error: unknown, ctx: ErrorContext): MailError {
   const e: SmtpErrorLike = typeof error === 'object' && error !== null ? (error as SmtpErrorLike) : { message: String(error) };
-  const t = MAIL_TEXT.errors;
+  const t = MAIL_ERRORS;
   const server = ctx.server.label;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const code = str(e.code);

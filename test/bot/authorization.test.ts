@@ -3,7 +3,9 @@ import { commandTable } from '../../src/bot/commands/index.js';
 import { ALICE, DM_ADMIN, GROUP, admin, alice, bob, openBot, visibleText, type BotFixture } from '../support/botFakes.js';
 import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
 import { COMMAND_TEXT } from '../../src/render/messages/commandText.js';
-import { USER_TEXT } from '../../src/render/messages/userText.js';
+import { userText } from '../../src/render/messages/userText.js';
+
+const USER_TEXT = userText('en');
 
 /** Everything a refused command must leave as it was. */
 function snapshot(bot: BotFixture): string {

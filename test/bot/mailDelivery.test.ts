@@ -55,7 +55,7 @@ describe('activation details by email (DELIVERY)', () => {
     const card = bot.said(GROUP.id).at(-1)!.card as { actions: { type: string; card?: { actions: { data: Record<string, string> }[] } }[] };
     const confirm = card.actions.find((a) => a.type === 'Action.ShowCard' && a.card?.actions[0].data.command === 'delete')!.card!.actions[0].data;
     await bot.press(admin, GROUP, confirm);
-    assert.deepEqual(mailer.sendLineDeleted.firstCall.args, [ALICE]);
+    assert.deepEqual(mailer.sendLineDeleted.firstCall.args, [ALICE, 'en']);
     assert.equal(bot.domain.service.deviceOf(ALICE), undefined);
   });
 });

@@ -78,7 +78,7 @@ export async function cardSamples(): Promise<CardSample[]> {
     ['licenses', 'a pool', licensesCard({ total: 10, inUse: 3, available: 7 })],
     ['settings', 'notify on', settingsCard(DEFAULT_SETTINGS)],
     ['settings', 'notify off', settingsCard({ ...DEFAULT_SETTINGS, notifyUsers: false })],
-    ['handover', 'notify off', handoverCard(SAMPLE_DETAILS)],
+    ['handover', 'notify off', handoverCard(SAMPLE_DETAILS, 'en')],
     ['reminder', 'expiring', reminderCard(alice, 'The activation code of alice@example.com expires on 2027-02-24.')],
     ['calls', 'an upload', callsCard(upload, crossCheck(upload.summary, [{ email: 'nobody@example.com', status: 'online' }]), 'From the attached export (cdr.csv)')],
     ['calls', 'no records', callsCard(empty, crossCheck(empty.summary, []), 'From the Detailed Call History API')],

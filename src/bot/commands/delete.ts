@@ -3,7 +3,7 @@ import type { Command } from '../types.js';
 import { postOutcome, sendOrQueue } from '../outbox.js';
 import { noticeCard } from '../views.js';
 import { ADMIN_TEXT } from '../../render/messages/adminText.js';
-import { USER_TEXT } from '../../render/messages/userText.js';
+import { userText } from '../../render/messages/userText.js';
 
 export const deleteCommand: Command = {
   name: 'delete',
@@ -25,9 +25,10 @@ export const deleteCommand: Command = {
     await ctx.deps.service.deleteDevice(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
     await postOutcome(ctx, noticeCard(ADMIN_TEXT.deletedPublic(email, notified)));
-    const { messenger, mailer, deliverByWebex } = ctx.deps;
+    const { messenger, mailer, deliverByWebex, service } = ctx.deps;
+    const userLanguage = service.languageOf({ person: email });
     if (notified && deliverByWebex) {
-      const sent = await sendOrQueue(ctx.deps, { to: { email }, message: { kind: 'text', markdown: USER_TEXT.deleted, what: 'line-deleted' }, admin: ctx.actor.email });
+      const sent = await sendOrQueue(ctx.deps, { to: { email }, message: { kind: 'text', markdown: userText(userLanguage).deleted, what: 'line-deleted' }, admin: ctx.actor.email });
       if (sent.outcome === 'failed') {
         await ctx
           .say({ markdown: ADMIN_TEXT.dmFailed(email, sent.error.message) })
@@ -36,7 +37,7 @@ export const deleteCommand: Command = {
     }
     if (notified && mailer) {
       await mailer
-        .sendLineDeleted(email)
+        .sendLineDeleted(email, userLanguage)
         .catch((error: unknown) => messenger.dm(ctx.actor.email, { markdown: ADMIN_TEXT.mailFailed(email, (error as Error).message) }))
         .catch((error: unknown) => ctx.deps.log(`could not tell the admin a mail failed: ${(error as Error).message}`));
     }

@@ -1,5 +1,6 @@
 import type { Command } from '../types.js';
-import { USER_TEXT } from '../../render/messages/userText.js';
+import { userText } from '../../render/messages/userText.js';
+import { languageHere } from '../language.js';
 
 export const myLineCommand: Command = {
   name: 'my line',
@@ -9,6 +10,6 @@ export const myLineCommand: Command = {
   example: 'my line',
   summary: 'the status of your own Webex Go line',
   async run(ctx) {
-    await ctx.reply({ markdown: USER_TEXT.myLine(ctx.deps.service.deviceOf(ctx.actor.email)) });
+    await ctx.reply({ markdown: userText(languageHere(ctx)).myLine(ctx.deps.service.deviceOf(ctx.actor.email)) });
   },
 };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import type { ActivationDetails } from '../../domain/types.js';
-import { INSTALL_GUIDES, guideHeading, stepText } from '../messages/installSteps.js';
-import { SHEET_TEXT, activationFields } from '../messages/userText.js';
+import type { ActivationDetails, Language } from '../../domain/types.js';
+import { guideHeading, installGuides, stepText } from '../messages/installSteps.js';
+import { activationFields, sheetText } from '../messages/userText.js';
 import { activationSheetPdf, type ActivationSheetOptions } from './activationSheetPdf.js';
 
 const DEJAVU = '/usr/share/fonts/truetype/dejavu/';
@@ -18,21 +18,23 @@ const latin1 = (text: string) => (UNICODE_FONTS ? text : text.replace(/→/g, '>
 
 /**
  * The printable activation sheet an admin hands over when notifications are off; `qrPng` draws its QR
- * code. The same details and `creationDate` give the same bytes.
+ * code. The same details, language and `creationDate` give the same bytes.
  */
 export async function activationSheet(
   details: ActivationDetails,
+  lang: Language,
   qrPng: (payload: string) => Promise<Buffer>,
   creationDate = new Date(),
 ): Promise<Buffer> {
+  const sheet = sheetText(lang);
   return activationSheetPdf(
     {
-      title: latin1(SHEET_TEXT.title),
-      intro: latin1(SHEET_TEXT.intro(details.email)),
+      title: latin1(sheet.title),
+      intro: latin1(sheet.intro(details.email)),
       qrPng: await qrPng(details.qrPayload),
-      fields: activationFields(details),
-      sections: INSTALL_GUIDES.map((g) => ({ heading: latin1(guideHeading(g)), steps: g.steps.map((s) => latin1(stepText(s))) })),
-      footer: latin1(SHEET_TEXT.footer),
+      fields: activationFields(details, lang),
+      sections: installGuides(lang).map((g) => ({ heading: latin1(guideHeading(g)), steps: g.steps.map((s) => latin1(stepText(s))) })),
+      footer: latin1(sheet.footer),
     },
     { creationDate, ...(UNICODE_FONTS ? { fonts: UNICODE_FONTS } : {}) },
   );

@@ -1,7 +1,7 @@
 /** What admins read: outcomes of their actions, views of devices, licenses, settings, admins and audit. */
 import type { ActivationDetails, AuditRecord, DeviceStatus, IssueKind, LicensePool, OrgSettings } from '../../domain/types.js';
 import { formatDate, formatDateTime } from '../format.js';
-import { STATUS_LABEL, actionLabel } from './labels.js';
+import { actionLabel, statusLabel } from './labels.js';
 import { activationDetailsMarkdown } from './userText.js';
 
 const ISSUE_LABEL: Record<IssueKind, string> = {
@@ -50,14 +50,14 @@ export const ADMIN_TEXT = {
             : 'Notifications are off: the user got nothing from me. Copy, email or print these details for them.'
       }`,
       '',
-      activationDetailsMarkdown(d),
+      activationDetailsMarkdown(d, 'en'),
     ].join('\n'),
   /** The admin's copy when the user's message is waiting in the outbox. */
   activationQueued: (kind: IssueKind, d: ActivationDetails) =>
     [
       `**${ISSUE_LABEL[kind]} for ${d.email}.** Webex did not take my message to ${d.email} just now: I keep trying, and admins are told if it never gets through.`,
       '',
-      activationDetailsMarkdown(d),
+      activationDetailsMarkdown(d, 'en'),
     ].join('\n'),
 
   // What the outbox could not deliver: never a code.
@@ -81,22 +81,22 @@ export const ADMIN_TEXT = {
 
   // The device card and the devices list.
   deviceLine: (email: string, status: DeviceStatus, since: string) =>
-    `Webex Go device of ${email}: **${STATUS_LABEL[status]}** since ${formatDateTime(since)}.`,
+    `Webex Go device of ${email}: **${statusLabel(status, 'en')}** since ${formatDateTime(since)}.`,
   lastChangeBy: (cause: string, by: string | undefined, at: string) => `${cause}${by ? ` by ${by}` : ''}, ${formatDateTime(at)}`,
   codeNone: 'none that works: generate a new one',
   codeExpires: (date: string) => `expires on ${formatDate(date)}`,
   codeExpired: (date: string) => `Code expired on ${formatDate(date)}: generate a new one`,
-  devicesTitle: (filter: DeviceStatus | undefined) => (filter ? `Webex Go devices: ${STATUS_LABEL[filter]}` : 'Webex Go devices'),
+  devicesTitle: (filter: DeviceStatus | undefined) => (filter ? `Webex Go devices: ${statusLabel(filter, 'en')}` : 'Webex Go devices'),
   devicesSummary: (total: number, counts: [DeviceStatus, number][] | undefined) =>
     total === 0
       ? 'No devices'
-      : `${total} device${total === 1 ? '' : 's'}${counts ? `: ${counts.map(([s, n]) => `${n} ${STATUS_LABEL[s]}`).join(', ')}` : ''}`,
+      : `${total} device${total === 1 ? '' : 's'}${counts ? `: ${counts.map(([s, n]) => `${n} ${statusLabel(s, 'en')}`).join(', ')}` : ''}`,
   devicesSince: (iso: string) => `since ${formatDate(iso)}`,
   devicesEmpty: (filter: DeviceStatus | undefined) =>
-    filter ? `No device is ${STATUS_LABEL[filter]}.` : 'No Webex Go devices yet. Add one with assign <email>.',
+    filter ? `No device is ${statusLabel(filter, 'en')}.` : 'No Webex Go devices yet. Add one with assign <email>.',
   devicesFooter: (page: number, pages: number) => `Page ${page} of ${pages} · type status <email> for a device's card and actions`,
   devicesText: (title: string, summary: string, page: number, pages: number) => `**${title}** — ${summary} (page ${page} of ${pages})`,
-  devicesTextLine: (email: string, status: DeviceStatus) => `- ${email}: ${STATUS_LABEL[status]}`,
+  devicesTextLine: (email: string, status: DeviceStatus) => `- ${email}: ${statusLabel(status, 'en')}`,
 
   // Licenses and settings.
   poolLine: (p: LicensePool) => `${p.inUse} of ${p.total} Webex Go licenses in use, ${p.available} available.`,
@@ -115,6 +115,6 @@ export const ADMIN_TEXT = {
   auditEmpty: 'No audit records yet.',
   auditTitle: (email: string | undefined, count: number) => `**Audit trail${email ? ` for ${email}` : ''}** (newest first, ${count}):`,
   auditLine: (r: AuditRecord) =>
-    `- ${formatDateTime(r.at)} · ${r.actor} ${actionLabel(r.action)}${r.email ? ` · ${r.email}` : ''}` +
+    `- ${formatDateTime(r.at)} · ${r.actor} ${actionLabel(r.action, 'en')}${r.email ? ` · ${r.email}` : ''}` +
     (r.outcome === 'refused' ? ` · **refused** (${r.reason})` : ''),
 };

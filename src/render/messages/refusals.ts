@@ -1,10 +1,10 @@
 /** The domain's refusals in words: what was wrong and what to do instead. */
 import type { Refusal, RefusalParams, RefusalReason } from '../../domain/refusal.js';
-import type { DeviceStatus } from '../../domain/types.js';
+import { STATUS_INDICATOR, type DeviceStatus } from '../../domain/types.js';
 import type { EmailProblem } from '../../domain/email.js';
 import { formatDate, quoted } from '../format.js';
 import { EMAIL_PROBLEM } from './commandText.js';
-import { STATUS_LABEL } from './labels.js';
+import { statusLabel } from './labels.js';
 
 const SETTING_RULES: Record<string, string> = {
   licenses: 'The license pool must be a whole number from 0 to 1000000, for example "settings licenses 50".',
@@ -24,7 +24,7 @@ const REFUSALS: Record<RefusalReason, (p: RefusalParams) => string> = {
     `${p.email} already has a Webex Go device. See it with "status ${p.email}", or use "code ${p.email}" for a new activation code.`,
   'no-device': (p) => `${p.email} has no Webex Go device. Add one with "assign ${p.email}".`,
   'not-pending': (p) =>
-    `A new activation code can only be generated while the device is Pending activation, and ${p.email}'s device is ${STATUS_LABEL[p.status as DeviceStatus] ?? p.status}. ` +
+    `A new activation code can only be generated while the device is Pending activation, and ${p.email}'s device is ${(String(p.status) in STATUS_INDICATOR ? statusLabel(p.status as DeviceStatus, 'en') : p.status)}. ` +
     `Ask the user to remove the Webex Go line from the phone first, or use "lost ${p.email}" if the phone is lost or stolen.`,
   'code-malformed': () =>
     'That is not an activation code. An activation code looks like LPA:1$SMDP.EXAMPLE.COM$04386-AGYFT-A74Y8-3F815.',
