@@ -4,22 +4,24 @@ import type { DeviceView } from '../domain/types.js';
 import type { Command, CommandContext } from './types.js';
 import { confirmCard, deviceCard, deviceVersion, noticeCard, type Confirmation } from './views.js';
 import { ADMIN_TEXT } from '../render/messages/adminText.js';
-import { COMMAND_TEXT } from '../render/messages/commandText.js';
+import { commandText } from '../render/messages/commandText.js';
+import { languageHere } from './language.js';
 
 export async function usageError(ctx: CommandContext, command: Pick<Command, 'usage' | 'example'>, problem: string): Promise<void> {
-  await ctx.say({ markdown: COMMAND_TEXT.usage(problem, command.usage, command.example) });
+  await ctx.say({ markdown: commandText(languageHere(ctx)).usage(problem, command.usage, command.example) });
 }
 
 /** The one email argument a command takes, or an answer saying what is wrong. */
 export async function emailArg(ctx: CommandContext, command: Pick<Command, 'usage' | 'example'>): Promise<string | undefined> {
+  const words = commandText(languageHere(ctx));
   const [first, ...rest] = ctx.args.split(' ').filter(Boolean);
-  if (!first) return void (await usageError(ctx, command, COMMAND_TEXT.missingEmail));
+  if (!first) return void (await usageError(ctx, command, words.missingEmail));
   const email = first.replace(/^mailto:/i, '');
   const problem = emailProblem(email);
-  if (problem) return void (await usageError(ctx, command, COMMAND_TEXT.notEmail(first, problem)));
-  if (rest.length > 0) return void (await usageError(ctx, command, COMMAND_TEXT.extraWords(rest.join(' '))));
+  if (problem) return void (await usageError(ctx, command, words.notEmail(first, problem)));
+  if (rest.length > 0) return void (await usageError(ctx, command, words.extraWords(rest.join(' '))));
   const normalized = normalizeEmail(email);
-  if (ctx.botEmails.includes(normalized)) return void (await usageError(ctx, command, COMMAND_TEXT.notYourself));
+  if (ctx.botEmails.includes(normalized)) return void (await usageError(ctx, command, words.notYourself));
   return normalized;
 }
 

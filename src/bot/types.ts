@@ -81,6 +81,7 @@ export type CommandName =
   | 'calls'
   | 'my line'
   | 'resend'
+  | 'language'
   | 'cancel';
 
 /** Who may run a command; an admin command names what the audit trail records when it is refused. */
@@ -93,7 +94,6 @@ export type Command = CommandAccess & {
   /** How to type it, e.g. `status <email>`, and an example. */
   usage: string;
   example: string;
-  summary: string;
   /** False for card-only actions (not listed in help). */
   listed?: boolean;
   run(ctx: CommandContext): Promise<void>;

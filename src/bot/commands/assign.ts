@@ -7,12 +7,11 @@ import { ADMIN_TEXT } from '../../render/messages/adminText.js';
 
 export const assignCommand: Command = {
   name: 'assign',
-  phrases: ['assign', 'add', 'add device', 'provision', 'new device'],
+  phrases: ['assign', 'add', 'add device', 'provision', 'new device', 'добави', 'добави устройство', 'възложи'],
   access: 'admin',
   audit: 'assign',
   usage: 'assign <email>',
   example: 'assign alice@example.com',
-  summary: 'add a Webex Go device for a user and send the activation details',
   async run(ctx) {
     const email = await emailArg(ctx, this);
     if (!email) return;

@@ -6,12 +6,11 @@ const SHOWN = 20;
 
 export const auditCommand: Command = {
   name: 'audit',
-  phrases: ['audit', 'history', 'log'],
+  phrases: ['audit', 'history', 'log', 'одит', 'журнал'],
   access: 'admin',
   audit: 'audit',
   usage: 'audit [email]',
   example: 'audit alice@example.com',
-  summary: 'recent audit records, for everyone or one user',
   async run(ctx) {
     const email = ctx.args ? await emailArg(ctx, this) : undefined;
     if (ctx.args && !email) return;

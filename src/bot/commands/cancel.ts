@@ -11,7 +11,6 @@ export const cancelCommand: Command = {
   audit: 'cancel',
   usage: 'cancel',
   example: 'cancel',
-  summary: 'close a confirmation without acting',
   listed: false,
   async run(ctx) {
     await ctx.reply(noticeCard(ADMIN_TEXT.cancelled));

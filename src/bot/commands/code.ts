@@ -7,12 +7,11 @@ import { ADMIN_TEXT } from '../../render/messages/adminText.js';
 
 export const codeCommand: Command = {
   name: 'code',
-  phrases: ['code', 'new code', 'newcode', 'generate', 'generate code', 'generate new activation code', 'new activation code', 'regenerate', 'reissue'],
+  phrases: ['code', 'new code', 'newcode', 'generate', 'generate code', 'generate new activation code', 'new activation code', 'regenerate', 'reissue', 'нов код', 'генериране на нов код за активиране', 'генерирай'],
   access: 'admin',
   audit: 'new-code',
   usage: 'code <email>',
   example: 'code alice@example.com',
-  summary: 'generate a new activation code (only while Pending activation; earlier codes stop working)',
   async run(ctx) {
     const email = await emailArg(ctx, this);
     if (!email) return;

@@ -7,12 +7,11 @@ import { userText } from '../../render/messages/userText.js';
 
 export const deleteCommand: Command = {
   name: 'delete',
-  phrases: ['delete', 'remove', 'del', 'delete device', 'remove device', 'unassign'],
+  phrases: ['delete', 'remove', 'del', 'delete device', 'remove device', 'unassign', 'изтрий', 'изтриване', 'изтрий устройство'],
   access: 'admin',
   audit: 'delete',
   usage: 'delete <email>',
   example: 'delete alice@example.com',
-  summary: 'delete the device and return its license to the pool (asks first)',
   async run(ctx) {
     const email = await emailArg(ctx, this);
     if (!email) return;

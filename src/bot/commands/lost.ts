@@ -7,12 +7,11 @@ import { ADMIN_TEXT } from '../../render/messages/adminText.js';
 
 export const lostCommand: Command = {
   name: 'lost',
-  phrases: ['lost', 'stolen', 'lost/stolen', 'lost stolen', 'lost-stolen', 'lost or stolen'],
+  phrases: ['lost', 'stolen', 'lost/stolen', 'lost stolen', 'lost-stolen', 'lost or stolen', 'изгубени/откраднати', 'изгубен', 'откраднат', 'изгубени', 'откраднати'],
   access: 'admin',
   audit: 'lost-stolen',
   usage: 'lost <email>',
   example: 'lost alice@example.com',
-  summary: 'lost/stolen phone: switch its line off and issue a new code (asks first)',
   async run(ctx) {
     const email = await emailArg(ctx, this);
     if (!email) return;

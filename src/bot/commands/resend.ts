@@ -4,11 +4,10 @@ import { languageHere } from '../language.js';
 
 export const resendCommand: Command = {
   name: 'resend',
-  phrases: ['resend', 'send again', 'resend code', 'send code', 'my code'],
+  phrases: ['resend', 'send again', 'resend code', 'send code', 'my code', 'изпрати отново', 'моят код'],
   access: 'anyone',
   usage: 'resend',
   example: 'resend',
-  summary: 'sends your current activation details to our 1:1 again',
   async run(ctx) {
     const { service, messenger, qrPng } = ctx.deps;
     const here = userText(languageHere(ctx));

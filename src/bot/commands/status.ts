@@ -5,12 +5,11 @@ import { ADMIN_TEXT } from '../../render/messages/adminText.js';
 
 export const statusCommand: Command = {
   name: 'status',
-  phrases: ['status', 'show', 'device', 'user'],
+  phrases: ['status', 'show', 'device', 'user', 'състояние', 'статус', 'устройство'],
   access: 'admin',
   audit: 'status',
   usage: 'status <email>',
   example: 'status alice@example.com',
-  summary: "a user's device card with its status and actions",
   async run(ctx) {
     const email = await emailArg(ctx, this);
     if (!email) return;
