@@ -6,7 +6,7 @@ import type { WebexGoService } from '../domain/service.js';
 import type { ReminderDue } from '../domain/types.js';
 import type { Messenger } from './ports.js';
 import { reminderCard } from './views.js';
-import { ADMIN_TEXT } from '../render/messages/adminText.js';
+import { adminText } from '../render/messages/adminText.js';
 import { userText } from '../render/messages/userText.js';
 import { watchText } from '../render/messages/watchText.js';
 
@@ -61,15 +61,19 @@ export class ReminderScheduler {
           : { markdown: userText(service.languageOf({ person: due.email })).expired(due.expiresAt) };
       if (toUser) {
         await messenger.dm(due.email, toUser).catch(async (error: unknown) => {
-          if (settings.watchSpaceId) await messenger.say(settings.watchSpaceId, { markdown: ADMIN_TEXT.dmFailed(due.email, (error as Error).message) });
+          if (settings.watchSpaceId) {
+            const words = adminText(service.languageOf({ space: settings.watchSpaceId }));
+            await messenger.say(settings.watchSpaceId, { markdown: words.dmFailed(due.email, (error as Error).message) });
+          }
         });
       }
     }
     const view = service.deviceOf(due.email);
     if (settings.watchSpaceId && view) {
-      const words = watchText(service.languageOf({ space: settings.watchSpaceId }));
+      const lang = service.languageOf({ space: settings.watchSpaceId });
+      const words = watchText(lang);
       const text = due.kind === 'expiring' ? words.expiringForAdmins(due.email, due.expiresAt) : words.expiredForAdmins(due.email, due.expiresAt);
-      await messenger.say(settings.watchSpaceId, reminderCard(view, text));
+      await messenger.say(settings.watchSpaceId, reminderCard(view, text, lang));
     }
   }
 

@@ -12,9 +12,11 @@ import {
   visibleText,
   type BotFixture,
 } from '../support/botFakes.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
 import { mailText } from '../../src/render/messages/mailText.js';
 import { userText } from '../../src/render/messages/userText.js';
+
+const ADMIN_TEXT = adminText('en');
 
 const USER_TEXT = userText('en');
 const MAIL_TEXT = mailText('en');

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { commandTable } from '../../src/bot/commands/index.js';
 import { ALICE, DM_ADMIN, GROUP, admin, alice, bob, openBot, visibleText, type BotFixture } from '../support/botFakes.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
 import { commandText } from '../../src/render/messages/commandText.js';
 import { userText } from '../../src/render/messages/userText.js';
+
+const ADMIN_TEXT = adminText('en');
 
 const COMMAND_TEXT = commandText('en');
 

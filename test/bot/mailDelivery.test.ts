@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import type { Mailer } from '../../src/bot/ports.js';
 import { ALICE, GROUP, admin, openBot, type BotFixture } from '../support/botFakes.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
+
+const ADMIN_TEXT = adminText('en');
 
 function fakeMailer() {
   return {

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { Refusal } from '../../src/domain/refusal.js';
 import { ALICE, DM_ADMIN, GROUP, admin, bob, openBot, submitAction, type BotFixture } from '../support/botFakes.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
 import { commandText } from '../../src/render/messages/commandText.js';
 import { refusalMessage } from '../../src/render/messages/refusals.js';
+
+const ADMIN_TEXT = adminText('en');
 
 const COMMAND_TEXT = commandText('en');
 

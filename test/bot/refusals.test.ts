@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { Refusal } from '../../src/domain/refusal.js';
 import { ADMIN, ALICE, DM_ADMIN, GROUP, admin, openBot, type BotFixture } from '../support/botFakes.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
 import { refusalMessage } from '../../src/render/messages/refusals.js';
+
+const ADMIN_TEXT = adminText('en');
 
 /** Puts alice's line on a phone (Online), optionally switched off there (Offline). */
 async function onPhone(bot: BotFixture, switchedOff = false): Promise<void> {

@@ -50,7 +50,11 @@ describe('the en and bg catalogues', () => {
   it('bg translates every sentence: no message is left as its English', () => {
     // Product and phone names, and what a phone shows on screen, read the same in both.
     const sameInBoth = new Set(['guide.android', 'status.online', 'status.offline']);
-    const untranslated = (Object.keys(CATALOGUES.en) as MessageKey[]).filter((k) => !sameInBoth.has(k) && CATALOGUES.bg[k] === CATALOGUES.en[k]);
+    // A message of placeholders and punctuation only has nothing to translate.
+    const hasWords = (message: string) => /\p{L}/u.test(message.replace(/\{[^}]*\}/g, ''));
+    const untranslated = (Object.keys(CATALOGUES.en) as MessageKey[]).filter(
+      (k) => !sameInBoth.has(k) && hasWords(CATALOGUES.en[k]) && CATALOGUES.bg[k] === CATALOGUES.en[k],
+    );
     assert.deepEqual(untranslated, []);
   });
 

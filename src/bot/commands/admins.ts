@@ -1,6 +1,6 @@
 import { emailArg, usageError } from '../args.js';
 import type { Command } from '../types.js';
-import { ADMIN_TEXT } from '../../render/messages/adminText.js';
+import { adminText } from '../../render/messages/adminText.js';
 import { commandText } from '../../render/messages/commandText.js';
 import { languageHere } from '../language.js';
 
@@ -12,8 +12,10 @@ export const adminsCommand: Command = {
   usage: 'admins [add|remove <email>]',
   example: 'admins add bob@example.com',
   async run(ctx) {
+    const lang = languageHere(ctx);
+    const words = adminText(lang);
     const { service } = ctx.deps;
-    if (!ctx.args) return ctx.reply({ markdown: ADMIN_TEXT.admins(service.admins()) });
+    if (!ctx.args) return ctx.reply({ markdown: words.admins(service.admins()) });
     const [verb, ...rest] = ctx.args.split(' ');
     const sub = { usage: `admins ${verb.toLowerCase()} <email>`, example: `admins ${verb.toLowerCase()} bob@example.com` };
     const email = ['add', 'remove', 'delete'].includes(verb.toLowerCase()) ? await emailArg({ ...ctx, args: rest.join(' ') }, sub) : undefined;
@@ -25,10 +27,10 @@ export const adminsCommand: Command = {
       // A typo would make an admin nobody can be: only people Webex knows become admins.
       if (!(await ctx.deps.messenger.findPerson(email))) return ctx.reply({ markdown: commandText(languageHere(ctx)).unknownPerson(email) });
       await service.addAdmin(ctx.actor.email, email);
-      await ctx.reply({ markdown: ADMIN_TEXT.adminAdded(email) });
+      await ctx.reply({ markdown: words.adminAdded(email) });
     } else {
       await service.removeAdmin(ctx.actor.email, email);
-      await ctx.reply({ markdown: ADMIN_TEXT.adminRemoved(email) });
+      await ctx.reply({ markdown: words.adminRemoved(email) });
     }
   },
 };

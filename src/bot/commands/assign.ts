@@ -3,7 +3,8 @@ import { postOutcome } from '../outbox.js';
 import { emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
-import { ADMIN_TEXT } from '../../render/messages/adminText.js';
+import { adminText } from '../../render/messages/adminText.js';
+import { languageHere } from '../language.js';
 
 export const assignCommand: Command = {
   name: 'assign',
@@ -13,11 +14,13 @@ export const assignCommand: Command = {
   usage: 'assign <email>',
   example: 'assign alice@example.com',
   async run(ctx) {
+    const lang = languageHere(ctx);
+    const words = adminText(lang);
     const email = await emailArg(ctx, this);
     if (!email) return;
     const issued = await ctx.deps.service.assign(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await postOutcome(ctx, deviceCard(issued.device, ADMIN_TEXT.issuedPublic('assign', email, notified, ctx.actor.email)));
+    await postOutcome(ctx, deviceCard(issued.device, lang, words.issuedPublic('assign', email, notified, ctx.actor.email)));
     await deliverActivation(ctx, 'assign', issued.activation);
   },
 };

@@ -3,7 +3,8 @@ import { postOutcome } from '../outbox.js';
 import { currentDevice, emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
-import { ADMIN_TEXT } from '../../render/messages/adminText.js';
+import { adminText } from '../../render/messages/adminText.js';
+import { languageHere } from '../language.js';
 
 export const codeCommand: Command = {
   name: 'code',
@@ -13,12 +14,14 @@ export const codeCommand: Command = {
   usage: 'code <email>',
   example: 'code alice@example.com',
   async run(ctx) {
+    const lang = languageHere(ctx);
+    const words = adminText(lang);
     const email = await emailArg(ctx, this);
     if (!email) return;
     if (!(await currentDevice(ctx, email)) && ctx.press?.data.deviceId) return;
     const issued = await ctx.deps.service.newCode(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await postOutcome(ctx, deviceCard(issued.device, ADMIN_TEXT.issuedPublic('new-code', email, notified, ctx.actor.email)));
+    await postOutcome(ctx, deviceCard(issued.device, lang, words.issuedPublic('new-code', email, notified, ctx.actor.email)));
     await deliverActivation(ctx, 'new-code', issued.activation);
   },
 };

@@ -20,6 +20,6 @@ export const devicesCommand: Command = {
     const filter = match[1] ? FILTER_WORDS[match[1].toLowerCase()] : undefined;
     if (filter && !DEVICE_STATUSES.includes(filter)) return usageError(ctx, this, commandText(languageHere(ctx)).notAStatus(ctx.args));
     const page = match[2] ? Number(match[2]) : 1;
-    await ctx.reply(devicesCard(ctx.deps.service.devices(filter), filter, page));
+    await ctx.reply(devicesCard(ctx.deps.service.devices(filter), filter, page, languageHere(ctx)));
   },
 };

@@ -13,6 +13,6 @@ export const licensesCommand: Command = {
   example: 'licenses',
   async run(ctx) {
     if (ctx.args) return usageError(ctx, this, commandText(languageHere(ctx)).takesNothing('licenses'));
-    await ctx.reply(licensesCard(ctx.deps.service.licensePool()));
+    await ctx.reply(licensesCard(ctx.deps.service.licensePool(), languageHere(ctx)));
   },
 };

@@ -2,7 +2,7 @@ import type { SettingsPatch } from '../../domain/service.js';
 import { usageError } from '../args.js';
 import type { Command } from '../types.js';
 import { settingsCard } from '../views.js';
-import { ADMIN_TEXT } from '../../render/messages/adminText.js';
+import { adminText } from '../../render/messages/adminText.js';
 import { commandText } from '../../render/messages/commandText.js';
 import { languageHere } from '../language.js';
 
@@ -39,10 +39,12 @@ export const settingsCommand: Command = {
   usage: 'settings [notify on|off | licenses <number> | ttl <days> | smdp <host>]',
   example: 'settings notify off',
   async run(ctx) {
-    if (!ctx.args) return ctx.reply(settingsCard(ctx.deps.service.settings(), ADMIN_TEXT.settingsTitle));
-    const patch = parsePatch(ctx.args, commandText(languageHere(ctx)));
+    const lang = languageHere(ctx);
+    const words = adminText(lang);
+    if (!ctx.args) return ctx.reply(settingsCard(ctx.deps.service.settings(), lang, words.settingsTitle));
+    const patch = parsePatch(ctx.args, commandText(lang));
     if (typeof patch === 'string') return usageError(ctx, this, patch);
     const saved = await ctx.deps.service.updateSettings(ctx.actor.email, patch);
-    await ctx.reply(settingsCard(saved));
+    await ctx.reply(settingsCard(saved, lang));
   },
 };

@@ -1,7 +1,8 @@
 import { emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
-import { ADMIN_TEXT } from '../../render/messages/adminText.js';
+import { adminText } from '../../render/messages/adminText.js';
+import { languageHere } from '../language.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -11,9 +12,11 @@ export const statusCommand: Command = {
   usage: 'status <email>',
   example: 'status alice@example.com',
   async run(ctx) {
+    const lang = languageHere(ctx);
+    const words = adminText(lang);
     const email = await emailArg(ctx, this);
     if (!email) return;
     const view = ctx.deps.service.deviceOf(email);
-    await ctx.reply(view ? deviceCard(view) : { markdown: ADMIN_TEXT.noDevice(email) });
+    await ctx.reply(view ? deviceCard(view, lang) : { markdown: words.noDevice(email) });
   },
 };
