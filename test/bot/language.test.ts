@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Space } from '../../src/bot/types.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { refusalMessage } from '../../src/render/messages/refusals.js';
 import { Refusal } from '../../src/domain/refusal.js';
 import { translate } from '../../src/render/i18n/translate.js';
@@ -71,5 +72,14 @@ describe('bot: who reads in which language', () => {
   it('a language it does not write in gets the usage', async () => {
     await bot.type(alice, DM_ALICE, 'language fr');
     assert.match(last(bot, DM_ALICE.id), /is not a language I write in: choose en or bg\. Type it as \*\*language \[en\|bg\]\*\*/);
+  });
+
+  it('DEFAULT_LANGUAGE is en unless set to bg; anything else stops start-up with a sentence', () => {
+    assert.equal(loadConfig({}).defaultLanguage, 'en');
+    assert.equal(loadConfig({ DEFAULT_LANGUAGE: 'BG' }).defaultLanguage, 'bg');
+    assert.throws(
+      () => loadConfig({ DEFAULT_LANGUAGE: 'fr' }),
+      (error: Error) => error instanceof ConfigError && error.message === 'DEFAULT_LANGUAGE must be en or bg; it is "fr".',
+    );
   });
 });
