@@ -6,7 +6,7 @@
 import { codeKey } from '../domain/service.js';
 import type { ActivationDetails, IssueKind, UserReach } from '../domain/types.js';
 import { adminText } from '../render/messages/adminText.js';
-import { languageHere } from './language.js';
+import { languageHere, reasonIn } from './language.js';
 import { sendOrQueue } from './outbox.js';
 import type { OutgoingMessage } from './ports.js';
 import type { CommandContext } from './types.js';
@@ -47,7 +47,7 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
       await mailer.sendActivation(details, kind, userLanguage);
       reached.push('email');
     } catch (error) {
-      await toAdmin({ markdown: toAdminWords.mailFailed(details.email, (error as Error).message) });
+      await toAdmin({ markdown: toAdminWords.mailFailed(details.email, reasonIn(error, adminLanguage)) });
     }
   }
   const delivered = reached.length > 0;

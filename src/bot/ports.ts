@@ -76,7 +76,7 @@ export interface CallHistory {
 
 /** Email delivery of activation details and notices (DELIVERY email|both). */
 export interface Mailer {
-  /** Emails the activation details to `details.email`, in `lang`. Rejects with a MailError. */
+  /** Emails the activation details to `details.email`, in `lang`. Rejects with a MailError (which says itself in a language: `reasonIn`). */
   sendActivation(details: ActivationDetails, kind: IssueKind, lang: Language): Promise<void>;
   /** Tells `email`, in `lang`, that the line was deleted and must be removed from the phone by hand. */
   sendLineDeleted(email: string, lang: Language): Promise<void>;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Space } from '../../src/bot/types.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { reasonIn } from '../../src/bot/language.js';
+import { toMailError } from '../../src/mail/mailer.js';
 import { refusalMessage } from '../../src/render/messages/refusals.js';
 import { Refusal } from '../../src/domain/refusal.js';
 import { translate } from '../../src/render/i18n/translate.js';
@@ -81,5 +83,19 @@ describe('bot: who reads in which language', () => {
       () => loadConfig({ DEFAULT_LANGUAGE: 'fr' }),
       (error: Error) => error instanceof ConfigError && error.message === 'DEFAULT_LANGUAGE must be en or bg; it is "fr".',
     );
+  });
+});
+
+describe('mail errors in the reader\'s language', () => {
+  it('say themselves in English as their message, and in Bulgarian for a Bulgarian admin', () => {
+    const error = toMailError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET', errno: 'ECONNREFUSED' }), {
+      server: { label: 'mail.example.com:587' },
+      secrets: [],
+      recipient: 'alice@example.com',
+      timing: { setupMs: 10_000, idleMs: 10_000, deadlineMs: 30_000 },
+    });
+    assert.equal(error.message, 'could not connect to mail.example.com:587: nothing accepts connections there (connection refused)');
+    assert.equal(reasonIn(error, 'bg'), 'не успях да се свържа с mail.example.com:587: там нищо не приема връзки (връзката е отказана)');
+    assert.equal(reasonIn(new Error('plain'), 'bg'), 'plain');
   });
 });

@@ -3,7 +3,7 @@ import type { Command } from '../types.js';
 import { postOutcome, sendOrQueue } from '../outbox.js';
 import { noticeCard } from '../views.js';
 import { adminText } from '../../render/messages/adminText.js';
-import { languageHere } from '../language.js';
+import { languageHere, reasonIn } from '../language.js';
 import { userText } from '../../render/messages/userText.js';
 
 export const deleteCommand: Command = {
@@ -40,7 +40,10 @@ export const deleteCommand: Command = {
     if (notified && mailer) {
       await mailer
         .sendLineDeleted(email, userLanguage)
-        .catch((error: unknown) => messenger.dm(ctx.actor.email, { markdown: adminText(service.languageOf({ person: ctx.actor.email })).mailFailed(email, (error as Error).message) }))
+        .catch((error: unknown) => {
+          const adminLanguage = service.languageOf({ person: ctx.actor.email });
+          return messenger.dm(ctx.actor.email, { markdown: adminText(adminLanguage).mailFailed(email, reasonIn(error, adminLanguage)) });
+        })
         .catch((error: unknown) => ctx.deps.log(`could not tell the admin a mail failed: ${(error as Error).message}`));
     }
   },

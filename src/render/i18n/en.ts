@@ -319,6 +319,25 @@ export const en = {
   'card.reminder.generate': "Generate new activation code",
   'card.calls.topUsers': "Top users by Webex Go calls",
   'card.calls.byDay': "Webex Go calls by day",
+  // Why an email could not be sent: lower-case, no final period, for inside mailFailed.
+  'mailError.badUrl': "the SMTP URL must look like smtp://user:password@mail.example.com:587 (or smtps://… for port 465)",
+  'mailError.badFrom': "the sender address of the emails must be an email address like webex-go@example.com",
+  'mailError.connect': "could not connect to {server}: {reason}",
+  'mailError.refusedConnection': "nothing accepts connections there (connection refused)",
+  'mailError.hostNotFound': "the host name was not found",
+  'mailError.unreachable': "the host cannot be reached from here",
+  'mailError.noAnswer': "no answer within {time}",
+  'mailError.noGreeting': "the connection opened but the server did not answer within {time}",
+  'mailError.tlsFailed': "the secure (TLS) connection could not be set up",
+  'mailError.connectionClosed': "the connection to {server} closed before the email was sent",
+  'mailError.stalled': "the mail server {server} stopped answering for {time}",
+  'mailError.deadline': "the mail server {server} did not take the email within {time}",
+  'mailError.loginRefused': "the mail server {server} refused the login: {response}",
+  'mailError.loginMissing': "the mail server {server} needs a login: put the user name and password in the SMTP URL",
+  'mailError.refusedFor': "the mail server refused the message for {email}: {response}",
+  'mailError.refused': "the mail server refused the message: {response}",
+  'mailError.failed': "sending the email failed: {detail}",
+  'mailError.redacted': "[activation code]",
 } as const;
 
 export type MessageKey = keyof typeof en;

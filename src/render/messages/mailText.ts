@@ -44,26 +44,33 @@ export function mailText(lang: Language) {
 
 const ISSUE_KINDS: readonly IssueKind[] = ['assign', 'new-code', 'lost-stolen'];
 
-/** Mail errors, for whoever runs the bot and in admins' failure notices. They start lower-case with no final period: they sit inside dmFailed-style sentences. */
-export const MAIL_ERRORS = {
-  badUrl:
-    'the SMTP URL must look like smtp://user:password@mail.example.com:587 (or smtps://… for port 465)',
-  badFrom: 'the sender address of the emails must be an email address like webex-go@example.com',
-  connect: (server: string, reason: string) => `could not connect to ${server}: ${reason}`,
-  refusedConnection: 'nothing accepts connections there (connection refused)',
-  hostNotFound: 'the host name was not found',
-  unreachable: 'the host cannot be reached from here',
-  noAnswer: (time: string) => `no answer within ${time}`,
-  noGreeting: (time: string) => `the connection opened but the server did not answer within ${time}`,
-  tlsFailed: 'the secure (TLS) connection could not be set up',
-  connectionClosed: (server: string) => `the connection to ${server} closed before the email was sent`,
-  stalled: (server: string, time: string) => `the mail server ${server} stopped answering for ${time}`,
-  deadline: (server: string, time: string) => `the mail server ${server} did not take the email within ${time}`,
-  loginRefused: (server: string, response: string) => `the mail server ${server} refused the login: ${response}`,
-  loginMissing: (server: string) =>
-    `the mail server ${server} needs a login: put the user name and password in the SMTP URL`,
-  refusedFor: (email: string, response: string) => `the mail server refused the message for ${email}: ${response}`,
-  refused: (response: string) => `the mail server refused the message: ${response}`,
-  failed: (detail: string) => `sending the email failed: ${detail}`,
-  redacted: '[activation code]',
-} as const;
+/**
+ * Why an email could not be sent, in `lang`: for whoever runs the bot (logs, start-up: English)
+ * and in admins' failure notices. They start lower-case with no final period: they sit inside
+ * mailFailed-style sentences.
+ */
+export function mailErrors(lang: Language) {
+  const t = translator(lang);
+  return {
+    badUrl: t('mailError.badUrl'),
+    badFrom: t('mailError.badFrom'),
+    connect: (server: string, reason: string) => t('mailError.connect', { server, reason }),
+    refusedConnection: t('mailError.refusedConnection'),
+    hostNotFound: t('mailError.hostNotFound'),
+    unreachable: t('mailError.unreachable'),
+    noAnswer: (time: string) => t('mailError.noAnswer', { time }),
+    noGreeting: (time: string) => t('mailError.noGreeting', { time }),
+    tlsFailed: t('mailError.tlsFailed'),
+    connectionClosed: (server: string) => t('mailError.connectionClosed', { server }),
+    stalled: (server: string, time: string) => t('mailError.stalled', { server, time }),
+    deadline: (server: string, time: string) => t('mailError.deadline', { server, time }),
+    loginRefused: (server: string, response: string) => t('mailError.loginRefused', { server, response }),
+    loginMissing: (server: string) => t('mailError.loginMissing', { server }),
+    refusedFor: (email: string, response: string) => t('mailError.refusedFor', { email, response }),
+    refused: (response: string) => t('mailError.refused', { response }),
+    failed: (detail: string) => t('mailError.failed', { detail }),
+    redacted: t('mailError.redacted'),
+  };
+}
+
+export type MailErrors = ReturnType<typeof mailErrors>;
