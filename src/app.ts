@@ -8,7 +8,7 @@ import { OUTBOX_TIMINGS, OutboxSender, type OutboxTimings } from './bot/outbox.j
 import { ReminderScheduler } from './bot/reminders.js';
 import type { Config } from './config.js';
 import type { Clock, EsimProvider } from './domain/ports.js';
-import type { ActivationDetails } from './domain/types.js';
+import type { ActivationDetails, Language } from './domain/types.js';
 import { WebexGoService } from './domain/service.js';
 import { createBuiltinEsimProvider } from './esim/builtinProvider.js';
 import type { Renderer } from './render/renderer.js';
@@ -81,6 +81,7 @@ export function createApp(deps: AppDeps): App {
     esim: deps.esim ?? createBuiltinEsimProvider(),
     newId: randomUUID,
     breakGlassAdmins: config.adminEmails,
+    defaultLanguage: config.defaultLanguage,
   });
   let framework: Framework | undefined;
   let connection: WebexConnection | undefined;
@@ -106,7 +107,7 @@ export function createApp(deps: AppDeps): App {
     messenger,
     log,
     qrPng,
-    sheetPdf: (details: ActivationDetails) => renderer.activationSheet(details),
+    sheetPdf: (details: ActivationDetails, lang: Language) => renderer.activationSheet(details, lang),
     deliverByWebex: config.delivery !== 'email',
     maxUploadBytes: config.maxUploadBytes,
     ...(config.callsTimeZone ? { callsTimeZone: config.callsTimeZone } : {}),

@@ -1,6 +1,6 @@
 import { isSmdpAddress } from './domain/activationCode.js';
 import { isEmail, normalizeEmail } from './domain/email.js';
-import type { OrgSettings } from './domain/types.js';
+import { LANGUAGES, isLanguage, type Language, type OrgSettings } from './domain/types.js';
 
 /** Every setting, read once from the environment; `.env.example` documents each. */
 export interface Config {
@@ -37,6 +37,8 @@ export interface Config {
   outboxGiveUpMs: number;
   /** The whole download of an attached file, body included; cut off (connection closed) after it. */
   downloadTimeoutMs: number;
+  /** The org's language: what a person or a space reads until they choose one with `language`. */
+  defaultLanguage: Language;
 }
 
 export type Delivery = 'webex' | 'email' | 'both';
@@ -109,6 +111,8 @@ export function loadConfig(env: Env = process.env): Config {
   const smtpUrl = optional(env, 'SMTP_URL');
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://user:pass@mail.example.com:587.');
   if (delivery !== 'webex' && !smtpUrl) throw new ConfigError(`DELIVERY=${delivery} needs SMTP_URL to send email.`);
+  const defaultLanguage = (optional(env, 'DEFAULT_LANGUAGE') ?? 'en').toLowerCase();
+  if (!isLanguage(defaultLanguage)) throw new ConfigError(`DEFAULT_LANGUAGE must be ${LANGUAGES.join(' or ')}; it is "${env.DEFAULT_LANGUAGE}".`);
   const mailFrom = optional(env, 'MAIL_FROM') ?? 'Webex Go <webex-go@localhost.localdomain>';
   if (!mailFrom.includes('@')) throw new ConfigError(`MAIL_FROM must hold an email address; it is "${mailFrom}".`);
   return {
@@ -138,5 +142,6 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: integer(env, 'CALLS_MAX_UPLOAD_MB', 200, 1, 2048) * 1024 * 1024,
     downloadTimeoutMs: integer(env, 'DOWNLOAD_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
     outboxGiveUpMs: integer(env, 'OUTBOX_GIVE_UP_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
+    defaultLanguage,
   };
 }

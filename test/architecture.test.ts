@@ -35,6 +35,7 @@ const PACKAGE_OWNERS: Record<string, readonly string[]> = {
   pino: ['log.ts'],
   adaptivecards: [],
   'adaptivecards-templating': ['render'],
+  'intl-messageformat': ['render'],
   pdfkit: ['render'],
   qrcode: ['render'],
   nodemailer: ['mail'],

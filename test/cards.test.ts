@@ -61,33 +61,33 @@ describe('cards the bot sends', () => {
 describe('renderCard', () => {
   it('shows markdown typed by a user literally', () => {
     const email = '*Bob* [x](https://evil)';
-    const { card } = deviceCard(sampleDevice(email, 'online'));
+    const { card } = deviceCard(sampleDevice(email, 'online'), 'en');
     const [shown] = textBlocks(card).filter((t) => t.includes('Bob'));
     assert.equal(rendered(shown), `<p>${escapeHtml(email)}</p>`);
     assert.deepEqual(validateCard(card!), []);
   });
 
   it('does not expand template syntax in data', () => {
-    const { card } = deviceCard(sampleDevice('${secret}', 'pending'));
+    const { card } = deviceCard(sampleDevice('${secret}', 'pending'), 'en');
     assert.ok(textBlocks(card).includes('${secret}'));
     const submit = (card!.actions as { data: Record<string, string> }[])[0];
     assert.equal(submit.data.args, '${secret}');
   });
 
   it('leaves values under raw unescaped', () => {
-    const { card } = deviceCard(sampleDevice('alice@example.com', 'pending', { id: 'dev_1*[x]' }));
+    const { card } = deviceCard(sampleDevice('alice@example.com', 'pending', { id: 'dev_1*[x]' }), 'en');
     const submit = (card!.actions as { data: Record<string, string> }[])[0];
     assert.deepEqual(submit.data, { command: 'code', args: 'alice@example.com', deviceId: 'dev_1*[x]', version: '2026-11-26T09:00:00.000Z' });
   });
 
   it('throws on an unbound field, naming the template, the field and where it is', () => {
     const data = { text: 'hello' } as unknown as Parameters<typeof renderCard<'reminder'>>[1];
-    assert.throws(() => renderCard('reminder', data), /card template "reminder" has unbound fields: \$\{raw\.email\}/);
+    assert.throws(() => renderCard('reminder', data, 'en'), /card template "reminder" has unbound fields: \$\{raw\.email\}/);
   });
 
   it('throws on an unknown or invalid template name', () => {
-    assert.throws(() => renderCard('no-such-card' as never, {} as never), /cannot load card template .*no-such-card\.json/);
-    assert.throws(() => renderCard('../package' as never, {} as never), /invalid card template name/);
+    assert.throws(() => renderCard('no-such-card' as never, {} as never, 'en'), /cannot load card template .*no-such-card\.json/);
+    assert.throws(() => renderCard('../package' as never, {} as never, 'en'), /invalid card template name/);
   });
 });
 

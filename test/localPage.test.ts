@@ -610,6 +610,22 @@ describe('local Webex page in chromium', function () {
     await comesIntoView(card, 'the replaced card');
   });
 
+  it('switches the bot language for the person you act as by typing it in their 1:1 with the bot', async () => {
+    await page.goto(`${url}/?as=alice@example.com`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    assert.equal(await testid('language-select').inputValue(), '');
+    await testid('language-select').selectOption('bg');
+    const sent = await fake.waitForMessage((m) => m.personEmail === 'alice@example.com' && m.text === 'language bg');
+    assert.equal(fake.rooms().find((r) => r.id === sent.roomId)?.type, 'direct');
+    await page.locator('[data-testid="space-title"]', { hasText: 'GoBot' }).waitFor();
+    // The page remembers the choice per person.
+    await page.reload();
+    await page.locator('body[data-ready="true"]').waitFor();
+    assert.equal(await testid('language-select').inputValue(), 'bg');
+    await testid('person-select').selectOption('admin@example.com');
+    assert.equal(await testid('language-select').inputValue(), '');
+  });
+
   it('reads well in a 900 px and a 400 px wide window', async () => {
     await page.setViewportSize({ width: 900, height: 800 });
     await page.goto(`${url}/?as=admin@example.com`);

@@ -35,8 +35,8 @@ describe('render pool (worker threads)', () => {
 
   it('writes the same activation sheet bytes as the main thread for the same date', async () => {
     const [offThread, inThread] = await Promise.all([
-      pool.activationSheet(details(1), CREATED),
-      inThreadRenderer.activationSheet(details(1), CREATED),
+      pool.activationSheet(details(1), 'en', CREATED),
+      inThreadRenderer.activationSheet(details(1), 'en', CREATED),
     ]);
     assert.equal(offThread.subarray(0, 5).toString(), '%PDF-');
     assert.ok(offThread.equals(inThread));
@@ -61,7 +61,7 @@ describe('render pool (worker threads)', () => {
 
   it('close() lets the renders under way finish, stops its threads and refuses new work', async () => {
     const pool = new RenderPool(2);
-    const sheet = pool.activationSheet(details(2), CREATED);
+    const sheet = pool.activationSheet(details(2), 'en', CREATED);
     const qr = pool.qrPng(details(2).qrPayload);
     await pool.close();
     assert.equal((await sheet).subarray(0, 5).toString(), '%PDF-');

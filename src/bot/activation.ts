@@ -5,7 +5,8 @@
  */
 import { codeKey } from '../domain/service.js';
 import type { ActivationDetails, IssueKind, UserReach } from '../domain/types.js';
-import { ADMIN_TEXT } from '../render/messages/adminText.js';
+import { adminText } from '../render/messages/adminText.js';
+import { languageHere, reasonIn } from './language.js';
 import { sendOrQueue } from './outbox.js';
 import type { OutgoingMessage } from './ports.js';
 import type { CommandContext } from './types.js';
@@ -21,6 +22,12 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
   const deps = { ...ctx.deps, qrPng: () => qr };
   const notify = service.settings().notifyUsers;
   const admin = ctx.actor.email;
+  // The email, the sheet and the mailto reach the user, so they speak the user's language.
+  const userLanguage = service.languageOf({ person: details.email });
+  // What is said where the admin acted reads in that space's language; the admin's 1:1 in the admin's.
+  const here = adminText(languageHere(ctx));
+  const adminLanguage = service.languageOf({ person: admin });
+  const toAdminWords = adminText(adminLanguage);
   const deviceId = service.deviceOf(details.email)?.id ?? '';
   const reference = { kind: 'activation', issue: kind, email: details.email, deviceId, codeKey: codeKey(details.matchingId) } as const;
   // A failure is said where the admin acted (or, failing that, logged); the state change stands either way.
@@ -33,27 +40,27 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
     const sent = await sendOrQueue(deps, { to: { email: details.email }, message: { ...reference, copy: 'user' }, admin });
     if (sent.outcome === 'sent') reached.push('webex');
     if (sent.outcome === 'queued') queued = true;
-    if (sent.outcome === 'failed') await tellHere(ADMIN_TEXT.dmFailed(details.email, sent.error.message));
+    if (sent.outcome === 'failed') await tellHere(here.dmFailed(details.email, sent.error.message));
   }
   if (notify && mailer) {
     try {
-      await mailer.sendActivation(details, kind);
+      await mailer.sendActivation(details, kind, userLanguage);
       reached.push('email');
     } catch (error) {
-      await toAdmin({ markdown: ADMIN_TEXT.mailFailed(details.email, (error as Error).message) });
+      await toAdmin({ markdown: toAdminWords.mailFailed(details.email, reasonIn(error, adminLanguage)) });
     }
   }
   const delivered = reached.length > 0;
   // Tell the admin what really happened: the user may not have the details even with notifications on.
   const userGot: UserReach = !notify ? 'not-notified' : delivered ? 'reached' : queued ? 'queued' : 'unreachable';
   const copy = await sendOrQueue(deps, { to: { email: admin }, message: { ...reference, copy: 'admin', userGot, via: reached }, admin });
-  if (copy.outcome === 'failed') await tellHere(ADMIN_TEXT.dmFailed(admin, copy.error.message));
+  if (copy.outcome === 'failed') await tellHere(here.dmFailed(admin, copy.error.message));
   if (!notify) {
     // The copy above holds every detail; the card and the sheet only help hand them over.
-    await toAdmin(handoverCard(details));
-    const pdf = await sheetPdf(details);
+    await toAdmin(handoverCard(details, adminLanguage, userLanguage));
+    const pdf = await sheetPdf(details, userLanguage);
     await toAdmin({
-      markdown: ADMIN_TEXT.sheetAttached(details.email),
+      markdown: toAdminWords.sheetAttached(details.email),
       file: { filename: `webex-go-activation-${details.email}.pdf`, contentType: 'application/pdf', data: pdf },
     });
   }
@@ -62,7 +69,7 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
   async function toAdmin(message: OutgoingMessage): Promise<void> {
     await messenger.dm(admin, message).then(
       () => undefined,
-      (error: unknown) => tellHere(ADMIN_TEXT.dmFailed(admin, (error as Error).message)),
+      (error: unknown) => tellHere(here.dmFailed(admin, (error as Error).message)),
     );
   }
 }

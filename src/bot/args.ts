@@ -3,23 +3,25 @@ import { emailProblem, normalizeEmail } from '../domain/email.js';
 import type { DeviceView } from '../domain/types.js';
 import type { Command, CommandContext } from './types.js';
 import { confirmCard, deviceCard, deviceVersion, noticeCard, type Confirmation } from './views.js';
-import { ADMIN_TEXT } from '../render/messages/adminText.js';
-import { COMMAND_TEXT } from '../render/messages/commandText.js';
+import { adminText } from '../render/messages/adminText.js';
+import { commandText } from '../render/messages/commandText.js';
+import { languageHere } from './language.js';
 
 export async function usageError(ctx: CommandContext, command: Pick<Command, 'usage' | 'example'>, problem: string): Promise<void> {
-  await ctx.say({ markdown: COMMAND_TEXT.usage(problem, command.usage, command.example) });
+  await ctx.say({ markdown: commandText(languageHere(ctx)).usage(problem, command.usage, command.example) });
 }
 
 /** The one email argument a command takes, or an answer saying what is wrong. */
 export async function emailArg(ctx: CommandContext, command: Pick<Command, 'usage' | 'example'>): Promise<string | undefined> {
+  const words = commandText(languageHere(ctx));
   const [first, ...rest] = ctx.args.split(' ').filter(Boolean);
-  if (!first) return void (await usageError(ctx, command, COMMAND_TEXT.missingEmail));
+  if (!first) return void (await usageError(ctx, command, words.missingEmail));
   const email = first.replace(/^mailto:/i, '');
   const problem = emailProblem(email);
-  if (problem) return void (await usageError(ctx, command, COMMAND_TEXT.notEmail(first, problem)));
-  if (rest.length > 0) return void (await usageError(ctx, command, COMMAND_TEXT.extraWords(rest.join(' '))));
+  if (problem) return void (await usageError(ctx, command, words.notEmail(first, problem)));
+  if (rest.length > 0) return void (await usageError(ctx, command, words.extraWords(rest.join(' '))));
   const normalized = normalizeEmail(email);
-  if (ctx.botEmails.includes(normalized)) return void (await usageError(ctx, command, COMMAND_TEXT.notYourself));
+  if (ctx.botEmails.includes(normalized)) return void (await usageError(ctx, command, words.notYourself));
   return normalized;
 }
 
@@ -38,7 +40,9 @@ export async function currentDevice(ctx: CommandContext, email: string): Promise
     ctx.deps.log(`a late press on card ${press.messageId} changed nothing; the card keeps the outcome it shows`);
     return undefined;
   }
-  await ctx.refresh(gone ? noticeCard(ADMIN_TEXT.deviceGone(email)) : deviceCard(view, ADMIN_TEXT.outdatedCard(email)));
+  const lang = languageHere(ctx);
+  const words = adminText(lang);
+  await ctx.refresh(gone ? noticeCard(words.deviceGone(email)) : deviceCard(view, lang, words.outdatedCard(email)));
   return undefined;
 }
 
@@ -53,11 +57,11 @@ export async function confirmedDevice(
 ): Promise<DeviceView | undefined> {
   const view = await currentDevice(ctx, email);
   if (!view) {
-    if (!ctx.press?.data.deviceId) await ctx.reply({ markdown: ADMIN_TEXT.noDevice(email) });
+    if (!ctx.press?.data.deviceId) await ctx.reply({ markdown: adminText(languageHere(ctx)).noDevice(email) });
     return undefined;
   }
   // Only a Yes from a confirmation card, which names the device it asked about, acts at once.
   if (ctx.press?.data.confirm === 'yes' && ctx.press.data.deviceId) return view;
-  await ctx.say(confirmCard(view, confirmation));
+  await ctx.say(confirmCard(view, confirmation, languageHere(ctx)));
   return undefined;
 }

@@ -45,7 +45,8 @@ export function callsCard(result: CallsResult, check: CrossCheck, source: string
     days: summary.byDay.map((d) => ({ day: d.day, calls: String(d.calls) })),
     notes: notes.map((text) => ({ text })),
     raw: { hasTopUsers: summary.topUsers.length > 0, hasDays: summary.byDay.length > 0 },
-  });
+    // The call analysis is worded in English only so far: its card's own words match it.
+  }, 'en');
   return { markdown: fallbackText(result, check), card };
 }
 

@@ -3,8 +3,9 @@ import type { OutgoingMessage } from './ports.js';
 import { originSpace } from './notifier.js';
 import { matchCommand, normalize, suggestCommand, visibleCommands } from './parse.js';
 import type { Actor, BotDeps, ButtonData, Command, CommandContext, Space } from './types.js';
-import { COMMAND_TEXT } from '../render/messages/commandText.js';
+import { commandText } from '../render/messages/commandText.js';
 import { refusalMessage } from '../render/messages/refusals.js';
+import { languageHere } from './language.js';
 
 /** Cards remembered as answered by a press. */
 const REMEMBERED_CARDS = 1000;
@@ -50,7 +51,7 @@ export class Dispatcher {
     const match = matchCommand(typed, this.commands.filter((c) => c.listed !== false));
     if (!match) {
       const suggestion = suggestCommand(typed, visibleCommands(this.commands, this.deps.service.isAdmin(actor.email)));
-      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: COMMAND_TEXT.unknownCommand(typed, suggestion) }));
+      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: commandText(languageHere(ctx)).unknownCommand(typed, suggestion) }));
       return;
     }
     await this.run(match.command, actor, space, match.args, undefined, files);
@@ -62,7 +63,7 @@ export class Dispatcher {
     for (const [key, value] of Object.entries(press.inputs)) if (typeof value === 'string') data[key] = value;
     const command = this.commands.find((c) => c.name === data.command);
     if (!command) {
-      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: COMMAND_TEXT.unknownButton }));
+      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: commandText(languageHere(ctx)).unknownButton }));
       return;
     }
     // Two presses of one button at once (a double click) must not both pass the card's version
@@ -109,7 +110,7 @@ export class Dispatcher {
     await this.safely(actor, space, press, async (ctx) => {
       if (command.access === 'admin' && !this.deps.service.isAdmin(actor.email)) {
         await this.deps.service.recordDenied(actor.email, command.audit, args.split(' ')[0]);
-        await ctx.say({ markdown: COMMAND_TEXT.notAdmin });
+        await ctx.say({ markdown: commandText(languageHere(ctx)).notAdmin });
         return;
       }
       // Only admin commands replace the card pressed (admins' cards): anyone else's answer is a new message.
@@ -155,7 +156,8 @@ export class Dispatcher {
     try {
       await handler(ctx);
     } catch (error) {
-      const answer = isRefusal(error) ? refusalMessage(error) : COMMAND_TEXT.internalError;
+      const lang = languageHere(ctx);
+      const answer = isRefusal(error) ? refusalMessage(error, lang) : commandText(lang).internalError;
       if (!isRefusal(error)) this.deps.log(`command failed: ${(error as Error)?.message ?? String(error)}`);
       await say({ markdown: answer }).catch((e: unknown) => this.deps.log(`could not answer in the space: ${(e as Error).message}`));
     }

@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { WebexGoService } from '../domain/service.js';
 import type { DeviceChange } from '../domain/types.js';
 import type { Messenger } from './ports.js';
-import { WATCH_TEXT } from '../render/messages/watchText.js';
+import { watchText } from '../render/messages/watchText.js';
 
 /** The space a command runs in: an admin acting in the watch space itself needs no echo there. */
 export const originSpace = new AsyncLocalStorage<string>();
@@ -24,7 +24,7 @@ export const REAL_TIMERS: Timers = {
 };
 
 export class StatusNotifier {
-  private lines: string[] = [];
+  private changes: DeviceChange[] = [];
   private pending: unknown;
   private lastPostAt = -Infinity;
 
@@ -42,7 +42,7 @@ export class StatusNotifier {
     const space = this.service.settings().watchSpaceId;
     if (!space) return;
     if (change.actor !== 'phone' && originSpace.getStore() === space) return;
-    this.lines.push(WATCH_TEXT.changeLine(change));
+    this.changes.push(change);
     if (this.pending === undefined) {
       const wait = Math.max(0, this.lastPostAt + this.windowMs - this.timers.now());
       this.pending = this.timers.setTimeout(() => void this.flush(), wait);
@@ -53,12 +53,15 @@ export class StatusNotifier {
   async flush(): Promise<void> {
     if (this.pending !== undefined) this.timers.clearTimeout(this.pending);
     this.pending = undefined;
-    const lines = this.lines;
-    this.lines = [];
+    const changes = this.changes;
+    this.changes = [];
     const space = this.service.settings().watchSpaceId;
-    if (lines.length === 0 || !space) return;
+    if (changes.length === 0 || !space) return;
     this.lastPostAt = this.timers.now();
-    const markdown = lines.length === 1 ? lines[0] : WATCH_TEXT.grouped(lines);
+    // Worded when posted, in the language the space reads now.
+    const words = watchText(this.service.languageOf({ space }));
+    const lines = changes.map(words.changeLine);
+    const markdown = lines.length === 1 ? lines[0] : words.grouped(lines);
     await this.messenger.say(space, { markdown }).catch((e: unknown) => this.log(`could not post to the watch space: ${(e as Error).message}`));
   }
 }

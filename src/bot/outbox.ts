@@ -11,9 +11,9 @@
  * a group space, which a bot cannot read, it is not posted again and admins are told.
  */
 import type { NewOutboxEntry, WebexGoService } from '../domain/service.js';
-import type { OutboxEntry, OutboxMessage } from '../domain/types.js';
-import { ADMIN_TEXT } from '../render/messages/adminText.js';
-import { USER_TEXT } from '../render/messages/userText.js';
+import type { Language, OutboxEntry, OutboxMessage } from '../domain/types.js';
+import { adminText, type AdminText } from '../render/messages/adminText.js';
+import { userText } from '../render/messages/userText.js';
 import type { Messenger, OutgoingMessage, SendFailure } from './ports.js';
 import type { CommandContext } from './types.js';
 
@@ -47,18 +47,28 @@ export function sendFailureOf(error: unknown): SendFailure {
   return failure === 'safe-to-resend' || failure === 'outcome-unknown' ? failure : 'refused';
 }
 
-/** The message as it is to be sent now; nothing when its activation code is no longer the one to redeem. */
-export async function renderQueued(deps: OutboxDeps, message: OutboxMessage): Promise<OutgoingMessage | undefined> {
+/**
+ * The message as it is to be sent `to` now, in the reader's language; nothing when its activation
+ * code is no longer the one to redeem.
+ */
+export async function renderQueued(deps: OutboxDeps, message: OutboxMessage, to: OutboxEntry['to']): Promise<OutgoingMessage | undefined> {
   if (message.kind === 'text') return { markdown: message.markdown };
   const details = deps.service.activationFor(message.deviceId, message.codeKey);
   if (!details) return undefined;
   const file = { filename: 'webex-go-qr.png', contentType: 'image/png', data: await deps.qrPng(details.qrPayload) };
-  if (message.copy === 'user') return { markdown: USER_TEXT.activation(message.issue, details), file };
+  const lang = readerLanguage(deps, to);
+  if (message.copy === 'user') return { markdown: userText(lang).activation(message.issue, details), file };
+  const words = adminText(lang);
   const markdown =
     message.userGot === 'queued'
-      ? ADMIN_TEXT.activationQueued(message.issue, details)
-      : ADMIN_TEXT.activation(message.issue, details, message.userGot === 'reached', message.userGot === 'unreachable', ADMIN_TEXT.via(message.via ?? []));
+      ? words.activationQueued(message.issue, details)
+      : words.activation(message.issue, details, message.userGot === 'reached', message.userGot === 'unreachable', words.via(message.via ?? []));
   return { markdown, file };
+}
+
+/** A 1:1 reads in its person's language, a group space in the space's. */
+function readerLanguage(deps: Pick<OutboxDeps, 'service'>, to: OutboxEntry['to']): Language {
+  return deps.service.languageOf('email' in to ? { person: to.email } : { space: to.roomId });
 }
 
 function send(messenger: Messenger, to: OutboxEntry['to'], message: OutgoingMessage): Promise<string> {
@@ -74,7 +84,7 @@ export type SendOutcome = { outcome: 'sent' } | { outcome: 'queued' } | { outcom
  * say) is thrown. Activation details whose code is no longer current are not sent: that is done.
  */
 export async function sendOrQueue(deps: OutboxDeps, outgoing: Outgoing): Promise<SendOutcome> {
-  const message = await renderQueued(deps, outgoing.message);
+  const message = await renderQueued(deps, outgoing.message, outgoing.to);
   if (!message) return { outcome: 'sent' };
   return sentOrKept(deps, outgoing, () => send(deps.messenger, outgoing.to, message));
 }
@@ -156,7 +166,7 @@ export class OutboxSender {
 
   private async attempt(entry: OutboxEntry): Promise<void> {
     const { service, messenger, log } = this.deps;
-    const message = await renderQueued(this.deps, entry.message);
+    const message = await renderQueued(this.deps, entry.message, entry.to);
     if (!message) {
       log(`outbox: dropped message ${entry.id}: its activation code is no longer the one to redeem`);
       return service.dequeue(entry.id);
@@ -170,15 +180,15 @@ export class OutboxSender {
         return this.later(entry, error, triedAt);
       }
       if (arrived) return service.dequeue(entry.id);
-      if (arrived === undefined) return this.giveUp(entry, ADMIN_TEXT.perhapsPosted(entry.lastError ?? ''));
+      if (arrived === undefined) return this.giveUp(entry, (words) => words.perhapsPosted(entry.lastError ?? ''));
     }
-    if (this.expired(entry, triedAt)) return this.giveUp(entry, ADMIN_TEXT.gaveUpAfter(this.giveUpMinutes, entry.lastError ?? ''));
+    if (this.expired(entry, triedAt)) return this.giveUp(entry, (words) => words.gaveUpAfter(this.giveUpMinutes, entry.lastError ?? ''));
     try {
       await send(messenger, entry.to, message);
       await service.dequeue(entry.id);
     } catch (error) {
       const failure = sendFailureOf(error);
-      if (failure === 'refused') return this.giveUp(entry, ADMIN_TEXT.refusedBy((error as Error).message));
+      if (failure === 'refused') return this.giveUp(entry, (words) => words.refusedBy((error as Error).message));
       const { uncertainSince: _earlier, ...rest } = entry;
       return this.later(failure === 'outcome-unknown' ? { ...rest, uncertainSince: new Date(triedAt).toISOString() } : rest, error, triedAt);
     }
@@ -197,8 +207,8 @@ export class OutboxSender {
     const reason = (error as Error).message;
     if (this.expired(entry, triedAt)) {
       // Only a 1:1 stays queued with an unknown outcome: its check failed until now.
-      const why = entry.uncertainSince ? ADMIN_TEXT.gaveUpUnsure(this.giveUpMinutes, reason) : ADMIN_TEXT.gaveUpAfter(this.giveUpMinutes, reason);
-      return this.giveUp(entry, why);
+      const minutes = this.giveUpMinutes;
+      return this.giveUp(entry, (words) => (entry.uncertainSince ? words.gaveUpUnsure(minutes, reason) : words.gaveUpAfter(minutes, reason)));
     }
     const { firstRetryMs, maxRetryMs } = this.timings;
     const wait = Math.min(maxRetryMs, firstRetryMs * 2 ** Math.max(0, entry.tries - 1));
@@ -213,21 +223,29 @@ export class OutboxSender {
     return at - Date.parse(entry.queuedAt) >= this.timings.giveUpMs;
   }
 
-  /** Takes it out of the outbox and tells the admins, in the same write; a notice to admins is only logged. */
-  private giveUp(entry: OutboxEntry, why: string): Promise<void> {
+  /**
+   * Takes it out of the outbox and tells the admins, in the same write, each in their language
+   * (the log in English); a notice to admins is only logged.
+   */
+  private giveUp(entry: OutboxEntry, why: (words: AdminText) => string): Promise<void> {
     const { service, log } = this.deps;
-    const what = describe(entry);
+    const inEnglish = adminText('en');
+    const what = describe(entry, inEnglish);
     if (what === undefined) {
-      log(`outbox: a notice to admins was not delivered either: ${why}`);
+      log(`outbox: a notice to admins was not delivered either: ${why(inEnglish)}`);
       return service.dequeue(entry.id);
     }
-    log(`outbox: not delivered: ${what}. ${why}`);
-    const notice: OutboxMessage = { kind: 'text', markdown: ADMIN_TEXT.undelivered(what, why), what: 'admin-notice' };
+    log(`outbox: not delivered: ${what}. ${why(inEnglish)}`);
+    const notice = (to: OutboxEntry['to']): OutboxMessage => {
+      const words = adminText(readerLanguage(this.deps, to));
+      return { kind: 'text', markdown: words.undelivered(describe(entry, words) ?? what, why(words)), what: 'admin-notice' };
+    };
     return service.dequeue(
       entry.id,
-      this.adminTargets(entry).map((to) => ({ to, message: notice, tries: 0 })),
+      this.adminTargets(entry).map((to) => ({ to, message: notice(to), tries: 0 })),
     );
   }
+
 
   /** The watch space if there is one, else the admin who acted, else every admin. */
   private adminTargets(entry: OutboxEntry): OutboxEntry['to'][] {
@@ -239,7 +257,7 @@ export class OutboxSender {
 }
 
 /** What a message was, in the admins' words; nothing for a notice to admins. */
-function describe(entry: OutboxEntry): string | undefined {
+function describe(entry: OutboxEntry, ADMIN_TEXT: AdminText): string | undefined {
   const { message, to } = entry;
   if (message.kind === 'activation') {
     if (message.copy === 'user') return ADMIN_TEXT.undeliveredActivation(message.email);

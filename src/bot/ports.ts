@@ -1,7 +1,7 @@
 /** What the bot needs from the outside world, implemented by adapters (webex/, mail/). */
 import type { Readable } from 'node:stream';
 import type { CallRecord } from '../calls/record.js';
-import type { ActivationDetails, IssueKind } from '../domain/types.js';
+import type { ActivationDetails, IssueKind, Language } from '../domain/types.js';
 
 export interface OutgoingFile {
   filename: string;
@@ -76,10 +76,10 @@ export interface CallHistory {
 
 /** Email delivery of activation details and notices (DELIVERY email|both). */
 export interface Mailer {
-  /** Emails the activation details to `details.email`. Rejects with a MailError. */
-  sendActivation(details: ActivationDetails, kind: IssueKind): Promise<void>;
-  /** Tells `email` the line was deleted and must be removed from the phone by hand. */
-  sendLineDeleted(email: string): Promise<void>;
+  /** Emails the activation details to `details.email`, in `lang`. Rejects with a MailError (which says itself in a language: `reasonIn`). */
+  sendActivation(details: ActivationDetails, kind: IssueKind, lang: Language): Promise<void>;
+  /** Tells `email`, in `lang`, that the line was deleted and must be removed from the phone by hand. */
+  sendLineDeleted(email: string, lang: Language): Promise<void>;
   /** Connects (and logs in, if the URL has a user) without sending anything. */
   verify(): Promise<void>;
 }

@@ -6,9 +6,9 @@ import type { WebexGoService } from '../domain/service.js';
 import type { ReminderDue } from '../domain/types.js';
 import type { Messenger } from './ports.js';
 import { reminderCard } from './views.js';
-import { ADMIN_TEXT } from '../render/messages/adminText.js';
-import { USER_TEXT } from '../render/messages/userText.js';
-import { WATCH_TEXT } from '../render/messages/watchText.js';
+import { adminText } from '../render/messages/adminText.js';
+import { userText } from '../render/messages/userText.js';
+import { watchText } from '../render/messages/watchText.js';
 
 export interface ReminderDeps {
   service: WebexGoService;
@@ -58,17 +58,22 @@ export class ReminderScheduler {
       const toUser =
         due.kind === 'expiring'
           ? await this.expiringMessage(due.email)
-          : { markdown: USER_TEXT.expired(due.expiresAt) };
+          : { markdown: userText(service.languageOf({ person: due.email })).expired(due.expiresAt) };
       if (toUser) {
         await messenger.dm(due.email, toUser).catch(async (error: unknown) => {
-          if (settings.watchSpaceId) await messenger.say(settings.watchSpaceId, { markdown: ADMIN_TEXT.dmFailed(due.email, (error as Error).message) });
+          if (settings.watchSpaceId) {
+            const words = adminText(service.languageOf({ space: settings.watchSpaceId }));
+            await messenger.say(settings.watchSpaceId, { markdown: words.dmFailed(due.email, (error as Error).message) });
+          }
         });
       }
     }
     const view = service.deviceOf(due.email);
     if (settings.watchSpaceId && view) {
-      const text = due.kind === 'expiring' ? WATCH_TEXT.expiringForAdmins(due.email, due.expiresAt) : WATCH_TEXT.expiredForAdmins(due.email, due.expiresAt);
-      await messenger.say(settings.watchSpaceId, reminderCard(view, text));
+      const lang = service.languageOf({ space: settings.watchSpaceId });
+      const words = watchText(lang);
+      const text = due.kind === 'expiring' ? words.expiringForAdmins(due.email, due.expiresAt) : words.expiredForAdmins(due.email, due.expiresAt);
+      await messenger.say(settings.watchSpaceId, reminderCard(view, text, lang));
     }
   }
 
@@ -76,6 +81,7 @@ export class ReminderScheduler {
     const details = this.deps.service.currentActivation(email);
     if (!details) return undefined;
     const data = await this.deps.qrPng(details.qrPayload);
-    return { markdown: USER_TEXT.expiring(details), file: { filename: 'webex-go-qr.png', contentType: 'image/png', data } };
+    const lang = this.deps.service.languageOf({ person: email });
+    return { markdown: userText(lang).expiring(details), file: { filename: 'webex-go-qr.png', contentType: 'image/png', data } };
   }
 }

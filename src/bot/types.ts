@@ -1,5 +1,5 @@
 import type { WebexGoService } from '../domain/service.js';
-import type { ActivationDetails, AuditAction } from '../domain/types.js';
+import type { ActivationDetails, AuditAction, Language } from '../domain/types.js';
 import type { CallHistory, Mailer, Messenger, OutgoingMessage } from './ports.js';
 
 export interface Actor {
@@ -39,8 +39,8 @@ export interface BotDeps {
   maxUploadBytes: number;
   /** An IANA time zone to count call days in (CALLS_TIMEZONE); each record's site's when unset. */
   callsTimeZone?: string;
-  /** Printable activation sheet (PDF). */
-  sheetPdf: (details: ActivationDetails) => Promise<Buffer>;
+  /** Printable activation sheet (PDF), in `lang`. */
+  sheetPdf: (details: ActivationDetails, lang: Language) => Promise<Buffer>;
 }
 
 /** One run of a command, typed or pressed. */
@@ -81,6 +81,7 @@ export type CommandName =
   | 'calls'
   | 'my line'
   | 'resend'
+  | 'language'
   | 'cancel';
 
 /** Who may run a command; an admin command names what the audit trail records when it is refused. */
@@ -93,7 +94,6 @@ export type Command = CommandAccess & {
   /** How to type it, e.g. `status <email>`, and an example. */
   usage: string;
   example: string;
-  summary: string;
   /** False for card-only actions (not listed in help). */
   listed?: boolean;
   run(ctx: CommandContext): Promise<void>;

@@ -1,4 +1,4 @@
-import type { AuditRecord, CodeRecord, Device, DeviceStatus, OrgSettings, OutboxEntry, ProfileRecord } from './types.js';
+import type { AuditRecord, CodeRecord, Device, DeviceStatus, Language, LanguageHolder, OrgSettings, OutboxEntry, ProfileRecord } from './types.js';
 
 /** What the domain reads; a committed, consistent view. */
 export interface StoreReader {
@@ -12,6 +12,8 @@ export interface StoreReader {
   profile(iccid: string): ProfileRecord | undefined;
   /** Messages waiting to be delivered, oldest first. */
   outbox(): OutboxEntry[];
+  /** The language a person or a space chose, if they chose one. */
+  language(holder: LanguageHolder): Language | undefined;
 }
 
 /** A unit of work: reads see its own writes; all of it lands, or none of it. */
@@ -26,6 +28,7 @@ export interface StoreTransaction extends StoreReader {
   putOutbox(entry: OutboxEntry): void;
   /** Delivered or given up: it leaves the outbox. */
   removeOutbox(id: string): void;
+  putLanguage(holder: LanguageHolder, language: Language): void;
   audit(record: AuditRecord): void;
 }
 

@@ -20,6 +20,8 @@ import {
   type Device,
   type DeviceStatus,
   type DeviceView,
+  type Language,
+  type LanguageHolder,
   type LicensePool,
   type OrgSettings,
   type OutboxEntry,
@@ -62,6 +64,8 @@ export interface ServiceDeps {
    * nobody can lock the organisation out of the bot; they can't be removed from inside it.
    */
   breakGlassAdmins?: readonly string[];
+  /** The org's language (DEFAULT_LANGUAGE), for whoever chose none; English when unset. */
+  defaultLanguage?: Language;
 }
 
 /** A hash is enough to recognise a code again; the secret itself need not be kept once spent. */
@@ -143,6 +147,12 @@ export class WebexGoService {
 
   settings(): OrgSettings {
     return this.deps.repo.read((r) => ({ ...r.settings() }));
+  }
+
+  /** The language a person (by email) or a space reads in: the one they chose, else the org's. */
+  languageOf(holder: LanguageHolder): Language {
+    const key = 'person' in holder ? { person: normalizeEmail(holder.person) } : holder;
+    return this.deps.repo.read((r) => r.language(key)) ?? this.deps.defaultLanguage ?? 'en';
   }
 
   licensePool(): LicensePool {
@@ -306,6 +316,20 @@ export class WebexGoService {
       tx.putSettings(next);
       return { ...next };
     }, changed);
+  }
+
+  /** Anyone chooses the language they read the bot in. */
+  async setPersonLanguage(email: string, language: Language): Promise<void> {
+    const person = normalizeEmail(email);
+    await this.deps.repo.transact((tx) => {
+      tx.putLanguage({ person }, language);
+      tx.audit({ at: this.nowIso(), actor: person, action: 'language', email: person, outcome: 'ok', detail: language });
+    });
+  }
+
+  /** Admins choose the language a group space reads the bot in. */
+  setSpaceLanguage(actor: string, spaceId: string, language: Language): Promise<void> {
+    return this.adminAction(actor, 'language', undefined, (tx) => tx.putLanguage({ space: spaceId }, language), `space ${language}`);
   }
 
   addAdmin(actor: string, email: string): Promise<string[]> {

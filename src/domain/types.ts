@@ -72,10 +72,26 @@ export interface OrgSettings {
   watchSpaceId?: string;
 }
 
+/** The languages a person or a space can read the bot in. */
+export const LANGUAGES = ['en', 'bg'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export function isLanguage(value: string): value is Language {
+  return (LANGUAGES as readonly string[]).includes(value);
+}
+
+/** Who chose a language: a person (by email) or a space (by its id). */
+export type LanguageHolder = { person: string } | { space: string };
+
+/** The store's key for a holder: `person:<email>` or `space:<id>`. */
+export function languageKey(holder: LanguageHolder): string {
+  return 'person' in holder ? `person:${holder.person}` : `space:${holder.space}`;
+}
+
 export const PHONE_ACTOR = 'phone';
 
 /** What admins change. The same name is audited whether it was done or refused. */
-export type AdminAction = 'assign' | 'new-code' | 'lost-stolen' | 'delete' | 'settings' | 'admin-add' | 'admin-remove';
+export type AdminAction = 'assign' | 'new-code' | 'lost-stolen' | 'delete' | 'settings' | 'admin-add' | 'admin-remove' | 'language';
 /** What phones report through the eSIM provider. */
 export type PhoneAction = 'download' | 'phone-disabled' | 'phone-enabled' | 'phone-deleted' | 'phone-unknown-event';
 /** What the bot does by itself. */

@@ -61,7 +61,7 @@ export function esimRoutes(service: WebexGoService, token: string | undefined): 
 
   const answerRefusal = (res: Response, error: unknown, next: NextFunction) => {
     const mapping = isRefusal(error) ? REFUSAL_HTTP[error.reason] : undefined;
-    if (isRefusal(error) && mapping) sendError(res, mapping[0], mapping[1], refusalMessage(error));
+    if (isRefusal(error) && mapping) sendError(res, mapping[0], mapping[1], refusalMessage(error, 'en'));
     else next(error);
   };
 

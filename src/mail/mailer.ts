@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { renderActivation, renderLineDeleted, type RenderedMail } from '../render/documents/activationEmail.js';
 import type { Mailer } from '../bot/ports.js';
-import { MAIL_TEXT } from '../render/messages/mailText.js';
+import type { Language } from '../domain/types.js';
+import { mailErrors, type MailErrors } from '../render/messages/mailText.js';
 
 export interface MailerOptions {
   /** e.g. `smtp://user:pass@mail.example.com:587` (STARTTLS when offered) or `smtps://…:465`. */
@@ -30,14 +31,20 @@ export type MailFailure = 'config' | 'connect' | 'timeout' | 'auth' | 'refused' 
 export class MailError extends Error {
   override readonly name = 'MailError';
 
+  /** `wording` says what failed in the words of a language; the message is its English. */
   constructor(
-    message: string,
+    private readonly wording: (words: MailErrors) => string,
     readonly failure: MailFailure,
     /** True when the server refused for good (5xx): sending the same email again won't help. */
     readonly permanent = false,
     readonly responseCode?: number,
   ) {
-    super(message);
+    super(wording(mailErrors('en')));
+  }
+
+  /** What failed, for a reader of `lang` (an admin's failure notice). */
+  inLanguage(lang: Language): string {
+    return this.wording(mailErrors(lang));
   }
 }
 
@@ -55,10 +62,10 @@ function parseSmtpUrl(smtpUrl: string): Server {
   try {
     url = new URL(smtpUrl);
   } catch {
-    throw new MailError(MAIL_TEXT.errors.badUrl, 'config', true);
+    throw new MailError((t) => t.badUrl, 'config', true);
   }
   if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || !url.hostname) {
-    throw new MailError(MAIL_TEXT.errors.badUrl, 'config', true);
+    throw new MailError((t) => t.badUrl, 'config', true);
   }
   const port = url.port || (url.protocol === 'smtps:' ? '465' : '587');
   return { label: `${url.hostname}:${port}` };
@@ -67,7 +74,7 @@ function parseSmtpUrl(smtpUrl: string): Server {
 export function createMailer(options: MailerOptions): Mailer {
   const server = parseSmtpUrl(options.smtpUrl);
   if (!/@/.test(options.from) || /[\r\n]/.test(options.from)) {
-    throw new MailError(MAIL_TEXT.errors.badFrom, 'config', true);
+    throw new MailError((t) => t.badFrom, 'config', true);
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const timing: Timing = {
@@ -107,7 +114,7 @@ export function createMailer(options: MailerOptions): Mailer {
   }
 
   return {
-    async sendActivation(details, kind) {
+    async sendActivation(details, kind, lang) {
       const secrets = [details.qrPayload, details.networkProviderCode, details.matchingId];
       let png: Buffer;
       try {
@@ -117,14 +124,14 @@ export function createMailer(options: MailerOptions): Mailer {
       }
       // Unique per message; clients resolve cid: only within the message anyway.
       const cid = `qr-${randomUUID()}@webex-go`;
-      const mail = renderActivation(details, kind, cid);
+      const mail = renderActivation(details, kind, cid, lang);
       await send(details.email, mail, secrets, [
         { filename: QR_FILENAME, content: png, contentType: 'image/png', cid, contentDisposition: 'inline' },
       ]);
     },
 
-    async sendLineDeleted(email) {
-      await send(email, renderLineDeleted(), []);
+    async sendLineDeleted(email, lang) {
+      await send(email, renderLineDeleted(lang), []);
     },
 
     async verify() {
@@ -179,12 +186,15 @@ interface Timing {
 /** `10 s`, `0.5 s`. */
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1))} s`;
 
+// What stands for a secret in a server's own answer, which is quoted as it came (English).
+const REDACTED = mailErrors('en').redacted;
+
 /** One line, short, with every secret replaced. */
 function clean(text: string, secrets: string[]): string {
   let result = text.replace(/\s+/g, ' ').trim();
   // Longest first, so the QR payload goes as a whole before the Matching ID inside it.
   for (const secret of [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)) {
-    result = result.replace(new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), MAIL_TEXT.errors.redacted);
+    result = result.replace(new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), REDACTED);
   }
   return result.length > MAX_DETAIL_LENGTH ? `${result.slice(0, MAX_DETAIL_LENGTH - 1)}…` : result;
 }
@@ -192,7 +202,6 @@ function clean(text: string, secrets: string[]): string {
 /** Turns whatever nodemailer threw into a MailError; exported for tests. */
 export function toMailError(error: unknown, ctx: ErrorContext): MailError {
   const e: SmtpErrorLike = typeof error === 'object' && error !== null ? (error as SmtpErrorLike) : { message: String(error) };
-  const t = MAIL_TEXT.errors;
   const server = ctx.server.label;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const code = str(e.code);
@@ -201,42 +210,42 @@ export function toMailError(error: unknown, ctx: ErrorContext): MailError {
   const response = clean(str(e.response) ?? str(e.message) ?? '', ctx.secrets);
 
   if (e.name === 'AbortError' || code === 'EABORT') {
-    return new MailError(t.deadline(server, seconds(ctx.timing.deadlineMs)), 'timeout');
+    return new MailError((t) => t.deadline(server, seconds(ctx.timing.deadlineMs)), 'timeout');
   }
   if (code === 'EAUTH') {
-    return new MailError(t.loginRefused(server, response), 'auth', true, responseCode);
+    return new MailError((t) => t.loginRefused(server, response), 'auth', true, responseCode);
   }
-  if (code === 'ENOAUTH') return new MailError(t.loginMissing(server), 'auth', true);
+  if (code === 'ENOAUTH') return new MailError((t) => t.loginMissing(server), 'auth', true);
   if (code === 'ETIMEDOUT') {
     switch (e.timeoutType) {
       case 'CONNECT_TIMEOUT':
-        return new MailError(t.connect(server, t.noAnswer(seconds(ctx.timing.setupMs))), 'connect');
+        return new MailError((t) => t.connect(server, t.noAnswer(seconds(ctx.timing.setupMs))), 'connect');
       case 'GREETING_TIMEOUT':
-        return new MailError(t.connect(server, t.noGreeting(seconds(ctx.timing.setupMs))), 'connect');
+        return new MailError((t) => t.connect(server, t.noGreeting(seconds(ctx.timing.setupMs))), 'connect');
       case 'UPGRADE_TIMEOUT':
-        return new MailError(t.connect(server, t.tlsFailed), 'connect');
+        return new MailError((t) => t.connect(server, t.tlsFailed), 'connect');
       default:
-        return new MailError(t.stalled(server, seconds(ctx.timing.idleMs)), 'timeout');
+        return new MailError((t) => t.stalled(server, seconds(ctx.timing.idleMs)), 'timeout');
     }
   }
-  if (code === 'ETLS') return new MailError(t.connect(server, t.tlsFailed), 'connect');
+  if (code === 'ETLS') return new MailError((t) => t.connect(server, t.tlsFailed), 'connect');
   if (code === 'EDNS' || lowLevel === 'ENOTFOUND' || lowLevel === 'EAI_AGAIN') {
-    return new MailError(t.connect(server, t.hostNotFound), 'connect');
+    return new MailError((t) => t.connect(server, t.hostNotFound), 'connect');
   }
-  if (lowLevel === 'ECONNREFUSED') return new MailError(t.connect(server, t.refusedConnection), 'connect');
+  if (lowLevel === 'ECONNREFUSED') return new MailError((t) => t.connect(server, t.refusedConnection), 'connect');
   if (lowLevel === 'EHOSTUNREACH' || lowLevel === 'ENETUNREACH') {
-    return new MailError(t.connect(server, t.unreachable), 'connect');
+    return new MailError((t) => t.connect(server, t.unreachable), 'connect');
   }
   if (responseCode !== undefined && responseCode >= 400) {
     const permanent = responseCode >= 500 && responseCode !== 503;
     const atRecipient =
       (Array.isArray(e.rejected) && e.rejected.length > 0) || /^RCPT\b/i.test(str(e.command) ?? '');
-    const message = atRecipient && ctx.recipient ? t.refusedFor(ctx.recipient, response) : t.refused(response);
-    return new MailError(message, 'refused', permanent, responseCode);
+    const recipient = atRecipient ? ctx.recipient : '';
+    return new MailError((t) => (recipient ? t.refusedFor(recipient, response) : t.refused(response)), 'refused', permanent, responseCode);
   }
   if (code === 'ECONNECTION' || lowLevel === 'ECONNRESET' || lowLevel === 'EPIPE') {
-    return new MailError(t.connectionClosed(server), 'connect');
+    return new MailError((t) => t.connectionClosed(server), 'connect');
   }
-  if (code === 'ESOCKET') return new MailError(t.connect(server, response || String(lowLevel)), 'connect');
-  return new MailError(t.failed(response || 'unknown error'), 'failed');
+  if (code === 'ESOCKET') return new MailError((t) => t.connect(server, response || String(lowLevel)), 'connect');
+  return new MailError((t) => t.failed(response || 'unknown error'), 'failed');
 }

@@ -1,15 +1,25 @@
 /** Dates and numbers as people read them; formatted on the server (Webex has no client date functions). */
 import { redactActivationCodes } from '../domain/activationCode.js';
+import type { Language } from '../domain/types.js';
 
-export function formatDate(iso: string): string {
-  return iso.slice(0, 10);
+// English keeps the unambiguous ISO date its readers already get; other languages read Intl's
+// long form for the locale ("1 март 2027 г."). Dates are UTC everywhere.
+const LONG_DATE: Partial<Record<Language, Intl.DateTimeFormat>> = {
+  bg: new Intl.DateTimeFormat('bg', { dateStyle: 'long', timeZone: 'UTC' }),
+};
+const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+
+export function formatDate(iso: string, lang: Language = 'en'): string {
+  const long = LONG_DATE[lang];
+  return long ? long.format(new Date(iso)) : iso.slice(0, 10);
 }
 
-export function formatDateTime(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+export function formatDateTime(iso: string, lang: Language = 'en'): string {
+  return lang === 'en' ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : `${formatDate(iso, lang)}, ${TIME.format(new Date(iso))} UTC`;
 }
 
-export const formatCount = (n: number) => n.toLocaleString('en-US');
+const COUNT: Record<Language, Intl.NumberFormat> = { en: new Intl.NumberFormat('en-US'), bg: new Intl.NumberFormat('bg') };
+export const formatCount = (n: number, lang: Language = 'en') => COUNT[lang].format(n);
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 

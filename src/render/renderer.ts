@@ -1,4 +1,4 @@
-import type { ActivationDetails } from '../domain/types.js';
+import type { ActivationDetails, Language } from '../domain/types.js';
 import { activationSheet } from './documents/activationSheet.js';
 import { qrPng } from './qrPng.js';
 
@@ -6,8 +6,8 @@ import { qrPng } from './qrPng.js';
 export interface Renderer {
   /** The PNG of `qrPng.ts` for `payload`. */
   qrPng(payload: string): Promise<Buffer>;
-  /** The PDF of `activationSheet.ts`, dated `creationDate` (now by default). */
-  activationSheet(details: ActivationDetails, creationDate?: Date): Promise<Buffer>;
+  /** The PDF of `activationSheet.ts` in `lang`, dated `creationDate` (now by default). */
+  activationSheet(details: ActivationDetails, lang: Language, creationDate?: Date): Promise<Buffer>;
   /** Waits for the renders under way, then releases whatever the renderer holds. */
   close(): Promise<void>;
 }
@@ -15,6 +15,6 @@ export interface Renderer {
 /** Renders on the calling thread, blocking it: what the render workers do, and the before-figure of bench/stall.ts. */
 export const inThreadRenderer: Renderer = {
   qrPng,
-  activationSheet: (details, creationDate) => activationSheet(details, qrPng, creationDate),
+  activationSheet: (details, lang, creationDate) => activationSheet(details, lang, qrPng, creationDate),
   close: async () => undefined,
 };

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { DEVICE_STATUSES, type AuditRecord, type CodeRecord, type Device, type OrgSettings, type OutboxEntry, type ProfileRecord } from '../domain/types.js';
+import { DEVICE_STATUSES, LANGUAGES, type AuditRecord, type CodeRecord, type Device, type Language, type OrgSettings, type OutboxEntry, type ProfileRecord } from '../domain/types.js';
 
 /** The snapshot: all state as of the last compaction. Codes are kept without their Matching ID. */
 export interface StoreData {
@@ -18,6 +18,8 @@ export interface StoreData {
   deliveries?: string[];
   /** Messages waiting to be delivered, by id (none in a store written before the outbox). */
   outbox?: Record<string, OutboxEntry>;
+  /** Chosen languages, by `languageKey` (none in a store written before languages). */
+  languages?: Record<string, Language>;
 }
 
 /** One committed transaction, as a journal line; re-applying it is harmless. */
@@ -30,6 +32,8 @@ export interface JournalEntry {
   deliveries?: string[];
   /** Outbox entries queued or changed (an entry), and delivered or given up (null). */
   outbox?: Record<string, OutboxEntry | null>;
+  /** Languages chosen, by `languageKey`. */
+  languages?: Record<string, Language>;
   /** The transaction's audit records and the audit file's size before they were appended. */
   audit?: { from: number; records: AuditRecord[] };
 }
@@ -181,6 +185,9 @@ const isOutboxEntry = fields({
   lastError: optional(isString),
 });
 
+const isLanguages: Check = (v) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(oneOf(...LANGUAGES));
+
 const isAuditRecord = fields({
   at: isString,
   actor: isString,
@@ -200,6 +207,7 @@ const isJournalEntry = fields({
   profiles: optional(keyedBy('iccid', isProfile)),
   deliveries: optional(isStrings),
   outbox: optional(keyedBy('id', isOutboxEntry, true)),
+  languages: optional(isLanguages),
   audit: optional(fields({ from: (v) => Number.isInteger(v) && (v as number) >= 0, records: (v) => Array.isArray(v) && v.every(isAuditRecord) })),
 }) as (value: unknown) => value is JournalEntry;
 
@@ -212,6 +220,7 @@ export const isStoreData = fields({
   profiles: keyedBy('iccid', isProfile),
   deliveries: optional(isStrings),
   outbox: optional(keyedBy('id', isOutboxEntry)),
+  languages: optional(isLanguages),
 }) as (value: unknown) => value is StoreData;
 
 /** A line of the audit file. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Low, type Adapter } from 'lowdb';
 import { DELIVERIES_KEPT, type AuditQuery, type Repository, type StoreReader, type StoreTransaction } from '../domain/repository.js';
-import type { AuditRecord, CodeRecord, Device, DeviceStatus, OrgSettings, OutboxEntry, ProfileRecord } from '../domain/types.js';
+import { languageKey, type AuditRecord, type CodeRecord, type Device, type DeviceStatus, type Language, type LanguageHolder, type OrgSettings, type OutboxEntry, type ProfileRecord } from '../domain/types.js';
 import { isStoreData, journalLine, parseAuditLine, readJournal, type JournalEntry, type StoreData } from './journal.js';
 
 export type { StoreData } from './journal.js';
@@ -209,6 +209,7 @@ export class LowdbRepository implements Repository {
       code: (key) => data.codes[key],
       profile: (iccid) => data.profiles[iccid],
       outbox: () => byAge(Object.values(data.outbox ?? {})),
+      language: (holder) => data.languages?.[languageKey(holder)],
     };
   }
 
@@ -301,6 +302,7 @@ export class LowdbRepository implements Repository {
     for (const [iccid, profile] of changes.profiles) data.profiles[iccid] = profile;
     for (const id of changes.claims) remember(this.deliveries, id);
     if (changes.outbox.size) data.outbox = applyOutbox(data.outbox, changes.outbox);
+    if (changes.languages.size) data.languages = { ...data.languages, ...Object.fromEntries(changes.languages) };
   }
 
   /**
@@ -330,6 +332,7 @@ class Transaction implements StoreTransaction {
     audit: [] as AuditRecord[],
     claims: [] as string[],
     outbox: new Map<string, OutboxEntry | null>(),
+    languages: new Map<string, Language>(),
   };
 
   constructor(private readonly base: StoreReader) {}
@@ -345,6 +348,7 @@ class Transaction implements StoreTransaction {
     if (c.profiles.size) entry.profiles = Object.fromEntries(c.profiles);
     if (c.claims.length) entry.deliveries = c.claims;
     if (c.outbox.size) entry.outbox = Object.fromEntries(c.outbox);
+    if (c.languages.size) entry.languages = Object.fromEntries(c.languages);
     if (c.audit.length) entry.audit = { from: auditFrom, records: c.audit };
     return Object.keys(entry).length ? entry : undefined;
   }
@@ -387,6 +391,9 @@ class Transaction implements StoreTransaction {
   profile(iccid: string): ProfileRecord | undefined {
     return this.changes.profiles.get(iccid) ?? this.base.profile(iccid);
   }
+  language(holder: LanguageHolder): Language | undefined {
+    return this.changes.languages.get(languageKey(holder)) ?? this.base.language(holder);
+  }
   outbox(): OutboxEntry[] {
     const merged = new Map(this.base.outbox().map((e) => [e.id, e]));
     for (const [id, entry] of this.changes.outbox) {
@@ -416,6 +423,9 @@ class Transaction implements StoreTransaction {
   }
   putOutbox(entry: OutboxEntry): void {
     this.changes.outbox.set(entry.id, entry);
+  }
+  putLanguage(holder: LanguageHolder, language: Language): void {
+    this.changes.languages.set(languageKey(holder), language);
   }
   removeOutbox(id: string): void {
     this.changes.outbox.set(id, null);
@@ -559,6 +569,7 @@ export function applyEntry(data: StoreData, deliveries: Set<string>, entry: Jour
   Object.assign(data.profiles, entry.profiles);
   for (const id of entry.deliveries ?? []) remember(deliveries, id);
   if (entry.outbox) data.outbox = applyOutbox(data.outbox, new Map(Object.entries(entry.outbox)));
+  if (entry.languages) data.languages = { ...data.languages, ...entry.languages };
 }
 
 /** The outbox with entries put (an entry) and removed (null). */

@@ -12,9 +12,14 @@ import {
   visibleText,
   type BotFixture,
 } from '../support/botFakes.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
-import { MAIL_TEXT } from '../../src/render/messages/mailText.js';
-import { USER_TEXT } from '../../src/render/messages/userText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
+import { mailText } from '../../src/render/messages/mailText.js';
+import { userText } from '../../src/render/messages/userText.js';
+
+const ADMIN_TEXT = adminText('en');
+
+const USER_TEXT = userText('en');
+const MAIL_TEXT = mailText('en');
 
 /** The details the store holds for alice right now (the bot read them from the same store). */
 function detailsOf(bot: BotFixture): ActivationDetails {
@@ -180,7 +185,7 @@ describe('bot: where activation details go', () => {
       assert.equal(sheet.file?.contentType, 'application/pdf');
       assert.match(sheet.file?.filename ?? '', /\.pdf$/);
       assert.equal(sheet.file?.data.subarray(0, 5).toString('latin1'), '%PDF-');
-      assert.deepEqual(bot.sheetPdf.firstCall.args, [d]);
+      assert.deepEqual(bot.sheetPdf.firstCall.args, [d, 'en']);
     });
 
     it('lost/stolen confirmed by button: the old phone is cut off and the admin gets the new code to hand over', async () => {

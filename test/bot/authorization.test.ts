@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { commandTable } from '../../src/bot/commands/index.js';
 import { ALICE, DM_ADMIN, GROUP, admin, alice, bob, openBot, visibleText, type BotFixture } from '../support/botFakes.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
-import { COMMAND_TEXT } from '../../src/render/messages/commandText.js';
-import { USER_TEXT } from '../../src/render/messages/userText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
+import { commandText } from '../../src/render/messages/commandText.js';
+import { userText } from '../../src/render/messages/userText.js';
+
+const ADMIN_TEXT = adminText('en');
+
+const COMMAND_TEXT = commandText('en');
+
+const USER_TEXT = userText('en');
 
 /** Everything a refused command must leave as it was. */
 function snapshot(bot: BotFixture): string {
@@ -174,6 +180,7 @@ describe('bot: who may do what', () => {
           COMMAND_TEXT.helpLine('help', 'what you can ask me', 'help'),
           COMMAND_TEXT.helpLine('my line', 'the status of your own Webex Go line', 'my line'),
           COMMAND_TEXT.helpLine('resend', 'sends your current activation details to our 1:1 again', 'resend'),
+          COMMAND_TEXT.helpLine('language [en|bg]', 'the language I write in to you (in our 1:1) or to this space (admins, in a group space): en or bg', 'language bg'),
         ].join('\n'),
       );
     });

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import type { DeviceView } from '../../src/domain/types.js';
 import { ALICE, DM_ADMIN, GROUP, admin, bob, cardActions, openBot, submitAction, type BotFixture } from '../support/botFakes.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
-import { COMMAND_TEXT } from '../../src/render/messages/commandText.js';
-import { USER_TEXT } from '../../src/render/messages/userText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
+import { commandText } from '../../src/render/messages/commandText.js';
+import { userText } from '../../src/render/messages/userText.js';
+
+const ADMIN_TEXT = adminText('en');
+
+const COMMAND_TEXT = commandText('en');
+
+const USER_TEXT = userText('en');
 
 const MINUTE = 60_000;
 

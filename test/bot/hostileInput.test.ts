@@ -4,8 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import MarkdownIt from 'markdown-it';
-import { COMMAND_TEXT } from '../../src/render/messages/commandText.js';
+import { commandText } from '../../src/render/messages/commandText.js';
 import { ADMIN, BOT_EMAIL, DM_ADMIN, GROUP, admin, bob, openBot, type BotFixture } from '../support/botFakes.js';
+
+const COMMAND_TEXT = commandText('en');
 
 // Webex renders message markdown with links and mentions; HTML stays off as it does there.
 const markdown = new MarkdownIt({ html: false, linkify: true });

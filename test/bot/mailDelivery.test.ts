@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import type { Mailer } from '../../src/bot/ports.js';
 import { ALICE, GROUP, admin, openBot, type BotFixture } from '../support/botFakes.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
+
+const ADMIN_TEXT = adminText('en');
 
 function fakeMailer() {
   return {
@@ -55,7 +57,7 @@ describe('activation details by email (DELIVERY)', () => {
     const card = bot.said(GROUP.id).at(-1)!.card as { actions: { type: string; card?: { actions: { data: Record<string, string> }[] } }[] };
     const confirm = card.actions.find((a) => a.type === 'Action.ShowCard' && a.card?.actions[0].data.command === 'delete')!.card!.actions[0].data;
     await bot.press(admin, GROUP, confirm);
-    assert.deepEqual(mailer.sendLineDeleted.firstCall.args, [ALICE]);
+    assert.deepEqual(mailer.sendLineDeleted.firstCall.args, [ALICE, 'en']);
     assert.equal(bot.domain.service.deviceOf(ALICE), undefined);
   });
 });

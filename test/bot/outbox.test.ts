@@ -7,10 +7,14 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { OutboxSender, type OutboxTimings } from '../../src/bot/outbox.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
-import { USER_TEXT } from '../../src/render/messages/userText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
+import { userText } from '../../src/render/messages/userText.js';
 import type { Messenger, OutgoingMessage } from '../../src/bot/ports.js';
 import { ALICE, GROUP, admin, openBot, type BotFixture } from '../support/botFakes.js';
+
+const ADMIN_TEXT = adminText('en');
+
+const USER_TEXT = userText('en');
 
 const MATCHING_ID = /\b[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\b/;
 const TIMINGS: OutboxTimings = { pollMs: 1000, firstRetryMs: 10_000, maxRetryMs: 60_000, giveUpMs: 60 * 60_000 };

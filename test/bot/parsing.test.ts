@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { Refusal } from '../../src/domain/refusal.js';
 import { ALICE, DM_ADMIN, GROUP, admin, bob, openBot, submitAction, type BotFixture } from '../support/botFakes.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
-import { COMMAND_TEXT } from '../../src/render/messages/commandText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
+import { commandText } from '../../src/render/messages/commandText.js';
 import { refusalMessage } from '../../src/render/messages/refusals.js';
+
+const ADMIN_TEXT = adminText('en');
+
+const COMMAND_TEXT = commandText('en');
 
 /** The one message the bot posted since the last forget(), and that it was the only thing sent. */
 function onlyAnswer(bot: BotFixture, spaceId: string): string {
@@ -205,7 +209,7 @@ describe('bot: reading what people type', () => {
       assert.equal(onlyAnswer(bot, DM_ADMIN.id), ADMIN_TEXT.settingsChanged(bot.service.settings()));
       bot.forget();
       await bot.type(admin, DM_ADMIN, 'settings smdp not_a_host');
-      assert.equal(onlyAnswer(bot, DM_ADMIN.id), refusalMessage(new Refusal('invalid-setting', { setting: 'smdp' })));
+      assert.equal(onlyAnswer(bot, DM_ADMIN.id), refusalMessage(new Refusal('invalid-setting', { setting: 'smdp' }), 'en'));
       assert.equal(bot.service.settings().smdpAddress, 'SMDP2.EXAMPLE.ORG');
     });
 

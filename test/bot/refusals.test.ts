@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { Refusal } from '../../src/domain/refusal.js';
 import { ADMIN, ALICE, DM_ADMIN, GROUP, admin, openBot, type BotFixture } from '../support/botFakes.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
 import { refusalMessage } from '../../src/render/messages/refusals.js';
+
+const ADMIN_TEXT = adminText('en');
 
 /** Puts alice's line on a phone (Online), optionally switched off there (Offline). */
 async function onPhone(bot: BotFixture, switchedOff = false): Promise<void> {
@@ -35,19 +37,19 @@ describe('bot: every refusal reaches the person', () => {
 
   it('already assigned', async () => {
     await bot.service.assign(ADMIN, ALICE);
-    assert.equal(await answerTo('assign Alice@example.com'), refusalMessage(new Refusal('already-assigned', { email: ALICE })));
+    assert.equal(await answerTo('assign Alice@example.com'), refusalMessage(new Refusal('already-assigned', { email: ALICE }), 'en'));
     assert.equal(bot.service.licensePool().inUse, 1);
   });
 
   it('no licenses left', async () => {
     await bot.service.updateSettings(ADMIN, { licenses: 1 });
     await bot.service.assign(ADMIN, 'carol@example.com');
-    assert.equal(await answerTo('assign alice@example.com'), refusalMessage(new Refusal('no-licenses', { total: 1 })));
+    assert.equal(await answerTo('assign alice@example.com'), refusalMessage(new Refusal('no-licenses', { total: 1 }), 'en'));
     assert.equal(bot.service.deviceOf(ALICE), undefined);
   });
 
   it('no device: new code', async () => {
-    assert.equal(await answerTo('code alice@example.com'), refusalMessage(new Refusal('no-device', { email: ALICE })));
+    assert.equal(await answerTo('code alice@example.com'), refusalMessage(new Refusal('no-device', { email: ALICE }), 'en'));
   });
 
   it('no device: status, lost/stolen and delete', async () => {
@@ -58,14 +60,14 @@ describe('bot: every refusal reaches the person', () => {
 
   it('not pending: a new code for an Online device', async () => {
     await onPhone(bot);
-    assert.equal(await answerTo('code alice@example.com'), refusalMessage(new Refusal('not-pending', { email: ALICE, status: 'online' })));
-    assert.match(refusalMessage(new Refusal('not-pending', { email: ALICE, status: 'online' })), /device is Online\./);
+    assert.equal(await answerTo('code alice@example.com'), refusalMessage(new Refusal('not-pending', { email: ALICE, status: 'online' }), 'en'));
+    assert.match(refusalMessage(new Refusal('not-pending', { email: ALICE, status: 'online' }), 'en'), /device is Online\./);
     assert.equal(bot.service.deviceOf(ALICE)?.status, 'online');
   });
 
   it('not pending: a new code for an Offline device', async () => {
     await onPhone(bot, true);
-    const expected = refusalMessage(new Refusal('not-pending', { email: ALICE, status: 'offline' }));
+    const expected = refusalMessage(new Refusal('not-pending', { email: ALICE, status: 'offline' }), 'en');
     assert.match(expected, /device is Offline\./);
     assert.equal(await answerTo('new code alice@example.com'), expected);
   });
@@ -78,39 +80,39 @@ describe('bot: every refusal reaches the person', () => {
     const now = bot.service.deviceOf(ALICE)!;
     bot.forget();
     await bot.press(admin, GROUP, { command: 'code', args: ALICE, deviceId: device.id, version: now.lastChange.at });
-    assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [refusalMessage(new Refusal('not-pending', { email: ALICE, status: 'online' }))]);
+    assert.deepEqual(bot.said(GROUP.id).map((m) => m.markdown), [refusalMessage(new Refusal('not-pending', { email: ALICE, status: 'online' }), 'en')]);
     assert.equal(bot.dms().length, 0, 'no code goes anywhere');
   });
 
   it('pool below the licenses in use', async () => {
     await bot.service.assign(ADMIN, ALICE);
     await bot.service.assign(ADMIN, 'carol@example.com');
-    assert.equal(await answerTo('settings licenses 1'), refusalMessage(new Refusal('pool-below-in-use', { requested: 1, inUse: 2 })));
+    assert.equal(await answerTo('settings licenses 1'), refusalMessage(new Refusal('pool-below-in-use', { requested: 1, inUse: 2 }), 'en'));
     assert.equal(bot.service.settings().licenses, 10);
   });
 
   it('invalid code lifetime', async () => {
-    const expected = refusalMessage(new Refusal('invalid-setting', { setting: 'ttl' }));
+    const expected = refusalMessage(new Refusal('invalid-setting', { setting: 'ttl' }), 'en');
     assert.equal(await answerTo('settings ttl 0'), expected);
     assert.equal(await answerTo('settings ttl 366'), expected);
     assert.equal(bot.service.settings().codeTtlDays, 90);
   });
 
   it('invalid license pool size', async () => {
-    assert.equal(await answerTo('settings licenses 2000000'), refusalMessage(new Refusal('invalid-setting', { setting: 'licenses' })));
+    assert.equal(await answerTo('settings licenses 2000000'), refusalMessage(new Refusal('invalid-setting', { setting: 'licenses' }), 'en'));
   });
 
   it('last admin', async () => {
-    assert.equal(await answerTo('admins remove admin@example.com'), refusalMessage(new Refusal('last-admin', { email: ADMIN })));
+    assert.equal(await answerTo('admins remove admin@example.com'), refusalMessage(new Refusal('last-admin', { email: ADMIN }), 'en'));
     assert.deepEqual(bot.service.admins(), [ADMIN]);
   });
 
   it('already admin', async () => {
-    assert.equal(await answerTo('admins add Admin@Example.com'), refusalMessage(new Refusal('already-admin', { email: ADMIN })));
+    assert.equal(await answerTo('admins add Admin@Example.com'), refusalMessage(new Refusal('already-admin', { email: ADMIN }), 'en'));
   });
 
   it('not an admin, so nothing to remove', async () => {
-    assert.equal(await answerTo('admins remove bob@example.com'), refusalMessage(new Refusal('not-an-admin', { email: 'bob@example.com' })));
+    assert.equal(await answerTo('admins remove bob@example.com'), refusalMessage(new Refusal('not-an-admin', { email: 'bob@example.com' }), 'en'));
   });
 
   it('refusals are audited with their reason', async () => {
@@ -124,7 +126,7 @@ describe('bot: every refusal reaches the person', () => {
     await bot.type(admin, DM_ADMIN, 'code alice@example.com');
     assert.deepEqual(
       bot.sent().map((s) => [s.kind, s.to, s.message.markdown]),
-      [['say', DM_ADMIN.id, refusalMessage(new Refusal('no-device', { email: ALICE }))]],
+      [['say', DM_ADMIN.id, refusalMessage(new Refusal('no-device', { email: ALICE }), 'en')]],
     );
   });
 });

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { ALICE, DM_ADMIN, GROUP, admin, bob, openBot, type BotFixture } from '../support/botFakes.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
-import { COMMAND_TEXT } from '../../src/render/messages/commandText.js';
+import { adminText } from '../../src/render/messages/adminText.js';
+import { commandText } from '../../src/render/messages/commandText.js';
+
+const ADMIN_TEXT = adminText('en');
+
+const COMMAND_TEXT = commandText('en');
 
 /** Runs `fn` and fails if any promise rejection went unhandled meanwhile. */
 async function noUnhandledRejection(fn: () => Promise<void>): Promise<void> {

@@ -16,7 +16,7 @@ async function refused(action: Promise<unknown>, reason: RefusalReason): Promise
   );
   assert.ok(error instanceof Refusal, `expected a Refusal, got ${String(error)}`);
   assert.equal(error.reason, reason);
-  return refusalMessage(error);
+  return refusalMessage(error, 'en');
 }
 
 describe('Webex Go line service', () => {

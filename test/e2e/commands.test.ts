@@ -117,7 +117,7 @@ describe('e2e: typed commands', function () {
         const answer = await ask('help', NON_ADMIN);
         assert.match(answer.markdown!, /^I help you with your \*\*Webex Go\*\* business line/);
         const listed = [...answer.markdown!.matchAll(/^- \*\*(.+?)\*\* — /gm)].map((m) => m[1]);
-        assert.deepEqual(listed, ['help', 'my line', 'resend']);
+        assert.deepEqual(listed, ['help', 'my line', 'resend', 'language [en|bg]']);
       });
 
       it('assign adds a device: its card in the space, the codes in 1:1 spaces only', async () => {

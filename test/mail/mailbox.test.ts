@@ -53,7 +53,7 @@ describe('mail: LocalMailbox', () => {
       const mailer = createMailer({ smtpUrl: `smtp://someone:anything@127.0.0.1:${port}`, from: 'go@example.com', qrPng });
       await mailer.verify();
       const arrived = once(mailbox, 'mail') as Promise<[MailboxMessage]>;
-      await mailer.sendLineDeleted('dave@example.com');
+      await mailer.sendLineDeleted('dave@example.com', 'en');
       const [message] = await arrived;
       assert.deepEqual(message.to, ['dave@example.com']);
       assert.equal(message.subject, 'Your Webex Go business line was deleted');
@@ -66,7 +66,7 @@ describe('mail: LocalMailbox', () => {
     const file = join(dir, 'mailbox.json');
     const first = new LocalMailbox({ dataFile: file, log: () => {} });
     const { url } = await first.listen();
-    await createMailer({ smtpUrl: url, from: 'go@example.com', qrPng }).sendActivation(DETAILS, 'assign');
+    await createMailer({ smtpUrl: url, from: 'go@example.com', qrPng }).sendActivation(DETAILS, 'assign', 'en');
     await first.close();
 
     const stored = JSON.parse(await readFile(file, 'utf8')) as { messages: Array<{ attachments: Array<{ data: string }> }> };
@@ -79,7 +79,7 @@ describe('mail: LocalMailbox', () => {
     assert.ok(Buffer.isBuffer(message.attachments[0].data));
     assert.equal(decodeQr(message.attachments[0].data), DETAILS.qrPayload);
     const { url: again } = await second.listen();
-    await createMailer({ smtpUrl: again, from: 'go@example.com', qrPng }).sendLineDeleted(DETAILS.email);
+    await createMailer({ smtpUrl: again, from: 'go@example.com', qrPng }).sendLineDeleted(DETAILS.email, 'en');
     await second.close();
     assert.equal(new LocalMailbox(file).messages(DETAILS.email).length, 2);
   });
@@ -104,10 +104,10 @@ describe('mail: LocalMailbox', () => {
     try {
       const mailer = createMailer({ smtpUrl: url, from: 'go@example.com', qrPng });
       await assert.rejects(
-        mailer.sendActivation(DETAILS, 'assign'),
+        mailer.sendActivation(DETAILS, 'assign', 'en'),
         (error: Error) => /^the mail server refused the message: 552 /.test(error.message),
       );
-      await mailer.sendLineDeleted('bob@example.com');
+      await mailer.sendLineDeleted('bob@example.com', 'en');
       assert.deepEqual(mailbox.messages().map((m) => m.to), [['bob@example.com']]);
     } finally {
       await mailbox.close();

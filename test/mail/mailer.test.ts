@@ -6,9 +6,13 @@ import { createMailer, MailError, QR_FILENAME } from '../../src/mail/mailer.js';
 import type { Mailer } from '../../src/bot/ports.js';
 import type { ActivationDetails } from '../../src/domain/types.js';
 import { closedPort, decodeQr, DETAILS, silentServer, smtpReply, smtpServer } from './helpers.js';
-import { MAIL_TEXT } from '../../src/render/messages/mailText.js';
-import { INSTALL_GUIDES, guideHeading, stepText } from '../../src/render/messages/installSteps.js';
-import { SHEET_TEXT, activationFields } from '../../src/render/messages/userText.js';
+import { mailText } from '../../src/render/messages/mailText.js';
+import { guideHeading, installGuides, stepText } from '../../src/render/messages/installSteps.js';
+import { activationFields, sheetText } from '../../src/render/messages/userText.js';
+
+const MAIL_TEXT = mailText('en');
+const INSTALL_GUIDES = installGuides('en');
+const SHEET_TEXT = sheetText('en');
 
 const FROM = 'Webex Go <webex-go@example.com>';
 
@@ -53,7 +57,7 @@ describe('mail: createMailer over SMTP', () => {
   after(() => mailbox.close());
 
   async function sendAndReceive(details: ActivationDetails, kind: 'assign' | 'new-code' | 'lost-stolen'): Promise<MailboxMessage> {
-    await mailer.sendActivation(details, kind);
+    await mailer.sendActivation(details, kind, 'en');
     const received = mailbox.messages(details.email);
     assert.equal(received.length, 1);
     return received[0];
@@ -78,7 +82,7 @@ describe('mail: createMailer over SMTP', () => {
       for (const value of [DETAILS.smdpAddress, DETAILS.matchingId, DETAILS.networkProviderCode, '2026-04-30']) {
         assert.ok(mail.html.includes(html(value)), `HTML lacks ${value}`);
       }
-      for (const field of activationFields(DETAILS)) assert.ok(mail.html.includes(html(field.label)), field.label);
+      for (const field of activationFields(DETAILS, 'en')) assert.ok(mail.html.includes(html(field.label)), field.label);
       const visibleText = mail.html.replace(/<[^>]+>/g, '');
       for (const guide of INSTALL_GUIDES) {
         assert.ok(mail.html.includes(html(guideHeading(guide))), guide.phone);
@@ -136,7 +140,7 @@ describe('mail: createMailer over SMTP', () => {
   });
 
   it('the deletion email tells the user to remove the deactivated line by hand, and carries no code', async () => {
-    await mailer.sendLineDeleted('bob@example.com');
+    await mailer.sendLineDeleted('bob@example.com', 'en');
     const [mail] = mailbox.messages('bob@example.com');
     assert.equal(mail.subject, 'Your Webex Go business line was deleted');
     assert.match(mail.from, /<webex-go@example\.com>$/);
@@ -169,7 +173,7 @@ describe('mail: createMailer over SMTP', () => {
         onRcptTo: (_address, _session, callback) => callback(smtpReply(550, `No such user here (ref ${DETAILS.matchingId})`)),
       });
       try {
-        const error = await rejection(createMailer({ smtpUrl: server.url, from: FROM, qrPng }).sendActivation(DETAILS, 'assign'));
+        const error = await rejection(createMailer({ smtpUrl: server.url, from: FROM, qrPng }).sendActivation(DETAILS, 'assign', 'en'));
         assert.match(error.message, /^the mail server refused the message for alice@example\.com: 550 No such user here/);
         assert.ok(error.message.includes('[activation code]'));
         assert.equal(error.failure, 'refused');
@@ -190,7 +194,7 @@ describe('mail: createMailer over SMTP', () => {
         },
       });
       try {
-        const error = await rejection(createMailer({ smtpUrl: server.url, from: FROM, qrPng }).sendActivation(DETAILS, 'lost-stolen'));
+        const error = await rejection(createMailer({ smtpUrl: server.url, from: FROM, qrPng }).sendActivation(DETAILS, 'lost-stolen', 'en'));
         assert.equal(error.message, 'the mail server refused the message: 550 Message rejected by policy');
         assert.equal(error.permanent, true);
         assertNoCode(error);
@@ -204,7 +208,7 @@ describe('mail: createMailer over SMTP', () => {
         onMailFrom: (_address, _session, callback) => callback(smtpReply(451, 'Try again later')),
       });
       try {
-        const error = await rejection(createMailer({ smtpUrl: server.url, from: FROM, qrPng }).sendLineDeleted('bob@example.com'));
+        const error = await rejection(createMailer({ smtpUrl: server.url, from: FROM, qrPng }).sendLineDeleted('bob@example.com', 'en'));
         assert.equal(error.message, 'the mail server refused the message: 451 Try again later');
         assert.equal(error.permanent, false);
       } finally {
@@ -216,7 +220,7 @@ describe('mail: createMailer over SMTP', () => {
       const port = await closedPort();
       const started = Date.now();
       const error = await rejection(
-        createMailer({ smtpUrl: `smtp://user:secret-pass@127.0.0.1:${port}`, from: FROM, qrPng }).sendActivation(DETAILS, 'assign'),
+        createMailer({ smtpUrl: `smtp://user:secret-pass@127.0.0.1:${port}`, from: FROM, qrPng }).sendActivation(DETAILS, 'assign', 'en'),
       );
       assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
       assert.equal(error.message, `could not connect to 127.0.0.1:${port}: nothing accepts connections there (connection refused)`);
@@ -231,7 +235,7 @@ describe('mail: createMailer over SMTP', () => {
       try {
         const started = Date.now();
         const error = await rejection(
-          createMailer({ smtpUrl: server.url, from: FROM, timeoutMs: 300, qrPng }).sendActivation(DETAILS, 'assign'),
+          createMailer({ smtpUrl: server.url, from: FROM, timeoutMs: 300, qrPng }).sendActivation(DETAILS, 'assign', 'en'),
         );
         const took = Date.now() - started;
         assert.ok(took >= 250 && took < 3000, `took ${took} ms`);
@@ -248,7 +252,7 @@ describe('mail: createMailer over SMTP', () => {
       });
       try {
         const error = await rejection(
-          createMailer({ smtpUrl: server.url, from: FROM, timeoutMs: 200, qrPng }).sendActivation(DETAILS, 'assign'),
+          createMailer({ smtpUrl: server.url, from: FROM, timeoutMs: 200, qrPng }).sendActivation(DETAILS, 'assign', 'en'),
         );
         assert.match(error.message, /^the mail server 127\.0\.0\.1:\d+ (stopped answering for 0\.3 s|did not take the email within 0\.4 s)$/);
         assert.equal(error.failure, 'timeout');

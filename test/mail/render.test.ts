@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { escapeHtml, renderActivation, renderLineDeleted } from '../../src/render/documents/activationEmail.js';
 import { DETAILS } from './helpers.js';
-import { MAIL_TEXT } from '../../src/render/messages/mailText.js';
-import { REMOVE_LINE_GUIDES, stepText } from '../../src/render/messages/installSteps.js';
+import { mailText } from '../../src/render/messages/mailText.js';
+import { removeLineGuides, stepText } from '../../src/render/messages/installSteps.js';
+
+const MAIL_TEXT = mailText('en');
+const REMOVE_LINE_GUIDES = removeLineGuides('en');
 
 describe('mail: rendering', () => {
   it('escapes every interpolated value, the QR cid included', () => {
@@ -14,7 +17,7 @@ describe('mail: rendering', () => {
       networkProviderCode: `LPA:1$'onmouseover='x`,
       expiresAt: '<2026>-01-01',
     };
-    const { html, text } = renderActivation(hostile, 'assign', 'qr"><svg onload=x>@webex-go');
+    const { html, text } = renderActivation(hostile, 'assign', 'qr"><svg onload=x>@webex-go', 'en');
     assert.ok(!html.includes('<script'), 'no injected script');
     assert.ok(!html.includes('<svg'), 'the cid cannot break out of the src attribute');
     assert.ok(!html.includes('<b>') && !html.includes('<i>'), 'no injected markup');
@@ -33,10 +36,10 @@ describe('mail: rendering', () => {
 
   it('each kind has its own subject and heading; only lost/stolen speaks of the old phone', () => {
     const kinds = ['assign', 'new-code', 'lost-stolen'] as const;
-    const subjects = new Set(kinds.map((kind) => renderActivation(DETAILS, kind, 'c@x').subject));
+    const subjects = new Set(kinds.map((kind) => renderActivation(DETAILS, kind, 'c@x', 'en').subject));
     assert.equal(subjects.size, 3);
     for (const kind of kinds) {
-      const { html, text } = renderActivation(DETAILS, kind, 'c@x');
+      const { html, text } = renderActivation(DETAILS, kind, 'c@x', 'en');
       assert.ok(html.includes(`<h1 style="font-size:22px;line-height:1.3;margin:0 0 16px;">${escapeHtml(MAIL_TEXT.heading[kind])}</h1>`));
       assert.equal(/old phone/.test(text), kind === 'lost-stolen', kind);
       assert.ok(text.includes(DETAILS.matchingId));
@@ -44,7 +47,7 @@ describe('mail: rendering', () => {
   });
 
   it('the deletion email has no code and both parts', () => {
-    const { subject, html, text } = renderLineDeleted();
+    const { subject, html, text } = renderLineDeleted('en');
     assert.equal(subject, MAIL_TEXT.deleted.subject);
     assert.ok(html.includes(escapeHtml(MAIL_TEXT.deleted.removeIntro)));
     for (const guide of REMOVE_LINE_GUIDES) {

@@ -284,6 +284,35 @@ export function repositoryContract(name: string, subject: ContractSubject): void
       });
     });
 
+    describe('languages', () => {
+      it('keeps the language a person or a space chose, apart, the newest choice winning', async () => {
+        repo.read((r) => assert.equal(r.language({ person: 'alice@example.com' }), undefined));
+        await repo.transact((tx) => {
+          tx.putLanguage({ person: 'alice@example.com' }, 'en');
+          tx.putLanguage({ space: 'alice@example.com' }, 'bg');
+          tx.putLanguage({ person: 'alice@example.com' }, 'bg');
+          assert.equal(tx.language({ person: 'alice@example.com' }), 'bg');
+          repo.read((r) => assert.equal(r.language({ person: 'alice@example.com' }), undefined));
+        });
+        await repo.transact((tx) => tx.putLanguage({ space: 'alice@example.com' }, 'en'));
+        repo.read((r) => {
+          assert.equal(r.language({ person: 'alice@example.com' }), 'bg');
+          assert.equal(r.language({ space: 'alice@example.com' }), 'en');
+          assert.equal(r.language({ person: 'bob@example.com' }), undefined);
+        });
+      });
+
+      it('changes nothing when the transaction throws', async () => {
+        await assert.rejects(async () =>
+          repo.transact((tx) => {
+            tx.putLanguage({ space: 'space-1' }, 'bg');
+            throw new Error('refused halfway');
+          }),
+        );
+        repo.read((r) => assert.equal(r.language({ space: 'space-1' }), undefined));
+      });
+    });
+
     describe('the audit trail', () => {
       it('keeps what transactions audit, newest first, up to the limit', async () => {
         await repo.transact((tx) => tx.audit(record('assign', { email: 'alice@example.com', at: '2026-11-26T09:00:00.000Z' })));
@@ -351,6 +380,16 @@ export function repositoryContract(name: string, subject: ContractSubject): void
           await repo.transact((tx) => tx.removeOutbox('o1'));
           await restart();
           repo.read((r) => assert.deepEqual(r.outbox(), [outboxEntry('o2', '2026-11-26T09:02:00.000Z')]));
+        });
+
+        it('keeps the chosen languages', async () => {
+          await repo.transact((tx) => tx.putLanguage({ person: 'alice@example.com' }, 'bg'));
+          await repo.transact((tx) => tx.putLanguage({ space: 'space-1' }, 'bg'));
+          await restart();
+          repo.read((r) => {
+            assert.equal(r.language({ person: 'alice@example.com' }), 'bg');
+            assert.equal(r.language({ space: 'space-1' }), 'bg');
+          });
         });
 
         it('keeps claimed delivery ids', async () => {

@@ -8,7 +8,7 @@ import sinon, { type SinonStub } from 'sinon';
 import { commandTable } from '../../src/bot/commands/index.js';
 import { Dispatcher, type IncomingPress } from '../../src/bot/dispatcher.js';
 import type { Actor, BotDeps, Space } from '../../src/bot/types.js';
-import type { ActivationDetails, OrgSettings } from '../../src/domain/types.js';
+import type { ActivationDetails, Language, OrgSettings } from '../../src/domain/types.js';
 import type { DownloadedFile, FoundPerson, Messenger, OutgoingMessage } from '../../src/bot/ports.js';
 import { ADMIN, openDomain, type DomainHarness } from './domain.js';
 
@@ -69,7 +69,7 @@ export interface BotFixture {
   messenger: FakeMessenger;
   dispatcher: Dispatcher;
   qrPng: SinonStub<[payload: string], Promise<Buffer>>;
-  sheetPdf: SinonStub<[details: ActivationDetails], Promise<Buffer>>;
+  sheetPdf: SinonStub<[details: ActivationDetails, lang: Language], Promise<Buffer>>;
   logs: string[];
   /** Everything sent, in order. */
   sent(): Sent[];
@@ -112,7 +112,7 @@ export async function openBot(
   const domain = await openDomain(settings, admins);
   const messenger = fakeMessenger();
   const qrPng = sinon.stub<[string], Promise<Buffer>>().resolves(TINY_PNG);
-  const sheetPdf = sinon.stub<[ActivationDetails], Promise<Buffer>>().resolves(TINY_PDF);
+  const sheetPdf = sinon.stub<[ActivationDetails, Language], Promise<Buffer>>().resolves(TINY_PDF);
   const logs: string[] = [];
   // What the dispatcher talks to: records every call in order, then lets the stub answer (so a
   // test may make a stub reject and still see that the message was attempted).

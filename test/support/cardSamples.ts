@@ -17,14 +17,17 @@ import {
   settingsCard,
 } from '../../src/bot/views.js';
 import type { CardName } from '../../src/render/cards/cardData.js';
-import type { ActivationDetails, DeviceStatus, DeviceView } from '../../src/domain/types.js';
-import { ADMIN_TEXT } from '../../src/render/messages/adminText.js';
+import { LANGUAGES, type ActivationDetails, type DeviceStatus, type DeviceView, type Language } from '../../src/domain/types.js';
+import { adminText } from '../../src/render/messages/adminText.js';
+import { watchText } from '../../src/render/messages/watchText.js';
 import { analyse, fixture, ok } from '../calls/helpers.js';
 import { DEFAULT_SETTINGS } from './domain.js';
+
 
 export interface CardSample {
   template: CardName;
   label: string;
+  lang: Language;
   message: OutgoingMessage;
 }
 
@@ -54,7 +57,13 @@ export const SAMPLE_DETAILS: ActivationDetails = {
   expiresAt: '2027-02-24T09:00:00.000Z',
 };
 
+/** Every card in every language the bot writes. */
 export async function cardSamples(): Promise<CardSample[]> {
+  return (await Promise.all(LANGUAGES.map(cardSamplesIn))).flat();
+}
+
+export async function cardSamplesIn(lang: Language): Promise<CardSample[]> {
+  const ADMIN_TEXT = adminText(lang);
   const alice = sampleDevice('alice@example.com', 'pending');
   const tricky = sampleDevice('*jane*_doe[x](https://evil.example)@example.com', 'online');
   const many = Array.from({ length: 23 }, (_, i) => sampleDevice(`user${i}@example.com`, (['pending', 'online', 'offline'] as const)[i % 3]));
@@ -62,26 +71,26 @@ export async function cardSamples(): Promise<CardSample[]> {
   const empty = ok((await analyse(fixture('summary.csv').subarray(0, fixture('summary.csv').indexOf('\n') + 1))).result);
 
   const samples: [CardName, string, OutgoingMessage][] = [
-    ['device', 'pending, code valid', deviceCard(alice)],
-    ['device', 'pending, code expired, with a notice', deviceCard(sampleDevice('bob@example.com', 'pending', { code: { issuedAt: AT, expiresAt: AT, expired: true } }), ADMIN_TEXT.outdatedCard('bob@example.com'))],
-    ['device', 'pending, no code', deviceCard(sampleDevice('carol@example.com', 'pending', { code: undefined }))],
-    ['device', 'online, user text that looks like markdown', deviceCard(tricky)],
-    ['device', 'offline', deviceCard(sampleDevice('dave@example.com', 'offline'))],
-    ['devices', 'empty', devicesCard([], undefined, 1)],
-    ['devices', 'empty, filtered', devicesCard([], 'offline', 1)],
-    ['devices', 'first of three pages', devicesCard(many, undefined, 1)],
-    ['devices', 'middle page', devicesCard(many, undefined, 2)],
-    ['devices', 'filtered', devicesCard(many.filter((d) => d.status === 'online'), 'online', 1)],
-    ['confirm', 'delete', confirmCard(alice, { command: 'delete', confirmTitle: ADMIN_TEXT.confirmDeleteTitle, question: ADMIN_TEXT.confirmDelete(alice.email) })],
-    ['confirm', 'lost/stolen', confirmCard(alice, { command: 'lost', confirmTitle: ADMIN_TEXT.confirmLostTitle, question: ADMIN_TEXT.confirmLost(alice.email) })],
+    ['device', 'pending, code valid', deviceCard(alice, lang)],
+    ['device', 'pending, code expired, with a notice', deviceCard(sampleDevice('bob@example.com', 'pending', { code: { issuedAt: AT, expiresAt: AT, expired: true } }), lang, ADMIN_TEXT.outdatedCard('bob@example.com'))],
+    ['device', 'pending, no code', deviceCard(sampleDevice('carol@example.com', 'pending', { code: undefined }), lang)],
+    ['device', 'online, user text that looks like markdown', deviceCard(tricky, lang)],
+    ['device', 'offline', deviceCard(sampleDevice('dave@example.com', 'offline'), lang)],
+    ['devices', 'empty', devicesCard([], undefined, 1, lang)],
+    ['devices', 'empty, filtered', devicesCard([], 'offline', 1, lang)],
+    ['devices', 'first of three pages', devicesCard(many, undefined, 1, lang)],
+    ['devices', 'middle page', devicesCard(many, undefined, 2, lang)],
+    ['devices', 'filtered', devicesCard(many.filter((d) => d.status === 'online'), 'online', 1, lang)],
+    ['confirm', 'delete', confirmCard(alice, { command: 'delete', confirmTitle: ADMIN_TEXT.confirmDeleteTitle, question: ADMIN_TEXT.confirmDelete(alice.email) }, lang)],
+    ['confirm', 'lost/stolen', confirmCard(alice, { command: 'lost', confirmTitle: ADMIN_TEXT.confirmLostTitle, question: ADMIN_TEXT.confirmLost(alice.email) }, lang)],
     ['notice', 'cancelled', noticeCard(ADMIN_TEXT.cancelled)],
-    ['licenses', 'a pool', licensesCard({ total: 10, inUse: 3, available: 7 })],
-    ['settings', 'notify on', settingsCard(DEFAULT_SETTINGS)],
-    ['settings', 'notify off', settingsCard({ ...DEFAULT_SETTINGS, notifyUsers: false })],
-    ['handover', 'notify off', handoverCard(SAMPLE_DETAILS)],
-    ['reminder', 'expiring', reminderCard(alice, 'The activation code of alice@example.com expires on 2027-02-24.')],
+    ['licenses', 'a pool', licensesCard({ total: 10, inUse: 3, available: 7 }, lang)],
+    ['settings', 'notify on', settingsCard(DEFAULT_SETTINGS, lang)],
+    ['settings', 'notify off', settingsCard({ ...DEFAULT_SETTINGS, notifyUsers: false }, lang)],
+    ['handover', 'notify off', handoverCard(SAMPLE_DETAILS, lang, lang)],
+    ['reminder', 'expiring', reminderCard(alice, watchText(lang).expiringForAdmins(alice.email, '2027-02-24T09:00:00.000Z'), lang)],
     ['calls', 'an upload', callsCard(upload, crossCheck(upload.summary, [{ email: 'nobody@example.com', status: 'online' }]), 'From the attached export (cdr.csv)')],
     ['calls', 'no records', callsCard(empty, crossCheck(empty.summary, []), 'From the Detailed Call History API')],
   ];
-  return samples.map(([template, label, message]) => ({ template, label, message }));
+  return samples.map(([template, label, message]) => ({ template, label: `${lang}: ${label}`, lang, message }));
 }

@@ -3,22 +3,24 @@ import { postOutcome } from '../outbox.js';
 import { emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
-import { ADMIN_TEXT } from '../../render/messages/adminText.js';
+import { adminText } from '../../render/messages/adminText.js';
+import { languageHere } from '../language.js';
 
 export const assignCommand: Command = {
   name: 'assign',
-  phrases: ['assign', 'add', 'add device', 'provision', 'new device'],
+  phrases: ['assign', 'add', 'add device', 'provision', 'new device', 'добави', 'добави устройство', 'възложи'],
   access: 'admin',
   audit: 'assign',
   usage: 'assign <email>',
   example: 'assign alice@example.com',
-  summary: 'add a Webex Go device for a user and send the activation details',
   async run(ctx) {
+    const lang = languageHere(ctx);
+    const words = adminText(lang);
     const email = await emailArg(ctx, this);
     if (!email) return;
     const issued = await ctx.deps.service.assign(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await postOutcome(ctx, deviceCard(issued.device, ADMIN_TEXT.issuedPublic('assign', email, notified, ctx.actor.email)));
+    await postOutcome(ctx, deviceCard(issued.device, lang, words.issuedPublic('assign', email, notified, ctx.actor.email)));
     await deliverActivation(ctx, 'assign', issued.activation);
   },
 };

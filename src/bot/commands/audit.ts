@@ -1,22 +1,24 @@
 import { emailArg } from '../args.js';
 import type { Command } from '../types.js';
-import { ADMIN_TEXT } from '../../render/messages/adminText.js';
+import { adminText } from '../../render/messages/adminText.js';
+import { languageHere } from '../language.js';
 
 const SHOWN = 20;
 
 export const auditCommand: Command = {
   name: 'audit',
-  phrases: ['audit', 'history', 'log'],
+  phrases: ['audit', 'history', 'log', 'одит', 'журнал'],
   access: 'admin',
   audit: 'audit',
   usage: 'audit [email]',
   example: 'audit alice@example.com',
-  summary: 'recent audit records, for everyone or one user',
   async run(ctx) {
+    const lang = languageHere(ctx);
+    const words = adminText(lang);
     const email = ctx.args ? await emailArg(ctx, this) : undefined;
     if (ctx.args && !email) return;
     const records = await ctx.deps.service.auditTrail({ email, limit: SHOWN });
-    if (records.length === 0) return ctx.reply({ markdown: ADMIN_TEXT.auditEmpty });
-    await ctx.reply({ markdown: [ADMIN_TEXT.auditTitle(email, records.length), ...records.map(ADMIN_TEXT.auditLine)].join('\n') });
+    if (records.length === 0) return ctx.reply({ markdown: words.auditEmpty });
+    await ctx.reply({ markdown: [words.auditTitle(email, records.length), ...records.map(words.auditLine)].join('\n') });
   },
 };

@@ -98,12 +98,11 @@ async function analyseUpload(ctx: CommandContext, url: string, person: PersonKey
 
 export const callsCommand: Command = {
   name: 'calls',
-  phrases: ['calls', 'call history', 'cdr', 'webex go calls'],
+  phrases: ['calls', 'call history', 'cdr', 'webex go calls', 'обаждания'],
   access: 'admin',
   audit: 'calls',
   usage: 'calls [email] last 24h|last 7d|YYYY-MM-DD..YYYY-MM-DD',
   example: 'calls last 7d',
-  summary: 'Webex Go calls from the Detailed Call History: attach the Control Hub export (CSV) or API records (JSON), or pull a period',
   async run(ctx) {
     const [first, ...rest] = ctx.args.split(' ');
     const email = isEmail(first) ? normalizeEmail(first) : undefined;

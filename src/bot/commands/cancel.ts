@@ -1,6 +1,7 @@
 import type { Command } from '../types.js';
 import { noticeCard } from '../views.js';
-import { ADMIN_TEXT } from '../../render/messages/adminText.js';
+import { adminText } from '../../render/messages/adminText.js';
+import { languageHere } from '../language.js';
 
 /** The Cancel button of a confirmation card. */
 export const cancelCommand: Command = {
@@ -11,9 +12,10 @@ export const cancelCommand: Command = {
   audit: 'cancel',
   usage: 'cancel',
   example: 'cancel',
-  summary: 'close a confirmation without acting',
   listed: false,
   async run(ctx) {
-    await ctx.reply(noticeCard(ADMIN_TEXT.cancelled));
+    const lang = languageHere(ctx);
+    const words = adminText(lang);
+    await ctx.reply(noticeCard(words.cancelled));
   },
 };

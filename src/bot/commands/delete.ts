@@ -2,42 +2,48 @@ import { confirmedDevice, emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { postOutcome, sendOrQueue } from '../outbox.js';
 import { noticeCard } from '../views.js';
-import { ADMIN_TEXT } from '../../render/messages/adminText.js';
-import { USER_TEXT } from '../../render/messages/userText.js';
+import { adminText } from '../../render/messages/adminText.js';
+import { languageHere, reasonIn } from '../language.js';
+import { userText } from '../../render/messages/userText.js';
 
 export const deleteCommand: Command = {
   name: 'delete',
-  phrases: ['delete', 'remove', 'del', 'delete device', 'remove device', 'unassign'],
+  phrases: ['delete', 'remove', 'del', 'delete device', 'remove device', 'unassign', 'изтрий', 'изтриване', 'изтрий устройство'],
   access: 'admin',
   audit: 'delete',
   usage: 'delete <email>',
   example: 'delete alice@example.com',
-  summary: 'delete the device and return its license to the pool (asks first)',
   async run(ctx) {
+    const lang = languageHere(ctx);
+    const words = adminText(lang);
     const email = await emailArg(ctx, this);
     if (!email) return;
     const confirmed = await confirmedDevice(ctx, email, {
       command: 'delete',
-      confirmTitle: ADMIN_TEXT.confirmDeleteTitle,
-      question: ADMIN_TEXT.confirmDelete(email),
+      confirmTitle: words.confirmDeleteTitle,
+      question: words.confirmDelete(email),
     });
     if (!confirmed) return;
     await ctx.deps.service.deleteDevice(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await postOutcome(ctx, noticeCard(ADMIN_TEXT.deletedPublic(email, notified)));
-    const { messenger, mailer, deliverByWebex } = ctx.deps;
+    await postOutcome(ctx, noticeCard(words.deletedPublic(email, notified)));
+    const { messenger, mailer, deliverByWebex, service } = ctx.deps;
+    const userLanguage = service.languageOf({ person: email });
     if (notified && deliverByWebex) {
-      const sent = await sendOrQueue(ctx.deps, { to: { email }, message: { kind: 'text', markdown: USER_TEXT.deleted, what: 'line-deleted' }, admin: ctx.actor.email });
+      const sent = await sendOrQueue(ctx.deps, { to: { email }, message: { kind: 'text', markdown: userText(userLanguage).deleted, what: 'line-deleted' }, admin: ctx.actor.email });
       if (sent.outcome === 'failed') {
         await ctx
-          .say({ markdown: ADMIN_TEXT.dmFailed(email, sent.error.message) })
+          .say({ markdown: words.dmFailed(email, sent.error.message) })
           .catch((error: unknown) => ctx.deps.log(`could not tell the admin a 1:1 failed: ${(error as Error).message}`));
       }
     }
     if (notified && mailer) {
       await mailer
-        .sendLineDeleted(email)
-        .catch((error: unknown) => messenger.dm(ctx.actor.email, { markdown: ADMIN_TEXT.mailFailed(email, (error as Error).message) }))
+        .sendLineDeleted(email, userLanguage)
+        .catch((error: unknown) => {
+          const adminLanguage = service.languageOf({ person: ctx.actor.email });
+          return messenger.dm(ctx.actor.email, { markdown: adminText(adminLanguage).mailFailed(email, reasonIn(error, adminLanguage)) });
+        })
         .catch((error: unknown) => ctx.deps.log(`could not tell the admin a mail failed: ${(error as Error).message}`));
     }
   },

@@ -2,24 +2,24 @@ import { DEVICE_STATUSES, type DeviceStatus } from '../../domain/types.js';
 import { usageError } from '../args.js';
 import type { Command } from '../types.js';
 import { devicesCard } from '../views.js';
-import { COMMAND_TEXT } from '../../render/messages/commandText.js';
+import { commandText } from '../../render/messages/commandText.js';
+import { languageHere } from '../language.js';
 
 const FILTER_WORDS: Record<string, DeviceStatus> = { pending: 'pending', online: 'online', offline: 'offline', 'pending activation': 'pending' };
 
 export const devicesCommand: Command = {
   name: 'devices',
-  phrases: ['devices', 'list', 'users', 'lines'],
+  phrases: ['devices', 'list', 'users', 'lines', 'устройства', 'потребители'],
   access: 'admin',
   audit: 'devices',
   usage: 'devices [pending|online|offline]',
   example: 'devices offline',
-  summary: 'every device with its real status, optionally only one status',
   async run(ctx) {
     const match = /^(?:(pending activation|pending|online|offline)\s*)?(?:page\s+(\d{1,6}))?$/i.exec(ctx.args);
-    if (!match) return usageError(ctx, this, COMMAND_TEXT.notAStatus(ctx.args));
+    if (!match) return usageError(ctx, this, commandText(languageHere(ctx)).notAStatus(ctx.args));
     const filter = match[1] ? FILTER_WORDS[match[1].toLowerCase()] : undefined;
-    if (filter && !DEVICE_STATUSES.includes(filter)) return usageError(ctx, this, COMMAND_TEXT.notAStatus(ctx.args));
+    if (filter && !DEVICE_STATUSES.includes(filter)) return usageError(ctx, this, commandText(languageHere(ctx)).notAStatus(ctx.args));
     const page = match[2] ? Number(match[2]) : 1;
-    await ctx.reply(devicesCard(ctx.deps.service.devices(filter), filter, page));
+    await ctx.reply(devicesCard(ctx.deps.service.devices(filter), filter, page, languageHere(ctx)));
   },
 };

@@ -10,6 +10,7 @@ import { codeCommand } from './code.js';
 import { deleteCommand } from './delete.js';
 import { devicesCommand } from './devices.js';
 import { helpCommand } from './help.js';
+import { languageCommand } from './language.js';
 import { licensesCommand } from './licenses.js';
 import { lostCommand } from './lost.js';
 import { myLineCommand } from './myLine.js';
@@ -34,6 +35,7 @@ export function commandTable(): Command[] {
     callsCommand,
     myLineCommand,
     resendCommand,
+    languageCommand,
     cancelCommand,
   ];
   table.unshift(helpCommand((ctx) => visibleCommands(table, ctx.deps.service.isAdmin(ctx.actor.email))));

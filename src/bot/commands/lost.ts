@@ -3,28 +3,30 @@ import { postOutcome } from '../outbox.js';
 import { confirmedDevice, emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
-import { ADMIN_TEXT } from '../../render/messages/adminText.js';
+import { adminText } from '../../render/messages/adminText.js';
+import { languageHere } from '../language.js';
 
 export const lostCommand: Command = {
   name: 'lost',
-  phrases: ['lost', 'stolen', 'lost/stolen', 'lost stolen', 'lost-stolen', 'lost or stolen'],
+  phrases: ['lost', 'stolen', 'lost/stolen', 'lost stolen', 'lost-stolen', 'lost or stolen', 'изгубени/откраднати', 'изгубен', 'откраднат', 'изгубени', 'откраднати'],
   access: 'admin',
   audit: 'lost-stolen',
   usage: 'lost <email>',
   example: 'lost alice@example.com',
-  summary: 'lost/stolen phone: switch its line off and issue a new code (asks first)',
   async run(ctx) {
+    const lang = languageHere(ctx);
+    const words = adminText(lang);
     const email = await emailArg(ctx, this);
     if (!email) return;
     const confirmed = await confirmedDevice(ctx, email, {
       command: 'lost',
-      confirmTitle: ADMIN_TEXT.confirmLostTitle,
-      question: ADMIN_TEXT.confirmLost(email),
+      confirmTitle: words.confirmLostTitle,
+      question: words.confirmLost(email),
     });
     if (!confirmed) return;
     const issued = await ctx.deps.service.lostStolen(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await postOutcome(ctx, deviceCard(issued.device, ADMIN_TEXT.issuedPublic('lost-stolen', email, notified, ctx.actor.email)));
+    await postOutcome(ctx, deviceCard(issued.device, lang, words.issuedPublic('lost-stolen', email, notified, ctx.actor.email)));
     await deliverActivation(ctx, 'lost-stolen', issued.activation);
   },
 };

@@ -1,14 +1,14 @@
 import type { Command } from '../types.js';
-import { USER_TEXT } from '../../render/messages/userText.js';
+import { userText } from '../../render/messages/userText.js';
+import { languageHere } from '../language.js';
 
 export const myLineCommand: Command = {
   name: 'my line',
-  phrases: ['my line', 'myline', 'my status', 'my device', 'my phone', 'me'],
+  phrases: ['my line', 'myline', 'my status', 'my device', 'my phone', 'me', 'моята линия', 'моят телефон'],
   access: 'anyone',
   usage: 'my line',
   example: 'my line',
-  summary: 'the status of your own Webex Go line',
   async run(ctx) {
-    await ctx.reply({ markdown: USER_TEXT.myLine(ctx.deps.service.deviceOf(ctx.actor.email)) });
+    await ctx.reply({ markdown: userText(languageHere(ctx)).myLine(ctx.deps.service.deviceOf(ctx.actor.email)) });
   },
 };

@@ -1,20 +1,22 @@
 import { emailArg } from '../args.js';
 import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
-import { ADMIN_TEXT } from '../../render/messages/adminText.js';
+import { adminText } from '../../render/messages/adminText.js';
+import { languageHere } from '../language.js';
 
 export const statusCommand: Command = {
   name: 'status',
-  phrases: ['status', 'show', 'device', 'user'],
+  phrases: ['status', 'show', 'device', 'user', 'състояние', 'статус', 'устройство'],
   access: 'admin',
   audit: 'status',
   usage: 'status <email>',
   example: 'status alice@example.com',
-  summary: "a user's device card with its status and actions",
   async run(ctx) {
+    const lang = languageHere(ctx);
+    const words = adminText(lang);
     const email = await emailArg(ctx, this);
     if (!email) return;
     const view = ctx.deps.service.deviceOf(email);
-    await ctx.reply(view ? deviceCard(view) : { markdown: ADMIN_TEXT.noDevice(email) });
+    await ctx.reply(view ? deviceCard(view, lang) : { markdown: words.noDevice(email) });
   },
 };

@@ -1,31 +1,32 @@
 import { usageError } from '../args.js';
 import type { Command } from '../types.js';
-import { COMMAND_TEXT } from '../../render/messages/commandText.js';
-import { WATCH_TEXT } from '../../render/messages/watchText.js';
+import { commandText } from '../../render/messages/commandText.js';
+import { watchText } from '../../render/messages/watchText.js';
+import { languageHere } from '../language.js';
 
 export const watchCommand: Command = {
   name: 'watch',
-  phrases: ['watch', 'notifications', 'alerts'],
+  phrases: ['watch', 'notifications', 'alerts', 'наблюдавай', 'наблюдение'],
   access: 'admin',
   audit: 'watch',
   usage: 'watch here|off',
   example: 'watch here',
-  summary: 'make this space get every status change and admin action (or stop)',
   async run(ctx) {
     const { service } = ctx.deps;
     const arg = ctx.args.toLowerCase();
+    const words = watchText(languageHere(ctx));
     if (arg === '') {
       const current = service.settings().watchSpaceId;
-      return ctx.reply({ markdown: WATCH_TEXT.watchState(current === ctx.space.id, Boolean(current)) });
+      return ctx.reply({ markdown: words.watchState(current === ctx.space.id, Boolean(current)) });
     }
     if (arg === 'here' || arg === 'on') {
       await service.updateSettings(ctx.actor.email, { watchSpaceId: ctx.space.id });
-      return ctx.reply({ markdown: WATCH_TEXT.watching });
+      return ctx.reply({ markdown: words.watching });
     }
     if (arg === 'off' || arg === 'stop') {
       await service.updateSettings(ctx.actor.email, { watchSpaceId: undefined });
-      return ctx.reply({ markdown: WATCH_TEXT.notWatching });
+      return ctx.reply({ markdown: words.notWatching });
     }
-    return usageError(ctx, this, COMMAND_TEXT.notWatchArg(ctx.args));
+    return usageError(ctx, this, commandText(languageHere(ctx)).notWatchArg(ctx.args));
   },
 };

@@ -14,6 +14,9 @@
  * - Numbers and booleans pass unchanged; format dates and amounts on the server (Webex does not
  *   implement the `{{DATE()}}` client functions).
  *
+ * A template's own words (titles, fact names, button titles) are `${words.<name>}`: the catalogue's
+ * `card.<template>.<name>` messages in the reader's language, added by renderCard.
+ *
  * A `${...}` still present after expansion is an unbound field: renderCard throws, naming the
  * template, the expression and where it was.
  */
@@ -21,6 +24,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'adaptivecards-templating';
+import type { Language } from '../../domain/types.js';
+import { CATALOGUES, translate, type MessageKey } from '../i18n/translate.js';
 import type { CardData, CardName } from './cardData.js';
 import { escapeMarkdown } from './escape.js';
 
@@ -42,11 +47,20 @@ export function cardTemplateNames(): string[] {
     .sort();
 }
 
-export function renderCard<K extends CardName>(name: K, data: CardData[K]): Record<string, unknown> {
+/** The template's own words in `lang`, by name: `card.device.since` → `words.since`. */
+function cardWords(name: CardName, lang: Language): Record<string, string> {
+  const prefix = `card.${name}.`;
+  return Object.fromEntries(
+    (Object.keys(CATALOGUES[lang]) as MessageKey[]).filter((key) => key.startsWith(prefix)).map((key) => [key.slice(prefix.length), translate(lang, key)]),
+  );
+}
+
+export function renderCard<K extends CardName>(name: K, data: CardData[K], lang: Language): Record<string, unknown> {
   const template = loadTemplate(name);
   let card: unknown;
   try {
-    card = template.expand({ $root: prepare(data, false) });
+    // The catalogue's words are the bot's own, so they pass unescaped (as `raw` does).
+    card = template.expand({ $root: { ...(prepare(data, false) as object), words: prepare(cardWords(name, lang), true) } });
   } catch (error) {
     throw new Error(`card template "${name}": ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }

@@ -1,12 +1,13 @@
 /**
  * The emails as data: subject, HTML and plain text. Pure functions, no I/O. Every value put
  * into the HTML goes through escapeHtml; the wording comes from the message catalogue (the
- * activation facts, the install steps shared with the sheet and the Webex message, MAIL_TEXT).
+ * activation facts, the install steps shared with the sheet and the Webex message, mailText), in
+ * the reader's language.
  */
-import type { ActivationDetails, IssueKind } from '../../domain/types.js';
-import { INSTALL_GUIDES, REMOVE_LINE_GUIDES, guideHeading, guidesText, stepHtml, type Guide } from '../messages/installSteps.js';
-import { MAIL_TEXT } from '../messages/mailText.js';
-import { SHEET_TEXT, activationFields } from '../messages/userText.js';
+import type { ActivationDetails, IssueKind, Language } from '../../domain/types.js';
+import { guideHeading, guidesText, installGuides, removeLineGuides, stepHtml, type Guide } from '../messages/installSteps.js';
+import { mailText } from '../messages/mailText.js';
+import { activationFields, sheetText } from '../messages/userText.js';
 
 export interface RenderedMail {
   subject: string;
@@ -30,10 +31,10 @@ export function escapeHtml(value: string): string {
 const FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 const CODE_FONT = "ui-monospace, 'SF Mono', Menlo, Consolas, monospace";
 
-function page(title: string, body: string[]): string {
+function page(lang: Language, title: string, body: string[]): string {
   return [
     '<!DOCTYPE html>',
-    '<html lang="en">',
+    `<html lang="${lang}">`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -62,18 +63,20 @@ const guidesHtml = (guides: readonly Guide[]) =>
  * The activation email. `qrCid` is the Content-ID of the inline QR image (without `<>`).
  * Carries the activation code: never log what this returns.
  */
-export function renderActivation(details: ActivationDetails, kind: IssueKind, qrCid: string): RenderedMail {
-  const subject = MAIL_TEXT.subject[kind];
-  const fields = activationFields(details);
-  const intro = SHEET_TEXT.intro(details.email);
+export function renderActivation(details: ActivationDetails, kind: IssueKind, qrCid: string, lang: Language): RenderedMail {
+  const words = mailText(lang);
+  const sheet = sheetText(lang);
+  const subject = words.subject[kind];
+  const fields = activationFields(details, lang);
+  const intro = sheet.intro(details.email);
 
-  const html = page(subject, [
-    h1(MAIL_TEXT.heading[kind]),
-    p(MAIL_TEXT.lead[kind]),
+  const html = page(lang, subject, [
+    h1(words.heading[kind]),
+    p(words.lead[kind]),
     p(intro),
-    `<p style="margin:16px 0;text-align:center;"><img src="cid:${escapeHtml(qrCid)}" width="240" height="240" alt="${escapeHtml(MAIL_TEXT.qrAlt)}" style="display:inline-block;width:240px;height:240px;border:0;"></p>`,
-    p(MAIL_TEXT.sameDevice, 'color:#555;font-size:13px;text-align:center;'),
-    h2(MAIL_TEXT.detailsHeading),
+    `<p style="margin:16px 0;text-align:center;"><img src="cid:${escapeHtml(qrCid)}" width="240" height="240" alt="${escapeHtml(words.qrAlt)}" style="display:inline-block;width:240px;height:240px;border:0;"></p>`,
+    p(words.sameDevice, 'color:#555;font-size:13px;text-align:center;'),
+    h2(words.detailsHeading),
     '<table role="presentation" style="border-collapse:collapse;width:100%;margin:0 0 12px;">',
     ...fields.map(
       (f) =>
@@ -81,37 +84,37 @@ export function renderActivation(details: ActivationDetails, kind: IssueKind, qr
         `<td style="padding:6px 0;font-family:${CODE_FONT};font-size:15px;word-break:break-all;"><strong>${escapeHtml(f.value)}</strong></td></tr>`,
     ),
     '</table>',
-    h2(MAIL_TEXT.stepsHeading),
-    ...guidesHtml(INSTALL_GUIDES),
-    p(SHEET_TEXT.footer, 'margin-top:20px;'),
-    p(MAIL_TEXT.privacy, 'color:#666;font-size:13px;'),
+    h2(words.stepsHeading),
+    ...guidesHtml(installGuides(lang)),
+    p(sheet.footer, 'margin-top:20px;'),
+    p(words.privacy, 'color:#666;font-size:13px;'),
   ]);
 
   const text = [
-    MAIL_TEXT.heading[kind],
-    MAIL_TEXT.lead[kind],
+    words.heading[kind],
+    words.lead[kind],
     intro,
-    MAIL_TEXT.sameDevice,
-    `${MAIL_TEXT.detailsHeading}:\n${fields.map((f) => `${f.label}: ${f.value}`).join('\n')}`,
-    `${MAIL_TEXT.stepsHeading}:`,
-    guidesText(INSTALL_GUIDES),
-    SHEET_TEXT.footer,
-    MAIL_TEXT.privacy,
+    words.sameDevice,
+    `${words.detailsHeading}:\n${fields.map((f) => `${f.label}: ${f.value}`).join('\n')}`,
+    `${words.stepsHeading}:`,
+    guidesText(installGuides(lang)),
+    sheet.footer,
+    words.privacy,
   ].join('\n\n');
 
   return { subject, html, text: `${text}\n` };
 }
 
 /** The email telling a user that the line was deleted and must be removed from the phone by hand. */
-export function renderLineDeleted(): RenderedMail {
-  const t = MAIL_TEXT.deleted;
-  const html = page(t.subject, [
+export function renderLineDeleted(lang: Language): RenderedMail {
+  const t = mailText(lang).deleted;
+  const html = page(lang, t.subject, [
     h1(t.heading),
     p(t.lead),
     p(t.removeIntro),
-    ...guidesHtml(REMOVE_LINE_GUIDES),
+    ...guidesHtml(removeLineGuides(lang)),
     p(t.footer, 'color:#666;font-size:13px;margin-top:20px;'),
   ]);
-  const text = [t.heading, t.lead, t.removeIntro, guidesText(REMOVE_LINE_GUIDES), t.footer].join('\n\n');
+  const text = [t.heading, t.lead, t.removeIntro, guidesText(removeLineGuides(lang)), t.footer].join('\n\n');
   return { subject: t.subject, html, text: `${text}\n` };
 }

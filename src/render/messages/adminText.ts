@@ -1,120 +1,127 @@
-/** What admins read: outcomes of their actions, views of devices, licenses, settings, admins and audit. */
-import type { ActivationDetails, AuditRecord, DeviceStatus, IssueKind, LicensePool, OrgSettings } from '../../domain/types.js';
+/** What admins read, in the reader's language: outcomes of their actions, views of devices, licenses, settings, admins and audit. */
+import type { ActivationDetails, AuditRecord, DeviceStatus, IssueKind, Language, LicensePool, OrgSettings } from '../../domain/types.js';
 import { formatDate, formatDateTime } from '../format.js';
-import { STATUS_LABEL, actionLabel } from './labels.js';
+import { translator } from '../i18n/translate.js';
+import { actionLabel, statusLabel } from './labels.js';
 import { activationDetailsMarkdown } from './userText.js';
 
-const ISSUE_LABEL: Record<IssueKind, string> = {
-  assign: 'Webex Go device added',
-  'new-code': 'New activation code issued',
-  'lost-stolen': 'Lost/stolen: the old phone\'s line is off and a new activation code is issued',
-};
+// Counts go in as typed (a pool of 1000000 reads as the admin typed it); only plurals format them.
+// Webex's own error sentences end with a period; the sentences around them add their own.
+const withoutPeriod = (reason: string) => reason.trim().replace(/\.+$/, '');
 
-export const ADMIN_TEXT = {
-  // Outcomes posted where the admin acted: never a code.
-  issuedPublic: (kind: IssueKind, email: string, notified: boolean, admin: string) =>
-    `${ISSUE_LABEL[kind]} for ${email}. ` +
-    (notified
-      ? `The activation details were sent to ${email} privately, and a copy to ${admin}'s 1:1 with me.`
-      : `Notifications are off, so ${admin} has the activation details in a 1:1 with me to hand over.`),
-  deletedPublic: (email: string, notified: boolean) =>
-    `Webex Go device of ${email} deleted; its license is back in the pool. ` +
-    (notified
-      ? `${email} was told to remove the deactivated line from the phone by hand.`
-      : `Notifications are off: tell ${email} to remove the deactivated Webex Go line from the phone by hand.`),
-  outdatedCard: (email: string) => `This card was out of date, so nothing was done. Here is ${email}'s device as it is now.`,
-  deviceGone: (email: string) => `${email} no longer has a Webex Go device, so nothing was done.`,
-  cancelled: 'Cancelled: nothing was changed.',
-  confirmDelete: (email: string) =>
-    `Delete the Webex Go device of ${email}? The line stops working, the license returns to the pool, and ${email} must remove the line from the phone by hand.`,
-  confirmDeleteTitle: 'Yes, delete',
-  confirmLost: (email: string) =>
-    `Mark the phone of ${email} as lost/stolen? The line on that phone is switched off for good and a new activation code is issued for the replacement phone.`,
-  confirmLostTitle: 'Yes, mark lost/stolen',
-  noDevice: (email: string) => `${email} has no Webex Go device. Add one with **assign ${email}**.`,
-  // Webex's own error sentences end with a period; this sentence adds its own.
-  dmFailed: (email: string, reason: string) =>
-    `I could not reach ${email}: ${reason.trim().replace(/\.+$/, '')}. The change itself is done; hand the details over another way.`,
-  mailFailed: (email: string, reason: string) =>
-    `I could not email ${email}: ${reason}. The change itself is done; nothing will be retried, so hand the details over another way if needed.`,
-  via: (channels: ('webex' | 'email')[]) =>
-    channels.map((c) => (c === 'webex' ? 'in a 1:1 with me' : 'by email')).join(' and ') || 'in a 1:1 with me',
-  /** `unreachable`: notifications are on but the 1:1 to the user failed. */
-  activation: (kind: IssueKind, d: ActivationDetails, notified: boolean, unreachable = false, via = 'in a 1:1 with me') =>
-    [
-      `**${ISSUE_LABEL[kind]} for ${d.email}.** ${
-        notified
-          ? `${d.email} got these details ${via}.`
-          : unreachable
-            ? `I could not reach ${d.email}, so they do not have these details yet: hand them over another way.`
-            : 'Notifications are off: the user got nothing from me. Copy, email or print these details for them.'
-      }`,
-      '',
-      activationDetailsMarkdown(d),
-    ].join('\n'),
-  /** The admin's copy when the user's message is waiting in the outbox. */
-  activationQueued: (kind: IssueKind, d: ActivationDetails) =>
-    [
-      `**${ISSUE_LABEL[kind]} for ${d.email}.** Webex did not take my message to ${d.email} just now: I keep trying, and admins are told if it never gets through.`,
-      '',
-      activationDetailsMarkdown(d),
-    ].join('\n'),
+export function adminText(lang: Language) {
+  const t = translator(lang);
+  const issue = (kind: IssueKind) => t(`admin.issue.${kind}`);
+  const status = (s: DeviceStatus) => statusLabel(s, lang);
+  const minutes = (n: number) => t('count.minutes', { n });
+  return {
+    // Outcomes posted where the admin acted: never a code.
+    issuedPublic: (kind: IssueKind, email: string, notified: boolean, admin: string) =>
+      `${t('admin.issuedPublic', { issue: issue(kind), email })} ` +
+      (notified ? t('admin.issuedNotified', { email, admin }) : t('admin.issuedNotNotified', { admin })),
+    deletedPublic: (email: string, notified: boolean) =>
+      `${t('admin.deletedPublic', { email })} ${notified ? t('admin.deletedNotified', { email }) : t('admin.deletedNotNotified', { email })}`,
+    outdatedCard: (email: string) => t('admin.outdatedCard', { email }),
+    deviceGone: (email: string) => t('admin.deviceGone', { email }),
+    cancelled: t('admin.cancelled'),
+    confirmDelete: (email: string) => t('admin.confirmDelete', { email }),
+    confirmDeleteTitle: t('admin.confirmDeleteTitle'),
+    confirmLost: (email: string) => t('admin.confirmLost', { email }),
+    confirmLostTitle: t('admin.confirmLostTitle'),
+    noDevice: (email: string) => t('admin.noDevice', { email }),
+    dmFailed: (email: string, reason: string) => t('admin.dmFailed', { email, reason: withoutPeriod(reason) }),
+    mailFailed: (email: string, reason: string) => t('admin.mailFailed', { email, reason }),
+    via: (channels: ('webex' | 'email')[]) => {
+      const words = channels.map((c) => (c === 'webex' ? t('admin.viaWebex') : t('admin.viaEmail')));
+      if (words.length === 0) return t('admin.viaWebex');
+      return words.length === 1 ? words[0] : t('admin.viaBoth', { first: words[0], second: words[1] });
+    },
+    /** `unreachable`: notifications are on but the 1:1 to the user failed. `via` comes from `via()` in the same language. */
+    activation: (kind: IssueKind, d: ActivationDetails, notified: boolean, unreachable = false, via = t('admin.viaWebex')) =>
+      [
+        `${t('admin.activationTitle', { issue: issue(kind), email: d.email })} ${
+          notified
+            ? t('admin.activationNotified', { email: d.email, via })
+            : unreachable
+              ? t('admin.activationUnreachable', { email: d.email })
+              : t('admin.activationNotNotified')
+        }`,
+        '',
+        activationDetailsMarkdown(d, lang),
+      ].join('\n'),
+    /** The admin's copy when the user's message is waiting in the outbox. */
+    activationQueued: (kind: IssueKind, d: ActivationDetails) =>
+      [
+        `${t('admin.activationTitle', { issue: issue(kind), email: d.email })} ${t('admin.activationQueued', { email: d.email })}`,
+        '',
+        activationDetailsMarkdown(d, lang),
+      ].join('\n'),
 
-  // What the outbox could not deliver: never a code.
-  undelivered: (what: string, why: string) => `**Not delivered:** ${what}. ${why} Hand it over another way if it still matters.`,
-  undeliveredActivation: (email: string) => `the activation details for ${email} (once Webex answers again, they can type **resend** in their 1:1 with me)`,
-  undeliveredActivationCopy: (admin: string, email: string) => `${admin}'s copy of the activation details for ${email}`,
-  undeliveredLineDeleted: (email: string) => `the notice to ${email} that their Webex Go line was deleted and must be removed from the phone by hand`,
-  undeliveredOutcome: (markdown: string) => `the outcome of an admin's action, in the space where it was taken: "${markdown.split('\n')[0]}"`,
-  gaveUpAfter: (minutes: number, reason: string) =>
-    `Webex did not take it for ${minutes} minute${minutes === 1 ? '' : 's'} (the last answer: ${reason.trim().replace(/\.+$/, '')}), so I stopped trying.`,
-  /** A 1:1 Webex may have taken, which could not be checked before the give-up time. */
-  gaveUpUnsure: (minutes: number, reason: string) =>
-    `Webex did not answer for ${minutes} minute${minutes === 1 ? '' : 's'} (the last answer: ${reason.trim().replace(/\.+$/, '')}), so I stopped trying; it may have arrived once, or not at all.`,
-  refusedBy: (reason: string) => `Webex refused it: ${reason.trim().replace(/\.+$/, '')}.`,
-  perhapsPosted: (reason: string) =>
-    `Webex did not say whether it was posted (${reason.trim().replace(/\.+$/, '')}), and a bot cannot check a group space, so I did not post it again: it may be there once, or not at all.`,
-  handoverCodeLabel: (smdpAddress: string) => `Activation code (iPhone), SM-DP+ address ${smdpAddress}`,
-  handoverNpcLabel: 'Network provider code (Android)',
-  handoverCard: (email: string) => `Hand the activation details to ${email}: email them, or print the attached sheet.`,
-  sheetAttached: (email: string) => `Printable activation sheet for ${email}.`,
+    // What the outbox could not deliver: never a code.
+    undelivered: (what: string, why: string) => t('admin.undelivered', { what, why }),
+    undeliveredActivation: (email: string) => t('admin.undeliveredActivation', { email }),
+    undeliveredActivationCopy: (admin: string, email: string) => t('admin.undeliveredActivationCopy', { admin, email }),
+    undeliveredLineDeleted: (email: string) => t('admin.undeliveredLineDeleted', { email }),
+    undeliveredOutcome: (markdown: string) => t('admin.undeliveredOutcome', { line: markdown.split('\n')[0] }),
+    gaveUpAfter: (n: number, reason: string) => t('admin.gaveUpAfter', { minutes: minutes(n), reason: withoutPeriod(reason) }),
+    /** A 1:1 Webex may have taken, which could not be checked before the give-up time. */
+    gaveUpUnsure: (n: number, reason: string) => t('admin.gaveUpUnsure', { minutes: minutes(n), reason: withoutPeriod(reason) }),
+    refusedBy: (reason: string) => t('admin.refusedBy', { reason: withoutPeriod(reason) }),
+    perhapsPosted: (reason: string) => t('admin.perhapsPosted', { reason: withoutPeriod(reason) }),
+    handoverCodeLabel: (smdpAddress: string) => t('admin.handoverCodeLabel', { smdp: smdpAddress }),
+    handoverNpcLabel: t('admin.handoverNpcLabel'),
+    handoverCard: (email: string) => t('admin.handoverCard', { email }),
+    sheetAttached: (email: string) => t('admin.sheetAttached', { email }),
 
-  // The device card and the devices list.
-  deviceLine: (email: string, status: DeviceStatus, since: string) =>
-    `Webex Go device of ${email}: **${STATUS_LABEL[status]}** since ${formatDateTime(since)}.`,
-  lastChangeBy: (cause: string, by: string | undefined, at: string) => `${cause}${by ? ` by ${by}` : ''}, ${formatDateTime(at)}`,
-  codeNone: 'none that works: generate a new one',
-  codeExpires: (date: string) => `expires on ${formatDate(date)}`,
-  codeExpired: (date: string) => `Code expired on ${formatDate(date)}: generate a new one`,
-  devicesTitle: (filter: DeviceStatus | undefined) => (filter ? `Webex Go devices: ${STATUS_LABEL[filter]}` : 'Webex Go devices'),
-  devicesSummary: (total: number, counts: [DeviceStatus, number][] | undefined) =>
-    total === 0
-      ? 'No devices'
-      : `${total} device${total === 1 ? '' : 's'}${counts ? `: ${counts.map(([s, n]) => `${n} ${STATUS_LABEL[s]}`).join(', ')}` : ''}`,
-  devicesSince: (iso: string) => `since ${formatDate(iso)}`,
-  devicesEmpty: (filter: DeviceStatus | undefined) =>
-    filter ? `No device is ${STATUS_LABEL[filter]}.` : 'No Webex Go devices yet. Add one with assign <email>.',
-  devicesFooter: (page: number, pages: number) => `Page ${page} of ${pages} · type status <email> for a device's card and actions`,
-  devicesText: (title: string, summary: string, page: number, pages: number) => `**${title}** — ${summary} (page ${page} of ${pages})`,
-  devicesTextLine: (email: string, status: DeviceStatus) => `- ${email}: ${STATUS_LABEL[status]}`,
+    // The device card and the devices list.
+    deviceLine: (email: string, s: DeviceStatus, since: string) =>
+      t('admin.deviceLine', { email, status: status(s), since: formatDateTime(since, lang) }),
+    lastChangeBy: (cause: string, by: string | undefined, at: string) =>
+      by ? t('admin.lastChangeBy', { cause, by, at: formatDateTime(at, lang) }) : t('admin.lastChange', { cause, at: formatDateTime(at, lang) }),
+    codeNone: t('admin.codeNone'),
+    codeExpires: (date: string) => t('admin.codeExpires', { date: formatDate(date, lang) }),
+    codeExpired: (date: string) => t('admin.codeExpired', { date: formatDate(date, lang) }),
+    devicesTitle: (filter: DeviceStatus | undefined) =>
+      filter ? t('admin.devicesTitleFiltered', { status: status(filter) }) : t('admin.devicesTitle'),
+    devicesSummary: (total: number, counts: [DeviceStatus, number][] | undefined) => {
+      if (total === 0) return t('admin.devicesNone');
+      const count = t('admin.devicesCount', { n: total });
+      if (!counts) return count;
+      return t('admin.devicesCounted', { count, counts: counts.map(([s, n]) => t('admin.devicesStatusCount', { n: String(n), status: status(s) })).join(', ') });
+    },
+    devicesSince: (iso: string) => t('admin.devicesSince', { date: formatDate(iso, lang) }),
+    devicesEmpty: (filter: DeviceStatus | undefined) =>
+      filter ? t('admin.devicesEmptyFiltered', { status: status(filter) }) : t('admin.devicesEmpty'),
+    devicesFooter: (page: number, pages: number) => t('admin.devicesFooter', { page: String(page), pages: String(pages) }),
+    devicesText: (title: string, summary: string, page: number, pages: number) => t('admin.devicesText', { title, summary, page: String(page), pages: String(pages) }),
+    devicesTextLine: (email: string, s: DeviceStatus) => `- ${email}: ${status(s)}`,
 
-  // Licenses and settings.
-  poolLine: (p: LicensePool) => `${p.inUse} of ${p.total} Webex Go licenses in use, ${p.available} available.`,
-  licensesHint: 'Each Webex Go device uses one license; deleting a device returns it. Change the pool with settings licenses <number>.',
-  settingsTitle: 'Webex Go settings.',
-  settingsNotify: (on: boolean) => (on ? 'on: users get their activation details from me' : 'off: admins hand the details over'),
-  settingsTtl: (days: number) => `${days} days`,
-  settingsHint: 'Change with settings notify on|off, settings licenses <number>, settings ttl <days>, settings smdp <host>.',
-  settingsChanged: (s: OrgSettings) =>
-    `Settings saved: notify users **${s.notifyUsers ? 'on' : 'off'}**, **${s.licenses}** licenses, codes last **${s.codeTtlDays}** days, SM-DP+ \`${s.smdpAddress}\`.`,
+    // Licenses and settings.
+    poolLine: (p: LicensePool) => t('admin.poolLine', { inUse: String(p.inUse), total: String(p.total), available: String(p.available) }),
+    licensesHint: t('admin.licensesHint'),
+    settingsTitle: t('admin.settingsTitle'),
+    settingsNotify: (on: boolean) => (on ? t('admin.settingsNotifyOn') : t('admin.settingsNotifyOff')),
+    settingsTtl: (days: number) => t('admin.settingsTtl', { days: String(days) }),
+    settingsHint: t('admin.settingsHint'),
+    settingsChanged: (s: OrgSettings) =>
+      t('admin.settingsChanged', {
+        notify: s.notifyUsers ? t('admin.on') : t('admin.off'),
+        licenses: String(s.licenses),
+        days: String(s.codeTtlDays),
+        smdp: s.smdpAddress,
+      }),
 
-  // Admins and audit.
-  admins: (emails: string[]) => `**Webex Go admins** (${emails.length}):\n${emails.map((e) => `- ${e}`).join('\n')}`,
-  adminAdded: (email: string) => `${email} is now a Webex Go admin.`,
-  adminRemoved: (email: string) => `${email} is no longer a Webex Go admin.`,
-  auditEmpty: 'No audit records yet.',
-  auditTitle: (email: string | undefined, count: number) => `**Audit trail${email ? ` for ${email}` : ''}** (newest first, ${count}):`,
-  auditLine: (r: AuditRecord) =>
-    `- ${formatDateTime(r.at)} · ${r.actor} ${actionLabel(r.action)}${r.email ? ` · ${r.email}` : ''}` +
-    (r.outcome === 'refused' ? ` · **refused** (${r.reason})` : ''),
-};
+    // Admins and audit.
+    admins: (emails: string[]) => [t('admin.admins', { count: String(emails.length) }), ...emails.map((e) => `- ${e}`)].join('\n'),
+    adminAdded: (email: string) => t('admin.adminAdded', { email }),
+    adminRemoved: (email: string) => t('admin.adminRemoved', { email }),
+    auditEmpty: t('admin.auditEmpty'),
+    auditTitle: (email: string | undefined, count: number) =>
+      email ? t('admin.auditTitleFor', { email, count: String(count) }) : t('admin.auditTitle', { count: String(count) }),
+    auditLine: (r: AuditRecord) =>
+      `- ${formatDateTime(r.at, lang)} · ${r.actor} ${actionLabel(r.action, lang)}${r.email ? ` · ${r.email}` : ''}` +
+      (r.outcome === 'refused' ? ` · ${t('admin.auditRefused', { reason: r.reason ?? '' })}` : ''),
+  };
+}
+
+export type AdminText = ReturnType<typeof adminText>;

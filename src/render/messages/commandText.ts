@@ -1,42 +1,51 @@
-/** Answers to what anyone typed or pressed: help, usage, and what was wrong with the input (always quoted). */
+/** Answers to what anyone typed or pressed, in the reader's language: help, usage, and what was wrong with the input (always quoted). */
 import { offendingCharacter, type EmailProblem } from '../../domain/email.js';
+import type { Language } from '../../domain/types.js';
 import { codePoint, quoted } from '../format.js';
+import { translator } from '../i18n/translate.js';
 
 /** What is wrong with an address, after it is quoted. */
-export const EMAIL_PROBLEM: Record<EmailProblem, (input: string) => string> = {
-  'too-long': () => 'is far too long for an email address.',
-  invisible: (input) => `contains an invisible character (${codePoint(offendingCharacter(input) ?? ' ')}): type the address again by hand.`,
-  control: (input) => `contains a control character (${codePoint(offendingCharacter(input) ?? ' ')}): type the address again by hand.`,
-  'look-alike': (input) =>
-    `contains "${offendingCharacter(input)}" (${codePoint(offendingCharacter(input) ?? ' ')}), a letter that only looks like a Latin one: type the address with plain Latin letters.`,
-  format: () => 'is not an email address.',
-};
+export function emailProblemText(problem: EmailProblem, input: string, lang: Language): string {
+  const t = translator(lang);
+  const char = offendingCharacter(input) ?? ' ';
+  switch (problem) {
+    case 'too-long':
+      return t('email.tooLong');
+    case 'invisible':
+      return t('email.invisible', { codePoint: codePoint(char) });
+    case 'control':
+      return t('email.control', { codePoint: codePoint(char) });
+    case 'look-alike':
+      return t('email.lookAlike', { char: offendingCharacter(input) ?? '', codePoint: codePoint(char) });
+    case 'format':
+      return t('email.format');
+  }
+}
 
-export const COMMAND_TEXT = {
-  notAdmin:
-    'Sorry, only Webex Go admins can do that, and nothing was changed. Type **help** to see what you can do, or ask an admin.',
-  internalError: 'Something went wrong on my side and I could not finish that. Try again in a moment; if it keeps failing, tell your Webex admin.',
-  unknownButton: 'That button belongs to an older version of me. Type **help** to see what I can do now.',
-  unknownCommand: (typed: string, suggestion: string) =>
-    `I didn't understand ${quoted(typed)}. Did you mean ${quoted(suggestion)}? Type **help** for everything I can do.`,
-  usage: (problem: string, usage: string, example: string) => `${problem} Type it as **${usage}**, for example **${example}**.`,
-  missingEmail: 'The user\'s email address is missing.',
-  notEmail: (input: string, problem: EmailProblem) => `${quoted(input)} ${EMAIL_PROBLEM[problem](input)}`,
-  notYourself: 'That is my own address: name the person instead.',
-  unknownPerson: (email: string) => `Webex knows nobody with the address ${quoted(email)}: check the spelling.`,
-  extraWords: (input: string) => `I don't know what to do with ${quoted(input)}.`,
-  notAdminVerb: (verb: string) => `${quoted(verb, 40)} is not something I can do with admins.`,
-  notAStatus: (input: string) => `${quoted(input, 60)} is not a status.`,
-  takesNothing: (command: string) => `"${command}" takes nothing after it.`,
-  notWatchArg: (input: string) => `${quoted(input, 40)} is not here or off.`,
-  settingNeedsValue: (name: string) => `${quoted(name, 40)} needs a value.`,
-  notifyOnOff: (value: string) => `Notify is on or off, not ${quoted(value, 40)}.`,
-  licensesNumber: (value: string) => `The license pool is a whole number, not ${quoted(value, 40)}.`,
-  ttlNumber: (value: string) => `The code lifetime is a whole number of days, not ${quoted(value, 40)}.`,
-  notASetting: (name: string) => `${quoted(name, 40)} is not a setting.`,
-  helpIntro: (admin: boolean) =>
-    admin
-      ? 'I run **Webex Go** for your organization. In a group space, @mention me first. You can type:'
-      : 'I help you with your **Webex Go** business line. You can type:',
-  helpLine: (usage: string, summary: string, example: string) => `- **${usage}** — ${summary} (e.g. \`${example}\`)`,
-};
+export function commandText(lang: Language) {
+  const t = translator(lang);
+  return {
+    notAdmin: t('command.notAdmin'),
+    internalError: t('command.internalError'),
+    unknownButton: t('command.unknownButton'),
+    unknownCommand: (typed: string, suggestion: string) => t('command.unknownCommand', { typed: quoted(typed), suggestion: quoted(suggestion) }),
+    usage: (problem: string, usage: string, example: string) => t('command.usage', { problem, usage, example }),
+    missingEmail: t('command.missingEmail'),
+    notEmail: (input: string, problem: EmailProblem) => `${quoted(input)} ${emailProblemText(problem, input, lang)}`,
+    notYourself: t('command.notYourself'),
+    unknownPerson: (email: string) => t('command.unknownPerson', { email: quoted(email) }),
+    extraWords: (input: string) => t('command.extraWords', { input: quoted(input) }),
+    notAdminVerb: (verb: string) => t('command.notAdminVerb', { verb: quoted(verb, 40) }),
+    notAStatus: (input: string) => t('command.notAStatus', { input: quoted(input, 60) }),
+    takesNothing: (command: string) => t('command.takesNothing', { command }),
+    notWatchArg: (input: string) => t('command.notWatchArg', { input: quoted(input, 40) }),
+    settingNeedsValue: (name: string) => t('command.settingNeedsValue', { name: quoted(name, 40) }),
+    notifyOnOff: (value: string) => t('command.notifyOnOff', { value: quoted(value, 40) }),
+    licensesNumber: (value: string) => t('command.licensesNumber', { value: quoted(value, 40) }),
+    ttlNumber: (value: string) => t('command.ttlNumber', { value: quoted(value, 40) }),
+    notASetting: (name: string) => t('command.notASetting', { name: quoted(name, 40) }),
+    notALanguage: (input: string) => t('language.notALanguage', { input: quoted(input, 40) }),
+    helpIntro: (admin: boolean) => (admin ? t('help.introAdmin') : t('help.introUser')),
+    helpLine: (usage: string, summary: string, example: string) => t('help.line', { usage, summary, example }),
+  };
+}

@@ -2,6 +2,8 @@
  * How a person installs (and removes) the Webex Go line on a phone: one structured set of steps,
  * rendered to markdown (Webex messages), plain text (email text, PDF sheet) and HTML (email).
  */
+import { LANGUAGES, type Language } from '../../domain/types.js';
+import { translate, translateParts, type MessageKey } from '../i18n/translate.js';
 
 /** Words of a step; `{ ui }` is what the phone shows on screen, bold where the format allows. */
 export type StepPart = string | { ui: string };
@@ -18,49 +20,44 @@ export function guideHeading(guide: Guide): string {
   return guide.requires ? `${guide.phone} (${guide.requires})` : guide.phone;
 }
 
-const ui = (label: string) => ({ ui: label });
-const FOLLOW_PROMPTS: Step = ['Follow the prompts; the carrier shows as ', ui('Webex'), '.'];
+/** One step: its message, split into words and what the phone shows. */
+const step = (lang: Language, key: MessageKey): Step => translateParts(lang, key);
 
-export const INSTALL_GUIDES: readonly Guide[] = [
-  {
-    phone: 'iPhone',
-    requires: 'iOS 15.4 or later',
-    steps: [
-      ['Open ', ui('Settings'), ' → ', ui('Cellular'), '.'],
-      ['Tap ', ui('Add Cellular Plan'), '.'],
-      ['Scan the QR code, or tap ', ui('Enter Details Manually'), ' and type the SM-DP+ address and the activation code.'],
-      FOLLOW_PROMPTS,
-    ],
-  },
-  {
-    phone: 'Samsung',
-    requires: 'One UI 5.1 or later',
-    steps: [
-      ['Open ', ui('Settings'), ' → ', ui('Connections'), ' → ', ui('SIM manager'), '.'],
-      ['Tap ', ui('Add mobile plan'), '.'],
-      ['Tap ', ui('Scan carrier QR code'), ', or enter the network provider code by hand.'],
-      FOLLOW_PROMPTS,
-    ],
-  },
-  {
-    phone: 'Pixel',
-    requires: 'Android 13 or later',
-    steps: [
-      ['Open ', ui('Settings'), ' → ', ui('Network & internet'), '.'],
-      ['Tap ', ui('+'), ' next to SIMs, then ', ui('Download a SIM instead?')],
-      ['Scan the QR code, or tap ', ui('Need help'), ' and enter the network provider code.'],
-      FOLLOW_PROMPTS,
-    ],
-  },
-];
+function buildInstallGuides(lang: Language): readonly Guide[] {
+  const followPrompts = step(lang, 'step.followPrompts');
+  return [
+    {
+      phone: 'iPhone',
+      requires: translate(lang, 'guide.iphone.requires'),
+      steps: [step(lang, 'step.iphone.open'), step(lang, 'step.iphone.add'), step(lang, 'step.iphone.scan'), followPrompts],
+    },
+    {
+      phone: 'Samsung',
+      requires: translate(lang, 'guide.samsung.requires'),
+      steps: [step(lang, 'step.samsung.open'), step(lang, 'step.samsung.add'), step(lang, 'step.samsung.scan'), followPrompts],
+    },
+    {
+      phone: 'Pixel',
+      requires: translate(lang, 'guide.pixel.requires'),
+      steps: [step(lang, 'step.pixel.open'), step(lang, 'step.pixel.add'), step(lang, 'step.pixel.scan'), followPrompts],
+    },
+  ];
+}
 
-export const REMOVE_LINE_GUIDES: readonly Guide[] = [
-  { phone: 'iPhone', steps: [[ui('Settings'), ' → ', ui('Cellular'), ' → the Webex line → ', ui('Delete eSIM'), '.']] },
-  {
-    phone: 'Android (Samsung, Pixel)',
-    steps: [[ui('Settings'), ' → ', ui('SIM manager'), ' (or ', ui('Network & internet'), ' → SIMs) → the Webex line → ', ui('Remove'), '.']],
-  },
-];
+function buildRemoveLineGuides(lang: Language): readonly Guide[] {
+  return [
+    { phone: 'iPhone', steps: [step(lang, 'step.iphone.remove')] },
+    { phone: translate(lang, 'guide.android'), steps: [step(lang, 'step.android.remove')] },
+  ];
+}
+
+const INSTALL = Object.fromEntries(LANGUAGES.map((l) => [l, buildInstallGuides(l)])) as Record<Language, readonly Guide[]>;
+const REMOVE = Object.fromEntries(LANGUAGES.map((l) => [l, buildRemoveLineGuides(l)])) as Record<Language, readonly Guide[]>;
+
+/** How to install the line, per phone, in `lang`. */
+export const installGuides = (lang: Language): readonly Guide[] => INSTALL[lang];
+/** How to remove a deactivated line from the phone, in `lang`. */
+export const removeLineGuides = (lang: Language): readonly Guide[] => REMOVE[lang];
 
 export function stepText(step: Step): string {
   return step.map((part) => (typeof part === 'string' ? part : part.ui)).join('');

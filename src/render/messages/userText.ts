@@ -1,72 +1,71 @@
 /** What end users read: their activation details, their line, the deletion notice. Codes appear only here, in private. */
-import type { ActivationDetails, DeviceView, IssueKind } from '../../domain/types.js';
+import type { ActivationDetails, DeviceView, IssueKind, Language } from '../../domain/types.js';
 import { formatDate, formatDateTime } from '../format.js';
-import { INSTALL_GUIDES, REMOVE_LINE_GUIDES, guidesMarkdown } from './installSteps.js';
-import { STATUS_LABEL } from './labels.js';
+import { translator } from '../i18n/translate.js';
+import { guidesMarkdown, installGuides, removeLineGuides } from './installSteps.js';
+import { statusLabel } from './labels.js';
 
 /** The activation facts, as label/value pairs for the sheet and the email. */
-export function activationFields(d: ActivationDetails): { label: string; value: string }[] {
+export function activationFields(d: ActivationDetails, lang: Language): { label: string; value: string }[] {
+  const t = translator(lang);
   return [
-    { label: 'SM-DP+ address (iPhone)', value: d.smdpAddress },
-    { label: 'Activation code (iPhone)', value: d.matchingId },
-    { label: 'Network provider code (Android)', value: d.networkProviderCode },
-    { label: 'Works once; expires on', value: formatDate(d.expiresAt) },
+    { label: t('field.smdp'), value: d.smdpAddress },
+    { label: t('field.code'), value: d.matchingId },
+    { label: t('field.npc'), value: d.networkProviderCode },
+    { label: t('field.expires'), value: formatDate(d.expiresAt, lang) },
   ];
 }
 
 /** The activation facts in markdown, for the user's and the issuing admin's 1:1. */
-export function activationDetailsMarkdown(d: ActivationDetails): string {
+export function activationDetailsMarkdown(d: ActivationDetails, lang: Language): string {
+  const t = translator(lang);
   return [
-    `- **iPhone**: SM-DP+ address \`${d.smdpAddress}\` and activation code \`${d.matchingId}\``,
-    `- **Android**: network provider code \`${d.networkProviderCode}\``,
-    `- The code works **once** and expires on **${formatDate(d.expiresAt)}**.`,
+    t('details.iphone', { smdp: d.smdpAddress, code: d.matchingId }),
+    t('details.android', { npc: d.networkProviderCode }),
+    t('details.once', { date: formatDate(d.expiresAt, lang) }),
   ].join('\n');
 }
 
 /** Wording shared by the printable sheet and the email around the steps. */
-export const SHEET_TEXT = {
-  title: 'Activate your Webex Go business line',
-  intro: (email: string) =>
-    `For ${email}. Your phone needs to be unlocked, dual-SIM and eSIM-capable. Scan the QR code from your phone's eSIM settings, or type the details below.`,
-  footer: 'Business calls need VoLTE and 4G/LTE turned on. The code works once; if it fails or expires, ask your Webex admin for a new one.',
-};
-
-function activation(kind: IssueKind, d: ActivationDetails): string {
-  return [
-      kind === 'lost-stolen'
-        ? '**Your Webex Go line has a new activation code.** The line on your old phone has been switched off.'
-        : '**Your Webex Go business line is ready to install.**',
-      '',
-      'Scan the attached QR code from your phone\'s eSIM settings, or enter the details by hand:',
-      activationDetailsMarkdown(d),
-      '',
-      guidesMarkdown(INSTALL_GUIDES),
-      '',
-    'Afterwards your phone shows the carrier **Webex**. Business calls need VoLTE and 4G/LTE turned on.',
-  ].join('\n');
+export function sheetText(lang: Language) {
+  const t = translator(lang);
+  return {
+    title: t('sheet.title'),
+    intro: (email: string) => t('sheet.intro', { email }),
+    footer: t('sheet.footer'),
+  };
 }
 
-export const USER_TEXT = {
-  activation,
-  deleted: [
-    '**Your Webex Go business line was deleted** by your admin. Business calls no longer work from your phone\'s dialer.',
-    'Please remove the deactivated Webex Go line from your phone by hand:',
-    guidesMarkdown(REMOVE_LINE_GUIDES),
-  ].join('\n\n'),
-  myLine: (view: DeviceView | undefined) =>
-    view
-      ? `Your Webex Go line is **${STATUS_LABEL[view.status]}** since ${formatDateTime(view.statusSince)}.` +
-        (view.status === 'pending'
-          ? view.code && !view.code.expired
-            ? ` Your activation code expires on ${formatDate(view.code.expiresAt)}; type **resend** to get it again in our 1:1.`
-            : ' You have no valid activation code: ask your Webex admin for a new one.'
-          : '')
-      : 'You have no Webex Go line. Ask your Webex admin if you need one.',
-  resendSent: 'I sent your activation details to our 1:1.',
-  resendNone: 'You have no activation code that still works. Ask your Webex admin for a new one.',
-  resendSuppressed: 'In your organization the admins hand out activation codes. Ask your Webex admin for yours.',
-  expiring: (d: ActivationDetails) =>
-    `**Reminder: your Webex Go activation code expires on ${formatDate(d.expiresAt)}.** Install the line before then; here are the details again.\n\n` +
-    activation('assign', d),
-  expired: (expiresAt: string) => `Your Webex Go activation code expired on ${formatDate(expiresAt)}. Ask your Webex admin for a new one.`,
-};
+/** Everything the user reads in Webex, in their language. */
+export function userText(lang: Language) {
+  const t = translator(lang);
+  const activation = (kind: IssueKind, d: ActivationDetails): string =>
+    [
+      kind === 'lost-stolen' ? t('user.activation.newCode') : t('user.activation.ready'),
+      '',
+      t('user.activation.scan'),
+      activationDetailsMarkdown(d, lang),
+      '',
+      guidesMarkdown(installGuides(lang)),
+      '',
+      t('user.activation.afterwards'),
+    ].join('\n');
+  return {
+    activation,
+    deleted: [t('user.deleted.lead'), t('user.deleted.remove'), guidesMarkdown(removeLineGuides(lang))].join('\n\n'),
+    myLine: (view: DeviceView | undefined) =>
+      view
+        ? t('user.myLine.status', { status: statusLabel(view.status, lang), since: formatDateTime(view.statusSince, lang) }) +
+          (view.status === 'pending'
+            ? view.code && !view.code.expired
+              ? ` ${t('user.myLine.codeExpires', { date: formatDate(view.code.expiresAt, lang) })}`
+              : ` ${t('user.myLine.noCode')}`
+            : '')
+        : t('user.myLine.none'),
+    resendSent: t('user.resendSent'),
+    resendNone: t('user.resendNone'),
+    resendSuppressed: t('user.resendSuppressed'),
+    expiring: (d: ActivationDetails) => `${t('user.expiring', { date: formatDate(d.expiresAt, lang) })}\n\n${activation('assign', d)}`,
+    expired: (expiresAt: string) => t('user.expired', { date: formatDate(expiresAt, lang) }),
+  };
+}

@@ -6,12 +6,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { ActivationDetails } from '../../domain/types.js';
+import type { ActivationDetails, Language } from '../../domain/types.js';
 import type { Renderer } from '../renderer.js';
 
 export type RenderTask =
   | { kind: 'qrPng'; payload: string }
-  | { kind: 'activationSheet'; details: ActivationDetails; creationDate: Date };
+  | { kind: 'activationSheet'; details: ActivationDetails; lang: Language; creationDate: Date };
 
 export type RenderReply = { bytes: Uint8Array } | { error: string };
 
@@ -53,8 +53,8 @@ export class RenderPool implements Renderer {
   }
 
   // The date is taken here, when the sheet is asked for, so the bytes depend on the request alone.
-  activationSheet(details: ActivationDetails, creationDate = new Date()): Promise<Buffer> {
-    return this.run({ kind: 'activationSheet', details, creationDate });
+  activationSheet(details: ActivationDetails, lang: Language, creationDate = new Date()): Promise<Buffer> {
+    return this.run({ kind: 'activationSheet', details, lang, creationDate });
   }
 
   close(): Promise<void> {

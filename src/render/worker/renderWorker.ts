@@ -11,7 +11,7 @@ async function render(task: RenderTask): Promise<Buffer> {
   const { qrPng } = await import('../qrPng.js');
   if (task.kind === 'qrPng') return qrPng(task.payload);
   const { activationSheet } = await import('../documents/activationSheet.js');
-  return activationSheet(task.details, qrPng, task.creationDate);
+  return activationSheet(task.details, task.lang, qrPng, task.creationDate);
 }
 
 port.on('message', (task: RenderTask) => {

@@ -5,6 +5,7 @@ const $ = (testid) => document.querySelector(`[data-testid="${testid}"]`);
 export const el = {
   personSelect: $('person-select'),
   addToggle: $('add-person-toggle'),
+  languageSelect: $('language-select'),
   addForm: $('add-person-form'),
   addEmail: $('add-person-email'),
   addName: $('add-person-name'),

@@ -6,6 +6,7 @@ import { loadSpaces } from './spaces.js';
 import { openSpace, renderConversation } from './messages.js';
 import { loadMail, renderMail, renderMailList } from './mailbox.js';
 import { loadPhone } from './phone.js';
+import { showLanguage } from './language.js';
 
 export async function loadPeople() {
   state.people = await api('/people');
@@ -26,6 +27,7 @@ export async function selectPerson(email) {
   if (!email) return;
   state.me = email.toLowerCase();
   el.personSelect.value = state.me;
+  showLanguage();
   state.unread.clear();
   state.spaceId = null;
   state.messages.clear();
