@@ -15,6 +15,7 @@ import type { Language, OutboxEntry, OutboxMessage } from '../domain/types.js';
 import { adminText, type AdminText } from '../render/messages/adminText.js';
 import { userText } from '../render/messages/userText.js';
 import type { Messenger, OutgoingMessage, SendFailure } from './ports.js';
+import { PeriodicPass } from './periodicPass.js';
 import type { CommandContext } from './types.js';
 
 export interface OutboxDeps {
@@ -127,33 +128,20 @@ async function sentOrKept(deps: OutboxDeps, outgoing: Outgoing, sendNow: () => P
 }
 
 /** Sends what the outbox holds, until delivered or given up; started with the app, stopped with it. */
-export class OutboxSender {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
+export class OutboxSender extends PeriodicPass {
   constructor(
     private readonly deps: OutboxDeps,
     private readonly timings: OutboxTimings,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    super();
+  }
 
   start(): void {
-    void this.runOnce();
-    this.timer = setInterval(() => void this.runOnce(), this.timings.pollMs).unref();
+    this.every(this.timings.pollMs);
   }
 
-  stop(): Promise<void> {
-    clearInterval(this.timer);
-    return this.running ?? Promise.resolve();
-  }
-
-  /** One pass over what is due; overlapping calls share the pass in flight. */
-  runOnce(): Promise<void> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     for (const entry of this.deps.service.outbox()) {
       if (Date.parse(entry.nextTryAt) > this.now()) continue;
       try {

@@ -4,6 +4,7 @@
  */
 import type { WebexGoService } from '../domain/service.js';
 import type { ReminderDue } from '../domain/types.js';
+import { PeriodicPass } from './periodicPass.js';
 import type { Messenger } from './ports.js';
 import { reminderCard } from './views.js';
 import { adminText } from '../render/messages/adminText.js';
@@ -18,29 +19,16 @@ export interface ReminderDeps {
   remindDays: number;
 }
 
-export class ReminderScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
-  constructor(private readonly deps: ReminderDeps) {}
+export class ReminderScheduler extends PeriodicPass {
+  constructor(private readonly deps: ReminderDeps) {
+    super();
+  }
 
   start(intervalMs: number): void {
-    void this.runOnce();
-    this.timer = setInterval(() => void this.runOnce(), intervalMs).unref();
+    this.every(intervalMs);
   }
 
-  stop(): Promise<void> {
-    clearInterval(this.timer);
-    return this.running ?? Promise.resolve();
-  }
-
-  /** One pass over what is due; overlapping calls share the pass in flight. */
-  runOnce(): Promise<void> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     for (const due of this.deps.service.remindersDue(this.deps.remindDays)) {
       try {
         await this.send(due);
