@@ -57,5 +57,11 @@ export interface Repository {
    * false ever after, restarts included, for the newest DELIVERIES_KEPT ids.
    */
   claimDelivery(id: string): Promise<boolean>;
+  /**
+   * Holds the named background job (reminders, org sync, outbox) for `holder` until `ttlMs` from
+   * now: true while `holder` holds it (taking it over when the last holder let it lapse), false
+   * while another holder does. One instance per store holds each job.
+   */
+  holdLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -165,6 +165,11 @@ export class LowdbRepository implements Repository {
     });
   }
 
+  /** The embedded store belongs to one process, so that process holds every lease. */
+  holdLease(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
   async auditTrail(query: AuditQuery): Promise<AuditRecord[]> {
     await this.queue;
     const newest: AuditRecord[] = [];
