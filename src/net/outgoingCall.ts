@@ -14,7 +14,7 @@
  *   and sending again could post the same message twice: it fails instead, saying the outcome is
  *   unknown.
  * - Pacing. With a `pacer`, the first try waits its turn; a retry is counted but not held back,
- *   the server having timed it already.
+ *   the server having timed it already. Each try counts until its answer came (see Pacer).
  *
  * Messages name what was asked and the status, never the request's body or credentials.
  */
@@ -187,13 +187,10 @@ function decide(facts: FailureFacts, call: OutgoingCall, tryIndex: number, now: 
  * and throws on failure: an `HttpStatusError`, an SDK error with a status, or a network error.
  */
 export async function callWithPolicy<T>(call: OutgoingCall, request: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  if (call.pacer) {
-    if (call.waitForPace === false) call.pacer.count();
-    else await call.pacer.take();
-  }
+  let slot = call.pacer && (call.waitForPace === false ? call.pacer.count() : await call.pacer.take());
   for (let tryIndex = 0; ; tryIndex++) {
     try {
-      return await withDeadline(request, call.policy.timeoutMs);
+      return await withDeadline(request, call.policy.timeoutMs).finally(() => slot?.finished());
     } catch (error) {
       const facts = factsOf(error);
       const decision = decide(facts, call, tryIndex, call.clock.now());
@@ -209,7 +206,7 @@ export async function callWithPolicy<T>(call: OutgoingCall, request: (signal: Ab
       }
       call.log?.(`${call.what}: ${describeFailure(facts.status, error)}; trying again in ${decision.waitMs} ms`);
       await call.clock.sleep(decision.waitMs);
-      call.pacer?.count();
+      slot = call.pacer?.count();
     }
   }
 }

@@ -227,6 +227,18 @@ describe('net: the outgoing-call policy', () => {
     await callWithPolicy(call({ pacer, waitForPace: false }), failingThen([], 'ok'));
     assert.equal(clock.waits.length, 3, 'told not to wait, it counts only');
   });
+
+  it('with a pacer, the next request waits the interval from when the last one was answered, not sent', async () => {
+    const pacer = new Pacer(1, 1_000, clock);
+    // A request that takes 300 ms to be answered (the server may have seen it any time in between).
+    const slow = async (): Promise<string> => {
+      await clock.sleep(300);
+      return 'ok';
+    };
+    await callWithPolicy(call({ pacer }), slow);
+    await callWithPolicy(call({ pacer }), failingThen([], 'ok'));
+    assert.deepEqual(clock.waits, [300, 1_000], 'a whole interval after the answer');
+  });
 });
 
 describe('net: pacing', () => {
