@@ -21,7 +21,7 @@ describe('calls: the reply', () => {
     assert.ok(gunzipSync(large.data).equals(csv));
 
     const result = ok((await analyse(fixture('summary.csv'))).result);
-    const card = JSON.stringify(callsCard(result, crossCheck(result.summary, []), 'From the attached export', large).card);
+    const card = JSON.stringify(callsCard(result, crossCheck(result.summary, []), 'From the attached export', 'en', large).card);
     assert.match(card, /"Webex Go records file","value":"5 records in webex-go-calls-2026-03-02_2026-03-04\.csv\.gz \(gzip\)"/);
   });
 });
