@@ -108,6 +108,25 @@ describe('calls: people and progress', () => {
   });
 });
 
+describe('calls: in the reader\'s language', () => {
+  it('an admin who reads Bulgarian gets the report, its chart and its records file in Bulgarian', async () => {
+    const bot = await openBot();
+    await bot.type(admin, DM_ADMIN, 'language bg');
+    const before = bot.said().length;
+    bot.messenger.download.resolves({ stream: Readable.from([fixture('summary.csv')]), filename: 'summary.csv' });
+    await bot.type(admin, DM_ADMIN, 'calls', ['https://webex.example/contents/3']);
+    const [report, chart, csv] = bot.said().slice(before);
+    assert.match(report.markdown, /^Обаждания с Webex Go: 4 от 6$/m);
+    assert.match(JSON.stringify(report.card), /"title":"Период","value":"от 2 март 2026 г\. до 4 март 2026 г\."/);
+    assert.match(chart.markdown, /тип подклиент Mobile_Network/);
+    assert.equal(chart.file?.contentType, 'image/png');
+    assert.match(csv.markdown, /^Записите на Webex Go/);
+    await bot.type(admin, DM_ADMIN, 'calls yesterday-ish');
+    assert.match(bot.said().at(-1)!.markdown, /"yesterday-ish" не е период, който познавам\./);
+    await bot.close();
+  });
+});
+
 describe('calls: settings', () => {
   it('paces at the documented minute unless CDR_PACE_MS says less, and takes CALLS_TIMEZONE only as a time zone name', () => {
     assert.equal(loadConfig({}).cdrPaceMs, 60_000);

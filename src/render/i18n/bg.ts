@@ -327,7 +327,7 @@ export const bg: Record<MessageKey, string> = {
   'calls.pullStarting': 'Работя по въпроса: питам Detailed Call History API…',
   'calls.pullProgress':
     'Работя по въпроса: чета историята на обажданията, 12-часов интервал {window} от {windows}; досега {n, plural, one {# запис} other {# записа}}…',
-  'calls.pullWaiting': 'Изчаквам {seconds} s: Detailed Call History API приема по 1 заявка в минута.',
+  'calls.pullWaiting': 'Изчаквам {seconds} с: Detailed Call History API приема по 1 заявка в минута.',
   'calls.personLookupFailed': 'Не успях да намеря {email} в Webex ({reason}); опитайте отново след малко.',
   'calls.unknownPerson': 'Webex не познава човек с имейл {email}, затова не мога да отделя обажданията му.',
   'calls.nothingToRead': 'Прикачете CSV експорта на Detailed Call History от Control Hub към съобщение с текст „calls“ или посочете период.',
@@ -358,9 +358,10 @@ export const bg: Record<MessageKey, string> = {
   'calls.fact.brokenRows': 'Пропуснати повредени редове',
   'calls.fact.csvFile': 'Файл със записите на Webex Go',
   'calls.callsOfAll': '{calls} от {all} обаждания ({share, number, percent})',
-  'calls.answeredValue': '{answered} отговорени, {notAnswered} неотговорени',
-  'calls.directionValue': '{outgoing} изходящи, {incoming} входящи',
-  'calls.directionValueUnknown': '{outgoing} изходящи, {incoming} входящи, {unknown} с неизвестна посока',
+  'calls.answeredValue': '{answered, plural, one {# отговорено} other {# отговорени}}, {notAnswered, plural, one {# неотговорено} other {# неотговорени}}',
+  'calls.directionValue': '{outgoing, plural, one {# изходящо} other {# изходящи}}, {incoming, plural, one {# входящо} other {# входящи}}',
+  'calls.directionValueUnknown':
+    '{outgoing, plural, one {# изходящо} other {# изходящи}}, {incoming, plural, one {# входящо} other {# входящи}}, {unknown} с неизвестна посока',
   'calls.stoppedAt': 'Четенето спря на ред {row}: {detail}. Числата обхващат редовете преди него.',
   'calls.brokenRows': 'Пропуснати {n, plural, one {# повреден ред} other {# повредени реда}} (номерата са като в електронна таблица):',
   'calls.brokenRow': '- ред {row}: {detail}',

@@ -319,7 +319,7 @@ export const en = {
   'card.reminder.generate': "Generate new activation code",
   'card.calls.topUsers': "Top users by Webex Go calls",
   'card.calls.byDay': "Webex Go calls by day",
-  // The `calls` report: Webex Go calls from the Detailed Call History. Counts arrive formatted for the reader.
+  // The `calls` report: Webex Go calls from the Detailed Call History. Counts outside a plural arrive formatted for the reader.
   'calls.title': 'Webex Go calls: {calls} of {all}',
   'calls.fromUpload': 'From the attached export',
   'calls.fromUploadFile': 'From the attached export ({filename})',

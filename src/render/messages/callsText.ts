@@ -179,13 +179,13 @@ export function callsText(lang: Language) {
             share: summary.allCalls === 0 ? 0 : summary.webexGoCalls / summary.allCalls,
           }),
         },
-        { title: t('calls.fact.answered'), value: t('calls.answeredValue', { answered: count(summary.answered), notAnswered: count(summary.notAnswered) }) },
+        { title: t('calls.fact.answered'), value: t('calls.answeredValue', { answered: summary.answered, notAnswered: summary.notAnswered }) },
         { title: t('calls.fact.minutes'), value: count(summary.totalMinutes) },
         {
           title: t('calls.fact.direction'),
           value: summary.unknownDirection
-            ? t('calls.directionValueUnknown', { outgoing: count(summary.outbound), incoming: count(summary.inbound), unknown: count(summary.unknownDirection) })
-            : t('calls.directionValue', { outgoing: count(summary.outbound), incoming: count(summary.inbound) }),
+            ? t('calls.directionValueUnknown', { outgoing: summary.outbound, incoming: summary.inbound, unknown: summary.unknownDirection })
+            : t('calls.directionValue', { outgoing: summary.outbound, incoming: summary.inbound }),
         },
       ];
       if (summary.duplicates) facts.push({ title: t('calls.fact.duplicates'), value: count(summary.duplicates) });
