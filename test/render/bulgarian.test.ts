@@ -11,6 +11,7 @@ import { activationSheet, activationSheetText } from '../../src/render/documents
 import { CATALOGUES, type MessageKey } from '../../src/render/i18n/translate.js';
 import { mailText } from '../../src/render/messages/mailText.js';
 import { userText } from '../../src/render/messages/userText.js';
+import { installGuides, removeLineGuides, stepText } from '../../src/render/messages/installSteps.js';
 import { deviceCard, reminderCard } from '../../src/bot/views.js';
 import { callsCard } from '../../src/bot/callsReport.js';
 import { crossCheck } from '../../src/calls/index.js';
@@ -89,6 +90,19 @@ describe('Bulgarian, whole', () => {
       assert.equal(text.includes('Нов код'), status === 'pending');
       assert.deepEqual(validateCard(card!), [], status);
       assert.deepEqual(englishIn(`${text}\n${markdown}`), [], status);
+    }
+  });
+
+  it('the install and removal steps name the phone\'s menus in Bulgarian, or quote the English label beside a Bulgarian explanation', () => {
+    const guides = [...installGuides('bg'), ...removeLineGuides('bg')];
+    for (const guide of guides) assert.ok(guide.steps.some((step) => step.some((part) => typeof part !== 'string' && part.ui === 'Настройки')), guide.phone);
+    for (const step of guides.flatMap((g) => g.steps)) {
+      step.forEach((part, i) => {
+        if (typeof part === 'string' || /\p{Script=Cyrillic}/u.test(part.ui) || ['+', 'Webex'].includes(part.ui)) return;
+        const explained = step[i + 1];
+        assert.match(part.ui, /^„[^„“]+“$/, `${stepText(step)}: the English label is quoted`);
+        assert.ok(typeof explained === 'string' && /^ \(\p{Script=Cyrillic}/u.test(explained), `${stepText(step)}: a Bulgarian explanation follows ${part.ui}`);
+      });
     }
   });
 
