@@ -4,7 +4,7 @@ import type { Language } from '../../domain/types.js';
 import { formatCount, formatDate, formatDateTime, quoted } from '../format.js';
 import { translator } from '../i18n/translate.js';
 
-export interface Fact {
+interface Fact {
   title: string;
   value: string;
 }
@@ -13,7 +13,7 @@ type Period = Pick<CallSummary, 'firstDay' | 'lastDay' | 'days'>;
 type CallsResult = Pick<AcceptedExport, 'summary' | 'brokenSamples' | 'stoppedAt'>;
 
 /** How a name from a file is repeated: quoted in a markdown message; as it is in a card, which escapes it. */
-export type Quote = (text: string) => string;
+type Quote = (text: string) => string;
 const asIs: Quote = (text) => text;
 
 function userText(user: UserCalls, quote: Quote): string {
