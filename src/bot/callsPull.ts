@@ -4,8 +4,9 @@ import { fieldText } from '../calls/record.js';
 import { CallsProgress } from './callsProgress.js';
 import { replyWithCallsReport, summaryOptions } from './callsReport.js';
 import type { CallHistory } from './ports.js';
+import { languageHere } from './language.js';
 import type { CommandContext } from './types.js';
-import { CALLS_TEXT } from '../render/messages/callsText.js';
+import { callsText } from '../render/messages/callsText.js';
 
 /**
  * Pulls the period's records, window by window, and answers with the report; a pull of more than
@@ -17,7 +18,8 @@ export async function pullCallsSummary(
   range: { start: Date; end: Date },
   person: PersonKey | undefined,
 ): Promise<void> {
-  let windowText = CALLS_TEXT.pullStarting;
+  const words = callsText(languageHere(ctx));
+  let windowText = words.pullStarting;
   let progress: CallsProgress | undefined;
   let pull;
   try {
@@ -25,14 +27,14 @@ export async function pullCallsSummary(
       start: range.start,
       end: range.end,
       onProgress: ({ window, windows, records }) => {
-        windowText = CALLS_TEXT.pullProgress(window, windows, records);
+        windowText = words.pullProgress(window, windows, records);
         progress ??= new CallsProgress(ctx, windowText, { now: windows > 1 });
         progress.report(windowText);
       },
-      onWait: (ms) => progress?.report(CALLS_TEXT.pullWaiting(windowText, ms), true),
+      onWait: (ms) => progress?.report(words.pullWaiting(windowText, ms), true),
     });
   } catch (error) {
-    return ctx.reply({ markdown: CALLS_TEXT.pullFailed((error as Error).message) });
+    return ctx.reply({ markdown: words.pullFailed((error as Error).message) });
   }
   const keep = person ? recordsOf(person) : undefined;
   let header: string[] | undefined;
@@ -43,7 +45,7 @@ export async function pullCallsSummary(
       if (!builder || !header) {
         header = Object.keys(record);
         const columns = resolveColumns(header);
-        if (!columns.ok) throw new Error(CALLS_TEXT.apiMissingColumns(columns.missing));
+        if (!columns.ok) throw new Error(words.apiMissingColumns(columns.missing));
         builder = new CallSummaryBuilder(columns.columns, summaryOptions(ctx));
         csv.push(toCsvLine(header));
       }
@@ -52,10 +54,10 @@ export async function pullCallsSummary(
       if (builder.addRow(row) === 'webex-go') csv.push(toCsvLine(row));
     }
   } catch (error) {
-    const failed = { markdown: CALLS_TEXT.pullFailed((error as Error).message) };
+    const failed = { markdown: words.pullFailed((error as Error).message) };
     return progress ? progress.finish(failed) : ctx.reply(failed);
   }
   const summary = (builder ?? new CallSummaryBuilder(requiredColumnsOnly(), summaryOptions(ctx))).result();
-  const source = CALLS_TEXT.fromApi(range.start, range.end, person?.email, pull.trimmed);
+  const source = words.fromApi(range.start, range.end, person?.email, pull.trimmed);
   await replyWithCallsReport(ctx, progress ?? new CallsProgress(ctx, windowText, { now: false }), { summary, brokenSamples: [] }, source, Buffer.from(csv.join('')), person);
 }

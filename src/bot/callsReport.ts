@@ -4,11 +4,13 @@ import { gzip } from 'node:zlib';
 import { callsPerDayPng, crossCheck } from '../calls/index.js';
 import type { AcceptedExport, CallSummary, CrossCheck, DeviceLike, PersonKey, SummaryOptions, UserCalls } from '../calls/index.js';
 import type { CallsProgress } from './callsProgress.js';
+import { languageHere } from './language.js';
 import { personUuids } from './people.js';
 import { renderCard } from '../render/cards/renderCard.js';
 import type { OutgoingFile, OutgoingMessage } from './ports.js';
 import type { CommandContext } from './types.js';
-import { CALLS_TEXT, crossCheckText, fallbackText, periodFileName, periodText, problemsText, summaryFacts, userLabel } from '../render/messages/callsText.js';
+import type { Language } from '../domain/types.js';
+import { callsText, periodFileName, userLabel } from '../render/messages/callsText.js';
 
 /** How the summary counts days: in CALLS_TIMEZONE when set, else in each record's site's time zone. */
 export function summaryOptions(ctx: CommandContext): SummaryOptions {
@@ -32,27 +34,25 @@ export async function webexGoCsvFile(csv: Buffer, summary: Pick<CallSummary, 'fi
 const gzipAsync = promisify(gzip);
 
 /** The summary card, with the same figures in text for clients that show no card. */
-export function callsCard(result: CallsResult, check: CrossCheck, source: string, csvFile?: OutgoingFile): OutgoingMessage {
+export function callsCard(result: CallsResult, check: CrossCheck, source: string, lang: Language, csvFile?: OutgoingFile): OutgoingMessage {
   const { summary } = result;
-  const notes = [...problemsText(result), ...crossCheckText(check, (text) => text)];
-  const facts = summaryFacts(summary);
-  if (csvFile) facts.push(csvFact(summary.webexGoRecords, csvFile));
+  const words = callsText(lang);
+  const notes = [...words.problemsText(result), ...words.crossCheckText(check, (text) => text)];
+  const facts = words.summaryFacts(summary);
+  if (csvFile) facts.push(words.csvFact(summary.webexGoRecords, csvFile.filename, isGzip(csvFile)));
   const card = renderCard('calls', {
-    title: CALLS_TEXT.title(summary.webexGoCalls, summary.allCalls),
+    title: words.title(summary.webexGoCalls, summary.allCalls),
     source,
     facts,
     topUsers: summary.topUsers.map((u) => ({ user: userLabel(u), calls: String(u.calls) })),
-    days: summary.byDay.map((d) => ({ day: d.day, calls: String(d.calls) })),
+    days: summary.byDay.map((d) => ({ day: words.day(d.day), calls: String(d.calls) })),
     notes: notes.map((text) => ({ text })),
     raw: { hasTopUsers: summary.topUsers.length > 0, hasDays: summary.byDay.length > 0 },
-    // The call analysis is worded in English only so far: its card's own words match it.
-  }, 'en');
-  return { markdown: fallbackText(result, check), card };
+  }, lang);
+  return { markdown: words.fallbackText(result, check), card };
 }
 
-function csvFact(records: number, file: OutgoingFile) {
-  return { title: 'Webex Go records file', value: CALLS_TEXT.csvFile(records, file.filename, file.contentType === 'application/gzip') };
-}
+const isGzip = (file: OutgoingFile) => file.contentType === 'application/gzip';
 
 /**
  * The devices here with the Webex person each belongs to, for matching call records by person.
@@ -94,16 +94,18 @@ export async function replyWithCallsReport(
   const { summary } = result;
   const check = crossCheck(summary, devices);
   const csvFile = webexGoCsv && summary.webexGoRecords > 0 ? await webexGoCsvFile(webexGoCsv, summary) : undefined;
-  await progress.finish(callsCard(result, check, source, csvFile));
+  const lang = languageHere(ctx);
+  const words = callsText(lang);
+  await progress.finish(callsCard(result, check, source, lang, csvFile));
   if (summary.byDay.length > 0) {
     await ctx.say({
-      markdown: CALLS_TEXT.chartCaption,
+      markdown: words.chartCaption,
       file: {
         filename: `${periodFileName('webex-go-calls-per-day', summary)}.png`,
         contentType: 'image/png',
-        data: await callsPerDayPng(summary.byDay, { period: periodText(summary) }),
+        data: await callsPerDayPng(summary.byDay, words.chart(summary)),
       },
     });
   }
-  if (csvFile) await ctx.say({ markdown: CALLS_TEXT.csvCaption(summary.webexGoRecords, csvFile.contentType === 'application/gzip'), file: csvFile });
+  if (csvFile) await ctx.say({ markdown: words.csvCaption(summary.webexGoRecords, isGzip(csvFile)), file: csvFile });
 }

@@ -10,12 +10,22 @@ import { PassThrough } from 'node:stream';
 import * as PImage from 'pureimage';
 import type { DayCalls } from './summary.js';
 
+/** The chart's words, in the reader's language (the render layer words them). */
+export interface ChartText {
+  title: string;
+  /** Top right: the period and the total, or that there are no records. */
+  subtitle: string;
+  /** Across the plot when no day has a call. */
+  empty: string;
+  /** A day's tick label, from its `YYYY-MM-DD`, short (about as wide as "MM-DD"). */
+  dayTick: (day: string) => string;
+  /** Calls on the axis and above the bars. */
+  number: (n: number) => string;
+}
+
 export interface ChartOptions {
   width?: number;
   height?: number;
-  title?: string;
-  /** The period as the card gives it; the first to the last day of `byDay` by default. */
-  period?: string;
 }
 
 const FAMILY = 'CallsChartSans';
@@ -69,10 +79,9 @@ export function niceStep(max: number, target = 5): number {
 }
 
 /** A PNG (800×400 by default) with one bar per day; days come as `CallSummary.byDay` gives them. */
-export async function callsPerDayPng(byDay: readonly DayCalls[], options: ChartOptions = {}): Promise<Buffer> {
+export async function callsPerDayPng(byDay: readonly DayCalls[], words: ChartText, options: ChartOptions = {}): Promise<Buffer> {
   const width = options.width ?? 800;
   const height = options.height ?? 400;
-  const title = options.title ?? 'Webex Go calls per day';
   const hasText = await loadFont();
 
   const image = PImage.make(width, height);
@@ -96,13 +105,8 @@ export async function callsPerDayPng(byDay: readonly DayCalls[], options: ChartO
   const plotHeight = bottom - top;
   const plotWidth = right - left;
 
-  const total = byDay.reduce((sum, d) => sum + d.calls, 0);
-  const subtitle =
-    byDay.length === 0
-      ? 'no records'
-      : `${options.period ?? `${byDay[0].day} to ${byDay[byDay.length - 1].day}`} · ${total.toLocaleString('en-US')} call${total === 1 ? '' : 's'}`;
-  text(title, left, 26, 18, COLORS.text, 'left');
-  text(subtitle, right, 26, 12, COLORS.muted, 'right');
+  text(words.title, left, 26, 18, COLORS.text, 'left');
+  text(words.subtitle, right, 26, 12, COLORS.muted, 'right');
 
   const max = byDay.reduce((m, d) => Math.max(m, d.calls), 0);
   const step = niceStep(max);
@@ -114,17 +118,17 @@ export async function callsPerDayPng(byDay: readonly DayCalls[], options: ChartO
     const gy = Math.round(y(value));
     ctx.fillStyle = value === 0 ? COLORS.axis : COLORS.grid;
     ctx.fillRect(left, gy, plotWidth, 1);
-    text(String(value), left - 8, gy + 4, 11, COLORS.muted, 'right');
+    text(words.number(value), left - 8, gy + 4, 11, COLORS.muted, 'right');
   }
 
   if (byDay.length === 0 || max === 0) {
-    text('No Webex Go calls in this period', left + plotWidth / 2, top + plotHeight / 2, 14, COLORS.muted, 'center');
+    text(words.empty, left + plotWidth / 2, top + plotHeight / 2, 14, COLORS.muted, 'center');
   }
 
   if (byDay.length > 0) {
     const slot = plotWidth / byDay.length;
     const barWidth = Math.max(1, Math.min(48, Math.floor(slot * 0.7)));
-    // Label every n-th day so labels (about 44 px for "MM-DD") never overlap.
+    // Label every n-th day so labels (about 44 px for "MM-DD" or "02.03") never overlap.
     const every = Math.max(1, Math.ceil(52 / slot));
     byDay.forEach((d, i) => {
       const cx = left + slot * (i + 0.5);
@@ -136,12 +140,12 @@ export async function callsPerDayPng(byDay: readonly DayCalls[], options: ChartO
         ctx.fillRect(x, barTop, barWidth, barHeight);
         ctx.fillStyle = COLORS.barEdge;
         ctx.fillRect(x, barTop, barWidth, Math.min(2, barHeight));
-        if (barWidth >= 18) text(String(d.calls), cx, barTop - 5, 10, COLORS.text, 'center');
+        if (barWidth >= 18) text(words.number(d.calls), cx, barTop - 5, 10, COLORS.text, 'center');
       }
       if (i % every === 0) {
         ctx.fillStyle = COLORS.axis;
         ctx.fillRect(Math.round(cx), bottom, 1, 4);
-        text(d.day.slice(5), cx, bottom + 17, 11, COLORS.muted, 'center');
+        text(words.dayTick(d.day), cx, bottom + 17, 11, COLORS.muted, 'center');
       }
     });
     if (byDay.length > 0) text(byDay[0].day.slice(0, 4), left, bottom + 36, 10, COLORS.muted, 'left');

@@ -21,12 +21,6 @@ export function formatDateTime(iso: string, lang: Language = 'en'): string {
 const COUNT: Record<Language, Intl.NumberFormat> = { en: new Intl.NumberFormat('en-US'), bg: new Intl.NumberFormat('bg') };
 export const formatCount = (n: number, lang: Language = 'en') => COUNT[lang].format(n);
 
-export const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
-
-export function percent(part: number, whole: number): string {
-  return whole === 0 ? '0%' : `${Math.round((part / whole) * 100)}%`;
-}
-
 // Characters that are there but not seen: shown by their code point when text is repeated.
 const UNSEEN = /[\u0000-\u001F\u007F-\u009F\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
 

@@ -21,7 +21,7 @@ describe('calls: the reply', () => {
     assert.ok(gunzipSync(large.data).equals(csv));
 
     const result = ok((await analyse(fixture('summary.csv'))).result);
-    const card = JSON.stringify(callsCard(result, crossCheck(result.summary, []), 'From the attached export', large).card);
+    const card = JSON.stringify(callsCard(result, crossCheck(result.summary, []), 'From the attached export', 'en', large).card);
     assert.match(card, /"Webex Go records file","value":"5 records in webex-go-calls-2026-03-02_2026-03-04\.csv\.gz \(gzip\)"/);
   });
 });
@@ -105,6 +105,25 @@ describe('calls: people and progress', () => {
       assert.match(edits.at(-1) ?? '', /^Detailed Call History, no records/);
       assert.ok(bot.updates().at(-1)?.message.card, 'the result card replaced the progress message');
       await bot.close();
+  });
+});
+
+describe('calls: in the reader\'s language', () => {
+  it('an admin who reads Bulgarian gets the report, its chart and its records file in Bulgarian', async () => {
+    const bot = await openBot();
+    await bot.type(admin, DM_ADMIN, 'language bg');
+    const before = bot.said().length;
+    bot.messenger.download.resolves({ stream: Readable.from([fixture('summary.csv')]), filename: 'summary.csv' });
+    await bot.type(admin, DM_ADMIN, 'calls', ['https://webex.example/contents/3']);
+    const [report, chart, csv] = bot.said().slice(before);
+    assert.match(report.markdown, /^Обаждания с Webex Go: 4 от 6$/m);
+    assert.match(JSON.stringify(report.card), /"title":"Период","value":"от 2 март 2026 г\. до 4 март 2026 г\."/);
+    assert.match(chart.markdown, /тип подклиент Mobile_Network/);
+    assert.equal(chart.file?.contentType, 'image/png');
+    assert.match(csv.markdown, /^Записите на Webex Go/);
+    await bot.type(admin, DM_ADMIN, 'calls yesterday-ish');
+    assert.match(bot.said().at(-1)!.markdown, /"yesterday-ish" не е период, който познавам\./);
+    await bot.close();
   });
 });
 

@@ -3,7 +3,9 @@ import { crossCheck } from '../../src/calls/crossCheck.js';
 import { CallSummaryBuilder } from '../../src/calls/summary.js';
 import { resolveColumns } from '../../src/calls/records.js';
 import { analyse, fixture, ok } from './helpers.js';
-import { fallbackText, periodText, refusalText, summaryFacts } from '../../src/render/messages/callsText.js';
+import { callsText } from '../../src/render/messages/callsText.js';
+
+const { fallbackText, periodText, refusalText, summaryFacts } = callsText('en');
 
 const WEBEX_MESSAGE_LIMIT = 7439;
 

@@ -1,6 +1,6 @@
 /**
  * Nothing half-translated: what a Bulgarian reader gets (the activation message, every card, the
- * emails, the PDF sheet) holds the seed's own words and no English sentence from the catalogue.
+ * emails, the PDF sheet, the calls report) holds the seed's own words and no English sentence from the catalogue.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -11,7 +11,12 @@ import { activationSheet, activationSheetText } from '../../src/render/documents
 import { CATALOGUES, type MessageKey } from '../../src/render/i18n/translate.js';
 import { mailText } from '../../src/render/messages/mailText.js';
 import { userText } from '../../src/render/messages/userText.js';
-import { deviceCard } from '../../src/bot/views.js';
+import { installGuides, removeLineGuides, stepText } from '../../src/render/messages/installSteps.js';
+import { deviceCard, reminderCard } from '../../src/bot/views.js';
+import { callsCard } from '../../src/bot/callsReport.js';
+import { crossCheck } from '../../src/calls/index.js';
+import { callsText } from '../../src/render/messages/callsText.js';
+import { analyse, fixture, ok } from '../calls/helpers.js';
 import { qrPng } from '../../src/render/qrPng.js';
 import { validateCard } from '../support/cardValidator.js';
 import { SAMPLE_DETAILS, cardSamplesIn, sampleDevice } from '../support/cardSamples.js';
@@ -81,17 +86,74 @@ describe('Bulgarian, whole', () => {
       assert.ok(text.includes(expected[status]), status);
       assert.ok(markdown.includes(expected[status]), status);
       for (const action of ['Изгубени/откраднати', 'Изтриване']) assert.ok(text.includes(action), `${status}: ${action}`);
-      assert.equal(text.includes('Генериране на нов код за активиране'), status === 'pending');
+      // The seed's "Генериране на нов код за активиране" does not fit beside the other two (buttonRows.test.ts).
+      assert.equal(text.includes('Нов код'), status === 'pending');
       assert.deepEqual(validateCard(card!), [], status);
       assert.deepEqual(englishIn(`${text}\n${markdown}`), [], status);
     }
   });
 
-  it('every card in Bulgarian holds no English sentence (the call analysis, worded in English only, aside)', async () => {
+  it('the install and removal steps name the phone\'s menus in Bulgarian, or quote the English label beside a Bulgarian explanation', () => {
+    const guides = [...installGuides('bg'), ...removeLineGuides('bg')];
+    for (const guide of guides) assert.ok(guide.steps.some((step) => step.some((part) => typeof part !== 'string' && part.ui === 'Настройки')), guide.phone);
+    for (const step of guides.flatMap((g) => g.steps)) {
+      step.forEach((part, i) => {
+        if (typeof part === 'string' || /\p{Script=Cyrillic}/u.test(part.ui) || ['+', 'Webex'].includes(part.ui)) return;
+        const explained = step[i + 1];
+        assert.match(part.ui, /^„[^„“]+“$/, `${stepText(step)}: the English label is quoted`);
+        assert.ok(typeof explained === 'string' && /^ \(\p{Script=Cyrillic}/u.test(explained), `${stepText(step)}: a Bulgarian explanation follows ${part.ui}`);
+      });
+    }
+  });
+
+  it('the reminder, where the button has its row alone, reads the seed\'s "Генериране на нов код за активиране"', () => {
+    const { card } = reminderCard(sampleDevice('alice@example.com', 'pending'), 'напомняне', 'bg');
+    assert.ok(cardText(card).includes('Генериране на нов код за активиране'));
+  });
+
+  it('every card in Bulgarian holds no English sentence', async () => {
     for (const sample of await cardSamplesIn('bg')) {
-      if (sample.template === 'calls') continue;
       assert.deepEqual(englishIn(`${cardText(sample.message.card)}\n${sample.message.markdown}`), [], sample.label);
     }
+  });
+
+  it('the calls report is Bulgarian: card, text, chart, captions, progress, errors and refusals', async () => {
+    const words = callsText('bg');
+    const result = ok((await analyse(fixture('summary.csv'))).result);
+    const messy = ok((await analyse(fixture('messy.csv'))).result);
+    const check = crossCheck(result.summary, [
+      { email: 'zoe@example.com', status: 'online' },
+      { email: 'bob@example.com', status: 'offline' },
+      { email: 'nobody@example.com', status: 'pending' },
+    ]);
+    const csvFile = { filename: 'webex-go-calls.csv.gz', contentType: 'application/gzip', data: Buffer.alloc(0) };
+    const card = callsCard(result, { ...check, unresolvedDevices: ['x@example.com'] }, words.fromUpload('cdr.csv', 'alice@example.com'), 'bg', csvFile);
+    const messyCard = callsCard({ ...messy, stoppedAt: { row: 40, detail: 'ред' } }, crossCheck(messy.summary, []), words.fromApi(new Date('2026-03-01T00:00:00Z'), new Date('2026-03-07T00:00:00Z'), 'alice@example.com', true), 'bg');
+    const chart = words.chart(result.summary);
+    const refusals = [
+      words.refusalText({ ok: false, reason: 'too-large', maxBytes: 200 * 1024 * 1024, bytesRead: 1 }),
+      words.refusalText({ ok: false, reason: 'empty', bytesRead: 0 }),
+      words.refusalText({ ok: false, reason: 'not-call-history', format: 'csv', missing: ['Duration'], header: ['x'], bytesRead: 9 }),
+      words.refusalText({ ok: false, reason: 'not-call-history', format: 'json', missing: ['Report ID', 'User'], header: ['x'], bytesRead: 9 }),
+      words.refusalText({ ok: false, reason: 'not-call-history', format: 'json', missing: [], header: [], bytesRead: 9 }),
+    ];
+    const all = [
+      cardText(card.card), card.markdown, cardText(messyCard.card), messyCard.markdown,
+      chart.title, chart.subtitle, chart.empty, words.chartCaption, words.csvCaption(12, true), words.csvCaption(1, false),
+      words.readingUpload(3 * 1024 * 1024, 6 * 1024 * 1024), words.readingUpload(1024, undefined), words.pullStarting,
+      words.pullWaiting(words.pullProgress(1, 2, 1), 58_000), words.personLookupFailed('a@example.com', 'x'), words.unknownPerson('a@example.com'),
+      words.nothingToRead, words.notAPeriod('вчера'), words.badDate, words.emptyRange, words.noAdminToken,
+      words.pullFailed(words.apiMissingColumns(['User'])), words.downloadFailed('x'), ...refusals,
+    ].join('\n');
+    assert.deepEqual(englishIn(all), []);
+    assert.notDeepEqual(englishIn(callsCard(result, check, callsText('en').fromUpload('cdr.csv', undefined), 'en').markdown), [], 'the check sees an English report');
+    for (const term of ['Обаждания с Webex Go: 4 от 6', 'тип подклиент Mobile_Network', 'Период', '2 март 2026 г.', 'Работя по въпроса', '3,0 МБ от 6,0 МБ (50%)']) {
+      assert.ok(all.includes(term), term);
+    }
+    assert.equal(chart.dayTick('2026-03-02'), '02.03');
+    assert.equal(words.csvFact(1, 'f.csv', false).value, '1 запис в f.csv');
+    assert.equal(words.csvFact(1500, 'f.csv', true).value, '1500 записа в f.csv (gzip)');
+    assert.equal(words.title(12345, 67890), 'Обаждания с Webex Go: 12\u00a0345 от 67\u00a0890');
   });
 
   it('the emails are Bulgarian, HTML and text alike', () => {

@@ -19,6 +19,7 @@ import {
 import type { CardName } from '../../src/render/cards/cardData.js';
 import { LANGUAGES, type ActivationDetails, type DeviceStatus, type DeviceView, type Language } from '../../src/domain/types.js';
 import { adminText } from '../../src/render/messages/adminText.js';
+import { callsText } from '../../src/render/messages/callsText.js';
 import { watchText } from '../../src/render/messages/watchText.js';
 import { analyse, fixture, ok } from '../calls/helpers.js';
 import { DEFAULT_SETTINGS } from './domain.js';
@@ -64,6 +65,7 @@ export async function cardSamples(): Promise<CardSample[]> {
 
 export async function cardSamplesIn(lang: Language): Promise<CardSample[]> {
   const ADMIN_TEXT = adminText(lang);
+  const CALLS_TEXT = callsText(lang);
   const alice = sampleDevice('alice@example.com', 'pending');
   const tricky = sampleDevice('*jane*_doe[x](https://evil.example)@example.com', 'online');
   const many = Array.from({ length: 23 }, (_, i) => sampleDevice(`user${i}@example.com`, (['pending', 'online', 'offline'] as const)[i % 3]));
@@ -89,8 +91,8 @@ export async function cardSamplesIn(lang: Language): Promise<CardSample[]> {
     ['settings', 'notify off', settingsCard({ ...DEFAULT_SETTINGS, notifyUsers: false }, lang)],
     ['handover', 'notify off', handoverCard(SAMPLE_DETAILS, lang, lang)],
     ['reminder', 'expiring', reminderCard(alice, watchText(lang).expiringForAdmins(alice.email, '2027-02-24T09:00:00.000Z'), lang)],
-    ['calls', 'an upload', callsCard(upload, crossCheck(upload.summary, [{ email: 'nobody@example.com', status: 'online' }]), 'From the attached export (cdr.csv)')],
-    ['calls', 'no records', callsCard(empty, crossCheck(empty.summary, []), 'From the Detailed Call History API')],
+    ['calls', 'an upload', callsCard(upload, crossCheck(upload.summary, [{ email: 'nobody@example.com', status: 'online' }]), CALLS_TEXT.fromUpload('cdr.csv', undefined), lang)],
+    ['calls', 'no records', callsCard(empty, crossCheck(empty.summary, []), CALLS_TEXT.fromApi(new Date('2026-11-25T09:00:00.000Z'), new Date(AT), undefined, true), lang)],
   ];
   return samples.map(([template, label, message]) => ({ template, label: `${lang}: ${label}`, lang, message }));
 }
