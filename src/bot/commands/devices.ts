@@ -19,7 +19,7 @@ export const devicesCommand: Command = {
   phrases: ['devices', 'list', 'users', 'lines', 'устройства', 'потребители'],
   access: 'admin',
   audit: 'devices',
-  usage: 'devices [pending|online|offline|unknown]',
+  usage: 'devices [pending|online|offline]',
   example: 'devices offline',
   async run(ctx) {
     const match = /^(?:(pending activation|pending|online|offline|status unknown|unknown)\s*)?(?:page\s+(\d{1,6}))?$/i.exec(ctx.args);
