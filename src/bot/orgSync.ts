@@ -31,8 +31,9 @@ export class OrgSync extends PeriodicPass {
   private intervalMs = 60_000;
   /** Told admins the token was refused: not again until a sync succeeds. */
   private toldTokenRefused = false;
-  /** When each unknown device's activation state was last read, so the bounded reads take turns. */
+  /** The pass in which each unknown device's activation state was last read, so the bounded reads take turns. */
   private readonly activationReadAt = new Map<string, number>();
+  private passes = 0;
 
   constructor(private readonly deps: OrgSyncDeps) {
     super();
@@ -102,6 +103,7 @@ export class OrgSync extends PeriodicPass {
    */
   private async activationStates(devices: OrgDevice[], people: Map<string, unknown>, stored: Map<string, Device>): Promise<Map<string, string>> {
     const { org, log } = this.deps;
+    const pass = ++this.passes;
     const states = new Map<string, string>();
     const unknown = devices.filter(
       (d) => d.personId && people.has(d.personId) && orgStatus(d.connectionStatus, undefined, org.options.statusMap) === 'unknown',
@@ -116,7 +118,7 @@ export class OrgSync extends PeriodicPass {
     for (const device of turn) {
       try {
         const calling = await org.admin.callingDevicesOf(device.personId!);
-        this.activationReadAt.set(device.id, Date.now());
+        this.activationReadAt.set(device.id, pass);
         const esim = calling.find((c) => c.modelType?.toUpperCase() === 'ESIM');
         if (esim?.activationState) states.set(device.id, esim.activationState);
       } catch (error) {
