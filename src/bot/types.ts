@@ -100,5 +100,7 @@ export type Command = CommandAccess & {
   example: string;
   /** False for card-only actions (not listed in help). */
   listed?: boolean;
+  /** What follows the command may be a credential (an activation code): no answer ever repeats it. */
+  secretArgs?: boolean;
   run(ctx: CommandContext): Promise<void>;
 };

@@ -316,3 +316,21 @@ describe('org mode: commands', () => {
     assert.ok(!(await everywhere()).includes(PLAIN_CODE));
   });
 });
+
+describe('org mode: a mistyped deliver', () => {
+  it('is answered without repeating what followed the command word, in a group space or a 1:1', async () => {
+    const bot = await openBot();
+    try {
+      await bot.type(admin, GROUP, `delivr bob@example.com ${PLAIN_CODE}`);
+      await bot.type(bob, GROUP, `dliver bob@example.com ${PLAIN_CODE}`);
+      await bot.type(admin, DM_ADMIN, `deliever bob@example.com ${PLAIN_CODE}`);
+      const answers = bot.sent().map((s) => visibleText(s.message));
+      assert.equal(answers.length, 3);
+      assert.match(answers[0], /I didn't understand `delivr`\. Did you mean `deliver alice@example\.com <code>`\?/);
+      const trail = await bot.service.auditTrail({ limit: 20 });
+      assert.ok(![...answers, ...bot.logs, JSON.stringify(trail)].join('\n').includes(PLAIN_CODE));
+    } finally {
+      await bot.close();
+    }
+  });
+});

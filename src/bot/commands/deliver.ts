@@ -17,6 +17,7 @@ export const deliverCommand: Command = {
   phrases: ['deliver', 'deliver code', 'изпрати код', 'достави'],
   access: 'admin',
   audit: 'deliver',
+  secretArgs: true,
   usage: 'deliver <email> <code>',
   example: 'deliver alice@example.com <code>',
   async run(ctx) {
