@@ -49,9 +49,17 @@ export class OrgMode {
     return { ...this.capabilityStates };
   }
 
-  /** Takes what `OrgAdmin.capabilities()` found (at start). */
+  /**
+   * Takes what `OrgAdmin.capabilities()` found (at start). A 401 is the token's fault, not a
+   * capability's: it is kept as the token refused, which the next successful call clears.
+   */
   setCapabilities(states: Record<OrgCapability, CapabilityState>): void {
-    this.capabilityStates = { ...states };
+    const refused = (state: CapabilityState) => !state.available && state.httpStatus === 401;
+    this.tokenRefused = ORG_CAPABILITIES.some((c) => refused(states[c]));
+    this.capabilityStates = Object.fromEntries(ORG_CAPABILITIES.map((c) => [c, refused(states[c]) ? { available: true } : states[c]])) as Record<
+      OrgCapability,
+      CapabilityState
+    >;
   }
 
   /** A call succeeded: the token works. */
@@ -97,6 +105,12 @@ export class OrgMode {
   /** Where the stored org data comes from and how old it is. */
   asOf(lang: Language): string {
     return orgText(lang).asOf(this.lastCompleteReadAt, this.clock());
+  }
+
+  /** The same, for what was read live a moment ago. */
+  readNow(lang: Language): string {
+    const now = this.clock();
+    return orgText(lang).asOf(now.toISOString(), now);
   }
 
   /** The device as the domain stores it: the person resolved, the status mapped (`activationState` when read). */

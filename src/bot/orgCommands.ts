@@ -49,7 +49,7 @@ export async function liveDeviceCard(ctx: CommandContext, org: OrgMode, email: s
     return lastKnown(org.failure(error, 'status', lang));
   }
   const view = service.deviceOf(email);
-  await ctx.reply(view ? deviceCard(view, lang, undefined, orgText(lang).asOf(new Date().toISOString(), new Date())) : { markdown: adminText(lang).noDevice(email) });
+  await ctx.reply(view ? deviceCard(view, lang, undefined, org.readNow(lang)) : { markdown: adminText(lang).noDevice(email) });
 }
 
 /** `licenses` in org mode: the org's real Webex Go pool, never a typed number. */

@@ -371,7 +371,7 @@ export class WebexGoService {
         this.endProfile(tx, device, 'revoked');
         tx.removeDevice(device.id);
       }
-      for (const device of plan.put) tx.putDevice(device);
+      for (const device of plan.put) tx.putDevice(this.installedOnPhone(tx, device));
       for (const { kind, device } of plan.changes) {
         const raw = [device.org?.connectionStatus && `connectionStatus ${device.org.connectionStatus}`, device.org?.activationState && `activationState ${device.org.activationState}`];
         const detail = raw.filter(Boolean).join(', ');
@@ -623,6 +623,17 @@ export class WebexGoService {
     const saved = { ...device, currentCodeKey: code.key };
     tx.putDevice(saved);
     return { device: saved, activation: activationDetails(device.email, code) };
+  }
+
+  /**
+   * Org mode: a device Webex reports Online or Offline has its line installed, so a code delivered
+   * for it was used: `resend` and the reminders stop offering it.
+   */
+  private installedOnPhone(tx: StoreTransaction, device: Device): Device {
+    if ((device.status !== 'online' && device.status !== 'offline') || !device.currentCodeKey) return device;
+    const code = tx.code(device.currentCodeKey);
+    if (code?.state === 'valid') tx.putCode(spent(code, 'used'));
+    return { ...device, currentCodeKey: undefined };
   }
 
   private invalidateCodes(tx: StoreTransaction, device: Device): void {

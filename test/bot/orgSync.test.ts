@@ -160,6 +160,16 @@ describe('org mode: the sync', () => {
     assert.deepEqual(org.capabilities().status, { available: true });
   });
 
+  it('a 401 found at start is the token refused, not capabilities off: the next successful sync clears it', async () => {
+    const refused = { available: false as const, reason: 'Webex answered 401', httpStatus: 401 };
+    org.setCapabilities({ status: refused, delete: refused, licenses: refused, callHistory: { available: true } });
+    assert.equal(org.tokenRefused, true);
+    assert.match(String(org.blocked('delete', 'en')), /Webex refused the org token/);
+    await sync.runOnce();
+    assert.equal(org.tokenRefused, false);
+    assert.equal(org.blocked('delete', 'en'), undefined);
+  });
+
   it('does nothing while another instance holds the lease', async () => {
     lease = false;
     await sync.runOnce();

@@ -213,6 +213,9 @@ describe('org mode: the service applies a listing', () => {
     await assert.rejects(h.service.recordDeliveredCode(ADMIN, 'a@x.com', { smdpAddress: 'SMDP.EXAMPLE.COM', matchingId: 'AAAA-BBBB' }), /code-reused/);
     const trail = await h.service.auditTrail({ limit: 5 });
     assert.ok(trail.some((r) => r.action === 'deliver' && r.outcome === 'ok'));
+    await h.service.applyOrgListing([listed('a@x.com', 'online')], { kind: 'complete' });
+    assert.equal(h.service.currentActivation('a@x.com'), undefined, 'Online: the line is installed, the code was used');
+    assert.equal(h.service.deviceOf('a@x.com')?.code, undefined);
     assert.ok(!JSON.stringify(trail).includes('AAAA-BBBB') && !JSON.stringify(trail).includes('CCCC-DDDD'), 'no code in the audit trail');
   });
 });
