@@ -359,12 +359,14 @@ export class WebexGoService {
    * Org mode: stores what a listing of the org's Webex Go devices changed, in one transaction
    * that writes only the devices that changed, and announces added, changed and removed devices.
    * Only a listing that covers devices completely removes them (see `ListingScope`). The first
-   * listing (no device of the org stored yet) announces nothing: it is the org as it was.
+   * listing (no device of the org stored yet) neither announces nor audits its devices: it is the
+   * org as it was.
    */
   async applyOrgListing(listed: readonly ListedDevice[], scope: ListingScope): Promise<OrgSyncOutcome> {
     const at = this.nowIso();
     const { plan, first } = await this.deps.repo.transact((tx) => {
       const stored = tx.devices();
+      const first = !stored.some((d) => d.org);
       const plan = planOrgSync(stored, listed, scope, at);
       for (const device of plan.remove) {
         this.invalidateCodes(tx, device);
@@ -373,11 +375,13 @@ export class WebexGoService {
       }
       for (const device of plan.put) tx.putDevice(this.installedOnPhone(tx, device));
       for (const { kind, device } of plan.changes) {
+        // The first listing is the org as it was: thousands of devices are not thousands of events.
+        if (first && kind === 'org-added') continue;
         const raw = [device.org?.connectionStatus && `connectionStatus ${device.org.connectionStatus}`, device.org?.activationState && `activationState ${device.org.activationState}`];
         const detail = raw.filter(Boolean).join(', ');
         tx.audit({ at, actor: ORG_ACTOR, action: kind, email: device.email, deviceId: device.id, outcome: 'ok', ...(detail && kind !== 'org-removed' ? { detail } : {}) });
       }
-      return { plan, first: !stored.some((d) => d.org) };
+      return { plan, first };
     });
     const count = (kind: OrgChangeKind) => plan.changes.filter((c) => c.kind === kind).length;
     for (const { kind, device } of plan.changes) {
