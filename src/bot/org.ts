@@ -113,15 +113,15 @@ export class OrgMode {
     return orgText(lang).asOf(now.toISOString(), now);
   }
 
-  /** The device as the domain stores it: the person resolved, the status mapped (`activationState` when read). */
-  listed(device: OrgDevice, person: { email: string; displayName?: string }, activationState?: string): ListedDevice {
+  /** The device as the domain stores it: its person resolved, the status mapped (`activationState` when read). */
+  listed(device: OrgDevice, person: KnownPerson, activationState?: string): ListedDevice {
     return {
       id: device.id,
       email: normalizeEmail(person.email),
       status: orgStatus(device.connectionStatus, activationState, this.options.statusMap),
       ...(device.created ? { created: device.created } : {}),
       org: {
-        personId: device.personId ?? '',
+        personId: person.id,
         ...defined({
           displayName: person.displayName,
           product: device.product,
@@ -133,6 +133,13 @@ export class OrgMode {
       },
     };
   }
+}
+
+/** Who a device belongs to, as the bot keeps them. */
+export interface KnownPerson {
+  id: string;
+  email: string;
+  displayName?: string;
 }
 
 /** The person's address the bot keys devices by: the first Webex lists. */

@@ -43,7 +43,7 @@ export async function liveDeviceCard(ctx: CommandContext, org: OrgMode, email: s
     const calling = devices.length > 0 ? await org.admin.callingDevicesOf(person.id).catch(() => []) : [];
     const activationState = calling.find((c) => c.modelType?.toUpperCase() === 'ESIM')?.activationState;
     org.noteSuccess();
-    const listed = devices.map((d) => org.listed(d, { email, ...(person.displayName ? { displayName: person.displayName } : {}) }, activationState));
+    const listed = devices.map((d) => org.listed(d, { id: person.id, email, ...(person.displayName ? { displayName: person.displayName } : {}) }, activationState));
     await service.applyOrgListing(listed, { kind: 'person', personId: person.id });
   } catch (error) {
     return lastKnown(org.failure(error, 'status', lang));

@@ -9,7 +9,7 @@ import type { ListedDevice } from '../domain/org.js';
 import { orgStatus } from '../domain/org.js';
 import type { Device } from '../domain/types.js';
 import { orgText } from '../render/messages/orgText.js';
-import type { OrgMode } from './org.js';
+import type { KnownPerson, OrgMode } from './org.js';
 import { personEmail } from './org.js';
 import { orgFailureOf, type OrgDevice } from './orgPorts.js';
 import { PeriodicPass } from './periodicPass.js';
@@ -78,17 +78,17 @@ export class OrgSync extends PeriodicPass {
   }
 
   /** Everyone a device belongs to: the stored ones, and `people()` for ids not met before. A failure leaves the new ones out this time. */
-  private async people(devices: OrgDevice[], stored: Map<string, Device>): Promise<Map<string, { email: string; displayName?: string }>> {
-    const known = new Map<string, { email: string; displayName?: string }>();
-    for (const device of stored.values()) {
-      if (device.org?.personId) known.set(device.org.personId, { email: device.email, ...(device.org.displayName ? { displayName: device.org.displayName } : {}) });
+  private async people(devices: OrgDevice[], stored: Map<string, Device>): Promise<Map<string, KnownPerson>> {
+    const known = new Map<string, KnownPerson>();
+    for (const { email, org } of stored.values()) {
+      if (org?.personId) known.set(org.personId, { id: org.personId, email, ...(org.displayName ? { displayName: org.displayName } : {}) });
     }
     const unknown = [...new Set(devices.map((d) => d.personId).filter((id): id is string => Boolean(id) && !known.has(id!)))];
     if (unknown.length === 0) return known;
     try {
       for (const person of await this.deps.org.admin.people(unknown)) {
         const email = personEmail(person);
-        if (email) known.set(person.id, { email, ...(person.displayName ? { displayName: person.displayName } : {}) });
+        if (email) known.set(person.id, { id: person.id, email, ...(person.displayName ? { displayName: person.displayName } : {}) });
       }
     } catch (error) {
       this.deps.log(`org sync: could not look up ${unknown.length} people, their devices wait for the next sync: ${(error as Error).message}`);
