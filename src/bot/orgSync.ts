@@ -44,7 +44,12 @@ export class OrgSync extends PeriodicPass {
     this.every(intervalMs);
   }
 
+  /** A store that cannot write (or any surprise) ends this pass only: the next one tries again. */
   protected async pass(): Promise<void> {
+    await this.sync().catch((error: unknown) => this.deps.log(`org sync failed: ${(error as Error).message}`));
+  }
+
+  private async sync(): Promise<void> {
     const { org, service, log } = this.deps;
     // Held for two periods: a sync that overruns one is not taken over mid-way.
     if (!(await this.deps.holdLease(ORG_SYNC_LEASE, this.deps.instanceId, 2 * this.intervalMs))) return;

@@ -170,6 +170,16 @@ describe('org mode: the sync', () => {
     assert.equal(org.blocked('delete', 'en'), undefined);
   });
 
+  it('a store that cannot write ends the pass, logged; the next one tries again', async () => {
+    const transact = h.repo.transact.bind(h.repo);
+    h.repo.transact = (() => Promise.reject(new Error('disk full'))) as typeof h.repo.transact;
+    await sync.runOnce();
+    assert.ok(logs.includes('org sync failed: disk full'));
+    h.repo.transact = transact;
+    await sync.runOnce();
+    assert.equal(h.service.devices().length, 2);
+  });
+
   it('does nothing while another instance holds the lease', async () => {
     lease = false;
     await sync.runOnce();
