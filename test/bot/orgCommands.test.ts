@@ -124,6 +124,9 @@ describe('org mode: commands', () => {
       const [answer] = bot.said('dm-alice');
       assert.match(answer.markdown, /Your Webex Go line is \*\*Online\*\*/);
       assert.match(answer.markdown, /read just now/);
+      bot.forget();
+      await bot.type({ email: 'carol@example.com', personId: 'person-carol' }, { id: 'dm-carol', type: 'direct' }, 'my line');
+      assert.match(bot.said('dm-carol')[0].markdown, /^Webex does not say the status of your Webex Go line right now/);
     });
 
     it("licenses: the org's real Webex Go pool; the pool is never a typed number", async () => {

@@ -45,6 +45,7 @@ export const bg: Record<MessageKey, string> = {
   'action.org-removed': 'съобщи, че устройството е изтрито в Control Hub',
   'action.deliver': 'изпрати код за активиране от Control Hub',
   'summary.deliver': 'изпраща на потребител, лично, кода за активиране, копиран от Control Hub (само в личния ни разговор)',
+  'user.myLine.unknown': 'Webex не съобщава в момента състоянието на линията ви Webex Go; администраторът ви в Webex може да го провери в Control Hub.',
   'watch.orgRemoved': 'Устройството Webex Go на {email} е изтрито в Control Hub.',
   'refusal.code-reused': 'Този код за активиране вече е изпращан за друго устройство или е заменен: генерирайте нов в Control Hub.',
   'org.noApi': 'Webex няма публичен API за това, затова не промених нищо.',

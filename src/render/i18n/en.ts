@@ -48,6 +48,7 @@ export const en = {
   'action.org-removed': 'reported the device deleted in Control Hub',
   'action.deliver': 'delivered an activation code from Control Hub',
   'summary.deliver': 'send a user, privately, the activation code you copied from Control Hub (only in our 1:1)',
+  'user.myLine.unknown': 'Webex does not say the status of your Webex Go line right now; your Webex admin can check it in Control Hub.',
   'watch.orgRemoved': 'The Webex Go device of {email} was deleted in Control Hub.',
   'refusal.code-reused': 'That activation code was delivered before for another device, or it was already replaced: generate a new one in Control Hub.',
   'org.noApi': 'Webex has no public API for this, so I did not change anything.',
