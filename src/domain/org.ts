@@ -150,8 +150,9 @@ export function planOrgSync(stored: readonly Device[], listed: readonly ListedDe
   }
   const covered = (d: Device) =>
     d.org !== undefined && (scope.kind === 'complete' || (scope.kind === 'person' && d.org.personId === scope.personId));
+  const givenWay = new Set(plan.remove);
   for (const device of stored) {
-    if (!seen.has(device.id) && covered(device) && !plan.remove.includes(device)) {
+    if (!seen.has(device.id) && covered(device) && !givenWay.has(device)) {
       plan.remove.push(device);
       plan.changes.push({ kind: 'org-removed', device });
     }
