@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import type { Mailer } from '../../src/bot/ports.js';
 import type { OrgMode } from '../../src/bot/org.js';
 import type { OrgDevice } from '../../src/bot/orgPorts.js';
 import { OrgSync } from '../../src/bot/orgSync.js';
@@ -317,6 +319,36 @@ describe('org mode: commands', () => {
     await bot.type(admin, DM_ADMIN, `deliver alice@example.com ${PLAIN_CODE}`);
     assert.match(bot.said(DM_ADMIN.id)[0].markdown, /works only when I run on your organization’s Webex data/);
     assert.ok(!(await everywhere()).includes(PLAIN_CODE));
+  });
+});
+
+describe('org mode: deliver by email', () => {
+  it('when configured, the user gets the code by email too; a 1:1 Webex refuses is said, never with the code', async () => {
+    const api = fakeOrgAdmin([goDevice('bob@example.com', 'activating')], [person('bob@example.com')]);
+    const mailer = {
+      sendActivation: sinon.stub<Parameters<Mailer['sendActivation']>, Promise<void>>().resolves(),
+      sendLineDeleted: sinon.stub<Parameters<Mailer['sendLineDeleted']>, Promise<void>>().resolves(),
+      verify: sinon.stub<[], Promise<void>>().resolves(),
+    };
+    let now = () => new Date();
+    const org = orgMode(api, () => now());
+    const bot = await openBot({}, [ADMIN], { org, mailer });
+    now = bot.domain.clock.read;
+    const sync = new OrgSync({ service: bot.service, org, messenger: bot.messenger, log: (l) => bot.logs.push(l), holdLease: async () => true, instanceId: 'test' });
+    try {
+      await sync.runOnce();
+      bot.messenger.dm.withArgs('bob@example.com').rejects(new Error('Webex answered 403: the person blocks bots'));
+      await bot.type(admin, DM_ADMIN, `deliver bob@example.com ${PLAIN_CODE}`);
+      const [details, kind] = mailer.sendActivation.firstCall.args;
+      assert.equal(details.matchingId, PLAIN_CODE);
+      assert.equal(kind, 'assign');
+      const answers = bot.said(DM_ADMIN.id).map((m) => m.markdown);
+      assert.match(answers[0], /I could not reach bob@example\.com: Webex answered 403: the person blocks bots/);
+      assert.match(answers[1], /^I sent bob@example\.com the activation details by email\./);
+      assert.ok(!answers.join('\n').includes(PLAIN_CODE));
+    } finally {
+      await bot.close();
+    }
   });
 });
 
