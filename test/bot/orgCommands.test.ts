@@ -215,6 +215,17 @@ describe('org mode: commands', () => {
       assert.equal(api.requestActivationCode.callCount, 0, 'the undocumented API is off by default');
     });
 
+    it("the device card's Lost/stolen asks nothing in org mode: its press answers with the steps", async () => {
+      await open();
+      await bot.type(admin, GROUP, 'status alice@example.com');
+      const lost = submitAction(bot.said(GROUP.id)[0].card, 'lost');
+      assert.ok(lost && lost.confirm === undefined);
+      bot.forget();
+      await bot.press(admin, GROUP, lost);
+      assert.match(bot.said(GROUP.id)[0].markdown, /Actions → Lost\/stolen/);
+      assert.equal(bot.service.deviceOf(ALICE)?.status, 'online');
+    });
+
     it('in Bulgarian too', async () => {
       await open();
       await bot.type(admin, GROUP, 'language bg');
