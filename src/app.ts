@@ -4,10 +4,14 @@ import express, { type Express } from 'express';
 import { commandTable } from './bot/commands/index.js';
 import { Dispatcher } from './bot/dispatcher.js';
 import { StatusNotifier } from './bot/notifier.js';
+import { OrgMode, capabilityLines } from './bot/org.js';
+import type { OrgAdmin } from './bot/orgPorts.js';
+import { OrgSync } from './bot/orgSync.js';
 import { OUTBOX_TIMINGS, OutboxSender, type OutboxTimings } from './bot/outbox.js';
 import { ReminderScheduler } from './bot/reminders.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import type { Clock, EsimProvider } from './domain/ports.js';
+import type { Repository } from './domain/repository.js';
 import type { ActivationDetails, Language } from './domain/types.js';
 import { WebexGoService } from './domain/service.js';
 import { createBuiltinEsimProvider } from './esim/builtinProvider.js';
@@ -53,6 +57,11 @@ export interface AppDeps {
   outboxTimings?: Partial<Omit<OutboxTimings, 'giveUpMs'>>;
   /** How long start-up waits for Webex, and how often it checks again (tests shorten them). */
   webexStartup?: Partial<StartupTimings>;
+  /**
+   * The org's Webex admin APIs: given, the bot runs in org mode (the org's own devices, statuses
+   * and licenses) unless LINE_SOURCE=registry; not given, on its own registry.
+   */
+  orgAdmin?: OrgAdmin;
 }
 
 export interface App {
@@ -61,6 +70,9 @@ export interface App {
   notifier: StatusNotifier;
   reminders: ReminderScheduler;
   outbox: OutboxSender;
+  /** Org mode's state and its sync; absent on the bot's own registry. */
+  org?: OrgMode;
+  orgSync?: OrgSync;
   http: Express;
   /**
    * Listens, then connects to Webex when a bot token is configured; resolves with the port once
@@ -75,9 +87,21 @@ const WEBHOOK_PATH_LOCAL = '/webex/webhook';
 /** Builds everything and starts nothing, so tests can build it with fakes. */
 export function createApp(deps: AppDeps): App {
   const { config, log } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  if (config.lineSource === 'org' && !deps.orgAdmin) {
+    throw new ConfigError("LINE_SOURCE=org needs the org's Webex admin APIs: set WEBEX_ORG_TOKEN, or LINE_SOURCE=registry for the bot's own registry.");
+  }
+  const org =
+    deps.orgAdmin && config.lineSource !== 'registry'
+      ? new OrgMode(
+          deps.orgAdmin,
+          { statusMap: config.orgStatusMap, activationReadsPerSync: config.orgActivationReadsPerSync, tryActivationCodeApi: config.orgTryActivationCodeApi },
+          clock,
+        )
+      : undefined;
   const service = new WebexGoService({
     repo: deps.repo,
-    clock: deps.clock ?? (() => new Date()),
+    clock,
     esim: deps.esim ?? createBuiltinEsimProvider(),
     newId: randomUUID,
     breakGlassAdmins: config.adminEmails,
@@ -113,6 +137,7 @@ export function createApp(deps: AppDeps): App {
     ...(config.callsTimeZone ? { callsTimeZone: config.callsTimeZone } : {}),
     ...(mailer ? { mailer } : {}),
     ...(callHistory ? { callHistory } : {}),
+    ...(org ? { org } : {}),
   };
   const dispatcher = new Dispatcher(botDeps, commandTable(), () => ({
     names: [framework?.person?.displayName].filter((n): n is string => Boolean(n)),
@@ -121,6 +146,11 @@ export function createApp(deps: AppDeps): App {
 
   const notifier = new StatusNotifier(service, messenger, log, config.watchWindowMs);
   const reminders = new ReminderScheduler({ service, messenger, log, qrPng, remindDays: config.remindDays });
+  const repo: Repository = deps.repo;
+  const orgSync = org
+    ? new OrgSync({ service, org, messenger, log, holdLease: (name, holder, ttlMs) => repo.holdLease(name, holder, ttlMs), instanceId: randomUUID() })
+    : undefined;
+  if (org && orgSync) org.syncNow = () => orgSync.runOnce();
   const outbox = new OutboxSender({ service, messenger, log, qrPng }, { ...OUTBOX_TIMINGS, ...deps.outboxTimings, giveUpMs: config.outboxGiveUpMs });
 
   // The webhook route exists from the start and answers once the framework is up.
@@ -161,9 +191,12 @@ export function createApp(deps: AppDeps): App {
     notifier,
     reminders,
     outbox,
+    ...(org ? { org } : {}),
+    ...(orgSync ? { orgSync } : {}),
     http,
     async start() {
       const port = await listen();
+      if (org) await checkOrgCapabilities(org, log);
       const webhookUrl = deps.beforeWebex?.(port) ?? config.webhookUrl;
       if (config.webexBotToken) {
         const options = { token: config.webexBotToken, webhookUrl, webhookSecret: config.webhookSecret };
@@ -174,6 +207,7 @@ export function createApp(deps: AppDeps): App {
           if (webhookUrl) webhook = webhookRouter(config.webhookSecret, frameworkWebhookDelivery(created), log);
           reminders.start(config.reminderIntervalMs);
           outbox.start();
+          orgSync?.start(config.orgSyncMs);
         });
         await connection.start();
       }
@@ -183,6 +217,7 @@ export function createApp(deps: AppDeps): App {
       connection?.stop();
       await reminders.stop();
       await outbox.stop();
+      await orgSync?.stop();
       await notifier.flush();
       await framework?.stop().catch(() => undefined);
       await new Promise<void>((resolve) => {
@@ -194,4 +229,15 @@ export function createApp(deps: AppDeps): App {
       await deps.repo.close();
     },
   };
+}
+
+/** Once at start: the token and each capability, one line each (available, or why not). */
+async function checkOrgCapabilities(org: OrgMode, log: (line: string) => void): Promise<void> {
+  try {
+    const states = await org.admin.capabilities();
+    org.setCapabilities(states);
+    for (const line of capabilityLines(states)) log(line);
+  } catch (error) {
+    log(`Org mode: could not check what the org token may do: ${(error as Error).message}`);
+  }
 }

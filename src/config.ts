@@ -1,5 +1,6 @@
 import { isSmdpAddress } from './domain/activationCode.js';
 import { isEmail, normalizeEmail } from './domain/email.js';
+import { parseOrgStatusMap, type OrgStatusMap } from './domain/org.js';
 import { LANGUAGES, isLanguage, type Language, type OrgSettings } from './domain/types.js';
 
 /** Every setting, read once from the environment; `.env.example` documents each. */
@@ -39,7 +40,29 @@ export interface Config {
   downloadTimeoutMs: number;
   /** The org's language: what a person or a space reads until they choose one with `language`. */
   defaultLanguage: Language;
+  /** An admin's or a Service App's access token for the org's Webex admin APIs (org mode). */
+  webexOrgToken?: string;
+  /** A Service App's refresh set: the org token is renewed before it expires. */
+  webexOrgRefresh?: { clientId: string; clientSecret: string; refreshToken: string };
+  /**
+   * Where lines come from: `org` (the org's own Webex data) or `registry` (the bot's own, for a
+   * trial without an org). Unset: org when an org admin API is given to the app, else registry.
+   */
+  lineSource?: LineSource;
+  /** How often the org's devices are read (org mode). */
+  orgSyncMs: number;
+  /** connectionStatus / activationState → status, the default map with ORG_STATUS_MAP over it. */
+  orgStatusMap: OrgStatusMap;
+  /** The most activation-state reads per sync, for devices whose status is unknown. */
+  orgActivationReadsPerSync: number;
+  /** How the org's Webex Go license is found: by id, by subscription id, else by name (contains, any case). */
+  webexGoLicense: { id?: string; subscriptionId?: string; name: string };
+  /** `code` in org mode asks Webex for an activation code (undocumented for Webex Go); off by default. */
+  orgTryActivationCodeApi: boolean;
 }
+
+export type LineSource = 'org' | 'registry';
+const LINE_SOURCES: readonly LineSource[] = ['org', 'registry'];
 
 export type Delivery = 'webex' | 'email' | 'both';
 const DELIVERIES: readonly Delivery[] = ['webex', 'email', 'both'];
@@ -115,6 +138,19 @@ export function loadConfig(env: Env = process.env): Config {
   if (!isLanguage(defaultLanguage)) throw new ConfigError(`DEFAULT_LANGUAGE must be ${LANGUAGES.join(' or ')}; it is "${env.DEFAULT_LANGUAGE}".`);
   const mailFrom = optional(env, 'MAIL_FROM') ?? 'Webex Go <webex-go@localhost.localdomain>';
   if (!mailFrom.includes('@')) throw new ConfigError(`MAIL_FROM must hold an email address; it is "${mailFrom}".`);
+  const lineSource = optional(env, 'LINE_SOURCE')?.toLowerCase();
+  if (lineSource !== undefined && !(LINE_SOURCES as readonly string[]).includes(lineSource)) {
+    throw new ConfigError(`LINE_SOURCE must be org or registry; it is "${env.LINE_SOURCE}".`);
+  }
+  const orgStatusMap = parseOrgStatusMap(env.ORG_STATUS_MAP);
+  if (typeof orgStatusMap === 'string') throw new ConfigError(`ORG_STATUS_MAP: ${orgStatusMap}.`);
+  const refresh = { clientId: optional(env, 'WEBEX_ORG_CLIENT_ID'), clientSecret: optional(env, 'WEBEX_ORG_CLIENT_SECRET'), refreshToken: optional(env, 'WEBEX_ORG_REFRESH_TOKEN') };
+  const refreshSet = Object.values(refresh).filter(Boolean).length;
+  if (refreshSet > 0 && refreshSet < 3) {
+    throw new ConfigError('WEBEX_ORG_CLIENT_ID, WEBEX_ORG_CLIENT_SECRET and WEBEX_ORG_REFRESH_TOKEN go together: set all three to renew the org token, or none.');
+  }
+  const licenseId = optional(env, 'WEBEX_GO_LICENSE_ID');
+  const subscriptionId = optional(env, 'WEBEX_GO_SUBSCRIPTION_ID');
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     dataDir: optional(env, 'DATA_DIR') ?? './data',
@@ -143,5 +179,17 @@ export function loadConfig(env: Env = process.env): Config {
     downloadTimeoutMs: integer(env, 'DOWNLOAD_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
     outboxGiveUpMs: integer(env, 'OUTBOX_GIVE_UP_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
     defaultLanguage,
+    webexOrgToken: optional(env, 'WEBEX_ORG_TOKEN'),
+    ...(refresh.clientId && refresh.clientSecret && refresh.refreshToken ? { webexOrgRefresh: { clientId: refresh.clientId, clientSecret: refresh.clientSecret, refreshToken: refresh.refreshToken } } : {}),
+    ...(lineSource ? { lineSource: lineSource as LineSource } : {}),
+    orgSyncMs: integer(env, 'ORG_SYNC_SECONDS', 60, 10, 24 * 3600) * 1000,
+    orgStatusMap,
+    orgActivationReadsPerSync: integer(env, 'ORG_SYNC_ACTIVATION_READS', 20, 0, 1000),
+    webexGoLicense: {
+      ...(licenseId ? { id: licenseId } : {}),
+      ...(subscriptionId ? { subscriptionId } : {}),
+      name: optional(env, 'WEBEX_GO_LICENSE_NAME') ?? 'Webex Go',
+    },
+    orgTryActivationCodeApi: boolean(env, 'ORG_TRY_ACTIVATION_CODE_API', false),
   };
 }

@@ -33,26 +33,11 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
   // A failure is said where the admin acted (or, failing that, logged); the state change stands either way.
   const tellHere = (markdown: string) => ctx.say({ markdown }).catch((error: unknown) => log(`could not tell ${admin} a delivery failed: ${(error as Error).message}`));
 
-  const { mailer, deliverByWebex } = ctx.deps;
-  const reached: ('webex' | 'email')[] = [];
-  let queued = false;
-  if (notify && deliverByWebex) {
-    const sent = await sendOrQueue(deps, { to: { email: details.email }, message: { ...reference, copy: 'user' }, admin });
-    if (sent.outcome === 'sent') reached.push('webex');
-    if (sent.outcome === 'queued') queued = true;
-    if (sent.outcome === 'failed') await tellHere(here.dmFailed(details.email, sent.error.message));
-  }
-  if (notify && mailer) {
-    try {
-      await mailer.sendActivation(details, kind, userLanguage);
-      reached.push('email');
-    } catch (error) {
-      await toAdmin({ markdown: toAdminWords.mailFailed(details.email, reasonIn(error, adminLanguage)) });
-    }
-  }
+  const toUser = notify ? await sendToUser(ctx, kind, details, deps) : undefined;
+  const reached = toUser?.via ?? [];
   const delivered = reached.length > 0;
   // Tell the admin what really happened: the user may not have the details even with notifications on.
-  const userGot: UserReach = !notify ? 'not-notified' : delivered ? 'reached' : queued ? 'queued' : 'unreachable';
+  const userGot: UserReach = toUser?.reach ?? 'not-notified';
   const copy = await sendOrQueue(deps, { to: { email: admin }, message: { ...reference, copy: 'admin', userGot, via: reached }, admin });
   if (copy.outcome === 'failed') await tellHere(here.dmFailed(admin, copy.error.message));
   if (!notify) {
@@ -72,4 +57,51 @@ export async function deliverActivation(ctx: CommandContext, kind: IssueKind, de
       (error: unknown) => tellHere(here.dmFailed(admin, (error as Error).message)),
     );
   }
+}
+
+/** What became of the user's activation message, and how it reached them. */
+export interface UserDelivery {
+  reach: Exclude<UserReach, 'not-notified'>;
+  via: ('webex' | 'email')[];
+}
+
+/**
+ * Sends the user their activation details: the Webex 1:1 through the outbox (a reference to the
+ * device's current code, never the code), and email when configured. A failure is told where
+ * the admin acted (the 1:1) or in the admin's 1:1 (email), never with the code.
+ */
+export async function sendToUser(
+  ctx: CommandContext,
+  kind: IssueKind,
+  details: ActivationDetails,
+  deps: CommandContext['deps'] = ctx.deps,
+): Promise<UserDelivery> {
+  const { service, mailer, deliverByWebex, messenger, log } = ctx.deps;
+  const admin = ctx.actor.email;
+  const here = adminText(languageHere(ctx));
+  const adminLanguage = service.languageOf({ person: admin });
+  const deviceId = service.deviceOf(details.email)?.id ?? '';
+  const reference = { kind: 'activation', issue: kind, email: details.email, deviceId, codeKey: codeKey(details.matchingId), copy: 'user' } as const;
+  const via: ('webex' | 'email')[] = [];
+  let queued = false;
+  if (deliverByWebex) {
+    const sent = await sendOrQueue(deps, { to: { email: details.email }, message: reference, admin });
+    if (sent.outcome === 'sent') via.push('webex');
+    if (sent.outcome === 'queued') queued = true;
+    if (sent.outcome === 'failed') {
+      await ctx.say({ markdown: here.dmFailed(details.email, sent.error.message) }).catch((error: unknown) => log(`could not tell ${admin} a delivery failed: ${(error as Error).message}`));
+    }
+  }
+  if (mailer) {
+    try {
+      await mailer.sendActivation(details, kind, service.languageOf({ person: details.email }));
+      via.push('email');
+    } catch (error) {
+      await messenger
+        .dm(admin, { markdown: adminText(adminLanguage).mailFailed(details.email, reasonIn(error, adminLanguage)) })
+        .catch((dmError: unknown) => ctx.say({ markdown: here.dmFailed(admin, (dmError as Error).message) }))
+        .catch((e: unknown) => log(`could not tell ${admin} a mail failed: ${(e as Error).message}`));
+    }
+  }
+  return { reach: via.length > 0 ? 'reached' : queued ? 'queued' : 'unreachable', via };
 }

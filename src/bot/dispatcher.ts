@@ -1,7 +1,7 @@
 import { isRefusal } from '../domain/refusal.js';
 import type { OutgoingMessage } from './ports.js';
 import { originSpace } from './notifier.js';
-import { matchCommand, normalize, suggestCommand, visibleCommands } from './parse.js';
+import { matchCommand, normalize, repeatable, suggestCommand, visibleCommands } from './parse.js';
 import type { Actor, BotDeps, ButtonData, Command, CommandContext, Space } from './types.js';
 import { commandText } from '../render/messages/commandText.js';
 import { refusalMessage } from '../render/messages/refusals.js';
@@ -51,7 +51,9 @@ export class Dispatcher {
     const match = matchCommand(typed, this.commands.filter((c) => c.listed !== false));
     if (!match) {
       const suggestion = suggestCommand(typed, visibleCommands(this.commands, this.deps.service.isAdmin(actor.email)));
-      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: commandText(languageHere(ctx)).unknownCommand(typed, suggestion) }));
+      // Whoever typed it: a mistyped `deliver` holds a code, which is never repeated.
+      const shown = repeatable(typed, this.commands.filter((c) => c.listed !== false));
+      await this.safely(actor, space, undefined, (ctx) => ctx.reply({ markdown: commandText(languageHere(ctx)).unknownCommand(shown, suggestion) }));
       return;
     }
     await this.run(match.command, actor, space, match.args, undefined, files);

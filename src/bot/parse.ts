@@ -62,6 +62,16 @@ function distance(a: string, b: string): number {
  * when nothing followed, the command takes nothing, or the words were not a typo of it.
  */
 export function suggestCommand(text: string, commands: Command[]): string {
+  const best = nearest(text, commands);
+  const rest = text.split(' ').slice(best.wordsUsed).join(' ');
+  const takesArguments = best.command.usage !== best.command.phrases[0];
+  // A typo of the command word (a couple of letters off) keeps what followed; a guess does not.
+  const typo = best.score <= 2;
+  return rest && takesArguments && typo && !best.command.secretArgs ? `${best.command.phrases[0]} ${rest}` : best.command.example;
+}
+
+/** The command whose words are nearest to what was typed, and how many of the typed words they took. */
+function nearest(text: string, commands: Command[]): { command: Command; wordsUsed: number; score: number } {
   const words = text.split(' ');
   let best = { command: commands[0], wordsUsed: 1, score: Infinity };
   for (const command of commands) {
@@ -71,11 +81,16 @@ export function suggestCommand(text: string, commands: Command[]): string {
       if (score < best.score) best = { command, wordsUsed, score };
     }
   }
-  const rest = words.slice(best.wordsUsed).join(' ');
-  const takesArguments = best.command.usage !== best.command.phrases[0];
-  // A typo of the command word (a couple of letters off) keeps what followed; a guess does not.
-  const typo = best.score <= 2;
-  return rest && takesArguments && typo ? `${best.command.phrases[0]} ${rest}` : best.command.example;
+  return best;
+}
+
+/**
+ * What of an unknown command may be repeated back: all of it, unless it is a typo of a command
+ * whose arguments may be a credential (`deliver`: an activation code), when only its first words are.
+ */
+export function repeatable(text: string, commands: Command[]): string {
+  const best = nearest(text, commands);
+  return best.command.secretArgs && best.score <= 2 ? text.split(' ').slice(0, best.wordsUsed).join(' ') : text;
 }
 
 /** What a person may run: admins everything listed, others the commands open to anyone. */

@@ -1,5 +1,6 @@
 import type { WebexGoService } from '../domain/service.js';
 import type { ActivationDetails, AuditAction, Language } from '../domain/types.js';
+import type { OrgMode } from './org.js';
 import type { CallHistory, Mailer, Messenger, OutgoingMessage } from './ports.js';
 
 export interface Actor {
@@ -41,6 +42,8 @@ export interface BotDeps {
   callsTimeZone?: string;
   /** Printable activation sheet (PDF), in `lang`. */
   sheetPdf: (details: ActivationDetails, lang: Language) => Promise<Buffer>;
+  /** Org mode: the org's own Webex data is the source of truth (absent: the bot's own registry). */
+  org?: OrgMode;
 }
 
 /** One run of a command, typed or pressed. */
@@ -82,6 +85,7 @@ export type CommandName =
   | 'my line'
   | 'resend'
   | 'language'
+  | 'deliver'
   | 'cancel';
 
 /** Who may run a command; an admin command names what the audit trail records when it is refused. */
@@ -96,5 +100,7 @@ export type Command = CommandAccess & {
   example: string;
   /** False for card-only actions (not listed in help). */
   listed?: boolean;
+  /** What follows the command may be a credential (an activation code): no answer ever repeats it. */
+  secretArgs?: boolean;
   run(ctx: CommandContext): Promise<void>;
 };

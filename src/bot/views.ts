@@ -1,10 +1,11 @@
 /** Turns domain views into the cards and messages people see (text from the catalogue), in the reader's language `lang`. */
-import type { ActivationDetails, DeviceStatus, DeviceView, Language, LicensePool, OrgSettings } from '../domain/types.js';
+import { ORG_ACTOR, PHONE_ACTOR, type ActivationDetails, type DeviceStatus, type DeviceView, type Language, type LicensePool, type OrgLine, type OrgSettings } from '../domain/types.js';
 import { renderCard } from '../render/cards/renderCard.js';
 import { formatDateTime } from '../render/format.js';
 import { adminText } from '../render/messages/adminText.js';
 import { causeLabel, statusLabel } from '../render/messages/labels.js';
 import { mailText } from '../render/messages/mailText.js';
+import { orgText, type CapabilityName } from '../render/messages/orgText.js';
 import type { OutgoingMessage } from './ports.js';
 import type { CommandName } from './types.js';
 
@@ -14,6 +15,7 @@ const STATUS_STYLE: Record<DeviceStatus, { color: string; subtle: boolean }> = {
   pending: { color: 'Default', subtle: true },
   online: { color: 'Good', subtle: false },
   offline: { color: 'Attention', subtle: false },
+  unknown: { color: 'Warning', subtle: false },
 };
 
 function codeLine(view: DeviceView, lang: Language): string | undefined {
@@ -28,21 +30,42 @@ export function deviceVersion(view: DeviceView): string {
   return view.lastChange.at;
 }
 
-export function deviceCard(view: DeviceView, lang: Language, notice?: string): OutgoingMessage {
+/** What Webex reported, as it reported it: `connected · activated`. */
+function webexReports(org: OrgLine): string {
+  return [org.connectionStatus, org.activationState].filter(Boolean).join(' · ');
+}
+
+/**
+ * A device's card. `source` (org mode) says where its status comes from and how old it is; a
+ * device of the org also shows the person's name, the phone and when Webex last saw it.
+ */
+export function deviceCard(view: DeviceView, lang: Language, notice?: string, source?: string): OutgoingMessage {
   const ADMIN_TEXT = adminText(lang);
   const code = codeLine(view, lang);
   const { cause, by, at } = view.lastChange;
+  const org = view.org;
+  const reported = org ? webexReports(org) : '';
   const card = renderCard('device', {
     notice: notice ?? '',
     email: view.email,
+    name: org?.displayName ?? '',
     statusLabel: statusLabel(view.status, lang),
     since: formatDateTime(view.statusSince, lang),
-    lastChange: ADMIN_TEXT.lastChangeBy(causeLabel(cause, lang), by === 'phone' ? undefined : by, at),
+    lastChange: ADMIN_TEXT.lastChangeBy(causeLabel(cause, lang), by === PHONE_ACTOR || by === ORG_ACTOR ? undefined : by, at),
     codeLine: code ?? '',
+    product: org?.product ?? '',
+    lastSeen: org ? (org.lastSeen ? formatDateTime(org.lastSeen, lang) : orgText(lang).lastSeenNever) : '',
+    webexReports: reported,
+    source: source ?? '',
     confirmLost: ADMIN_TEXT.confirmLost(view.email),
     confirmDelete: ADMIN_TEXT.confirmDelete(view.email),
     raw: {
       hasNotice: Boolean(notice),
+      hasName: Boolean(org?.displayName),
+      hasProduct: Boolean(org?.product),
+      isOrg: Boolean(org),
+      hasWebexReports: Boolean(reported),
+      hasSource: Boolean(source),
       ...STATUS_STYLE[view.status],
       hasCodeLine: code !== undefined,
       canGenerate: view.canGenerateCode,
@@ -53,7 +76,8 @@ export function deviceCard(view: DeviceView, lang: Language, notice?: string): O
       version: deviceVersion(view),
     },
   }, lang);
-  const markdown = [notice, ADMIN_TEXT.deviceLine(view.email, view.status, view.statusSince)].filter(Boolean).join('\n\n');
+  const who = org?.displayName ? `${org.displayName} (${view.email})` : view.email;
+  const markdown = [notice, ADMIN_TEXT.deviceLine(who, view.status, view.statusSince), source].filter(Boolean).join('\n\n');
   return { markdown, card };
 }
 
@@ -107,12 +131,13 @@ export function noticeCard(text: string): OutgoingMessage {
   return { markdown: text, card: renderCard('notice', { text }, 'en') };
 }
 
-export function devicesCard(all: DeviceView[], filter: DeviceStatus | undefined, page: number, lang: Language): OutgoingMessage {
+/** Every device, paged; `source` (org mode) says where the statuses come from and how old they are. */
+export function devicesCard(all: DeviceView[], filter: DeviceStatus | undefined, page: number, lang: Language, source?: string): OutgoingMessage {
   const ADMIN_TEXT = adminText(lang);
   const pages = Math.max(1, Math.ceil(all.length / DEVICES_PER_PAGE));
   const current = Math.min(Math.max(1, page), pages);
   const shown = all.slice((current - 1) * DEVICES_PER_PAGE, current * DEVICES_PER_PAGE);
-  const counts = (['online', 'offline', 'pending'] as const)
+  const counts = (['online', 'offline', 'pending', 'unknown'] as const)
     .map((s): [DeviceStatus, number] => [s, all.filter((d) => d.status === s).length])
     .filter(([, n]) => n > 0);
   const title = ADMIN_TEXT.devicesTitle(filter);
@@ -121,8 +146,9 @@ export function devicesCard(all: DeviceView[], filter: DeviceStatus | undefined,
   const card = renderCard('devices', {
     title,
     summary,
+    source: source ?? '',
     rows: shown.map((d) => ({
-      email: d.email,
+      email: d.org?.displayName ? `${d.email} · ${d.org.displayName}` : d.email,
       statusLabel: statusLabel(d.status, lang),
       since: ADMIN_TEXT.devicesSince(d.statusSince),
       raw: STATUS_STYLE[d.status],
@@ -130,6 +156,7 @@ export function devicesCard(all: DeviceView[], filter: DeviceStatus | undefined,
     emptyText: ADMIN_TEXT.devicesEmpty(filter),
     footer: ADMIN_TEXT.devicesFooter(current, pages),
     raw: {
+      hasSource: Boolean(source),
       empty: all.length === 0,
       hasPrev: current > 1,
       hasNext: current < pages,
@@ -138,28 +165,40 @@ export function devicesCard(all: DeviceView[], filter: DeviceStatus | undefined,
     },
   }, lang);
   const lines = shown.map((d) => ADMIN_TEXT.devicesTextLine(d.email, d.status));
-  return { markdown: [ADMIN_TEXT.devicesText(title, summary, current, pages), ...lines].join('\n'), card };
+  return { markdown: [ADMIN_TEXT.devicesText(title, summary, current, pages), ...lines, ...(source ? [source] : [])].join('\n'), card };
 }
 
-export function licensesCard(pool: LicensePool, lang: Language): OutgoingMessage {
+/** The license pool; `hint` replaces the registry's (org mode: where the numbers come from). */
+export function licensesCard(pool: LicensePool, lang: Language, hint?: string): OutgoingMessage {
   const ADMIN_TEXT = adminText(lang);
   const card = renderCard('licenses', {
     total: String(pool.total),
     inUse: String(pool.inUse),
     available: String(pool.available),
-    hint: ADMIN_TEXT.licensesHint,
+    hint: hint ?? ADMIN_TEXT.licensesHint,
   }, lang);
-  return { markdown: ADMIN_TEXT.poolLine(pool), card };
+  return { markdown: [ADMIN_TEXT.poolLine(pool), hint].filter(Boolean).join('\n\n'), card };
 }
 
-export function settingsCard(settings: OrgSettings, lang: Language, notice?: string): OutgoingMessage {
+/** In org mode: one line per capability (available, or why not); the pool is the org's, not a setting. */
+export interface OrgSettingsView {
+  capabilities: [CapabilityName, CapabilityView][];
+}
+export type CapabilityView = { available: true } | { available: false; reason: string };
+
+export function settingsCard(settings: OrgSettings, lang: Language, notice?: string, org?: OrgSettingsView): OutgoingMessage {
   const ADMIN_TEXT = adminText(lang);
+  const ORG_TEXT = orgText(lang);
+  const capabilities = (org?.capabilities ?? []).map(([name, state]) => ({ title: ORG_TEXT.capabilityName(name), value: ORG_TEXT.capabilityState(state) }));
   const card = renderCard('settings', {
     notify: ADMIN_TEXT.settingsNotify(settings.notifyUsers),
-    licenses: String(settings.licenses),
+    licenses: org ? ORG_TEXT.licensesFromOrg : String(settings.licenses),
     ttl: ADMIN_TEXT.settingsTtl(settings.codeTtlDays),
     smdp: settings.smdpAddress,
     hint: ADMIN_TEXT.settingsHint,
+    capabilities,
+    raw: { hasCapabilities: capabilities.length > 0 },
   }, lang);
-  return { markdown: notice ?? ADMIN_TEXT.settingsChanged(settings), card };
+  const lines = capabilities.map((c) => `- ${c.title}: ${c.value}`);
+  return { markdown: [notice ?? ADMIN_TEXT.settingsChanged(settings), ...lines].join('\n'), card };
 }

@@ -38,6 +38,25 @@ export function parseActivationCode(input: string): ActivationCode | undefined {
   };
 }
 
+export function isMatchingId(value: string): boolean {
+  return MATCHING_ID.test(value);
+}
+
+/**
+ * A code an admin copied from Control Hub: the activation code alone (the Matching ID, which
+ * Control Hub shows beside its SM-DP+ address; `smdpAddress` is then the org's), or a whole
+ * `LPA:1$…$…` string. Undefined when it is neither.
+ */
+export function parseCopiedCode(input: string, smdpAddress: string): { smdpAddress: string; matchingId: string } | undefined {
+  const text = input.trim();
+  if (text.includes('$')) {
+    const parsed = parseActivationCode(text);
+    return parsed && !parsed.confirmationCodeRequired ? { smdpAddress: parsed.smdpAddress, matchingId: parsed.matchingId } : undefined;
+  }
+  const matchingId = text.toUpperCase();
+  return isMatchingId(matchingId) && /[0-9A-Z]/.test(matchingId) ? { smdpAddress, matchingId } : undefined;
+}
+
 export function formatActivationCode(code: ActivationCode): string {
   let text = `1$${code.smdpAddress}$${code.matchingId}`;
   if (code.smdpOid || code.confirmationCodeRequired) text += `$${code.smdpOid ?? ''}`;

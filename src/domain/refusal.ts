@@ -14,6 +14,8 @@ export type RefusalReason =
   | 'code-used'
   | 'code-invalidated'
   | 'code-expired'
+  /** Org mode: a code delivered before, to another device or already spent. */
+  | 'code-reused'
   | 'iccid-malformed'
   | 'iccid-unknown'
   | 'profile-revoked'

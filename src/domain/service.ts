@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { isSmdpAddress, parseActivationCode, qrPayload } from './activationCode.js';
 import { emailProblem, isEmail, normalizeEmail } from './email.js';
 import { isIccid } from './iccid.js';
+import { planOrgSync, type ListedDevice, type ListingScope, type OrgChangeKind } from './org.js';
 import { Refusal, isRefusal } from './refusal.js';
 import type { AuditQuery, Repository, StoreReader, StoreTransaction } from './repository.js';
 import type { Clock, EsimProvider } from './ports.js';
 import {
+  ORG_ACTOR,
   PHONE_ACTOR,
   STATUS_INDICATOR,
   type ActivationDetails,
@@ -50,6 +52,17 @@ export interface DeletedDevice {
 }
 
 export type SettingsPatch = Partial<OrgSettings>;
+
+/** What one listing of the org's devices changed in the store. */
+export interface OrgSyncOutcome {
+  added: number;
+  changed: number;
+  removed: number;
+  /** Stored again without a status change (a new name, product, last seen…). */
+  updated: number;
+  /** Listed but not stored: a second device for a person who already has one. */
+  skipped: number;
+}
 
 /** An outbox entry before it is stored: it gets its id and time, and is due at once unless told. */
 export type NewOutboxEntry = Omit<OutboxEntry, 'id' | 'queuedAt' | 'nextTryAt'> & { nextTryAt?: string };
@@ -174,6 +187,11 @@ export class WebexGoService {
         .map((d) => this.view(r, d))
         .sort((a, b) => a.email.localeCompare(b.email)),
     );
+  }
+
+  /** The stored devices as stored (org mode compares them with the org's listing). */
+  storedDevices(): Device[] {
+    return this.deps.repo.read((r) => r.devices());
   }
 
   /** The user's code that can still be redeemed, for sending again to that user only. */
@@ -304,6 +322,84 @@ export class WebexGoService {
       tx.removeDevice(device.id);
       return { device: this.view(tx, device), userMustRemoveLine: true as const };
     });
+  }
+
+  /**
+   * Org mode: an activation code the admin copied from Control Hub becomes the device's current
+   * code (every earlier one dies), so the user's message, `resend` and the reminders work as for
+   * a code the bot issued. Its lifetime is the code TTL setting.
+   */
+  recordDeliveredCode(actor: string, email: string, code: { smdpAddress: string; matchingId: string }): Promise<IssuedCode> {
+    return this.adminAction(actor, 'deliver', email, (tx, user) => {
+      const device = requireDevice(tx, user);
+      const known = tx.code(codeKey(code.matchingId));
+      if (known && (known.deviceId !== device.id || known.state !== 'valid')) throw new Refusal('code-reused', { email: user });
+      if (known && device.currentCodeKey === known.key && known.matchingId) {
+        return { device: this.view(tx, device), activation: activationDetails(device.email, known) };
+      }
+      this.invalidateCodes(tx, device);
+      const issuedAt = this.deps.clock();
+      const record: CodeRecord = {
+        key: codeKey(code.matchingId),
+        deviceId: device.id,
+        smdpAddress: code.smdpAddress,
+        matchingId: code.matchingId,
+        issuedAt: issuedAt.toISOString(),
+        expiresAt: new Date(issuedAt.getTime() + tx.settings().codeTtlDays * DAY_MS).toISOString(),
+        state: 'valid',
+      };
+      tx.putCode(record);
+      const saved = { ...device, currentCodeKey: record.key };
+      tx.putDevice(saved);
+      return { device: this.view(tx, saved), activation: activationDetails(device.email, record) };
+    });
+  }
+
+  /**
+   * Org mode: stores what a listing of the org's Webex Go devices changed, in one transaction
+   * that writes only the devices that changed, and announces added, changed and removed devices.
+   * Only a listing that covers devices completely removes them (see `ListingScope`). The first
+   * listing (no device of the org stored yet) neither announces nor audits its devices: it is the
+   * org as it was.
+   */
+  async applyOrgListing(listed: readonly ListedDevice[], scope: ListingScope): Promise<OrgSyncOutcome> {
+    const at = this.nowIso();
+    const { plan, first } = await this.deps.repo.transact((tx) => {
+      const stored = tx.devices();
+      const first = !stored.some((d) => d.org);
+      const plan = planOrgSync(stored, listed, scope, at);
+      for (const device of plan.remove) {
+        this.invalidateCodes(tx, device);
+        this.endProfile(tx, device, 'revoked');
+        tx.removeDevice(device.id);
+      }
+      for (const device of plan.put) tx.putDevice(this.installedOnPhone(tx, device));
+      for (const { kind, device } of plan.changes) {
+        // The first listing is the org as it was: thousands of devices are not thousands of events.
+        if (first && kind === 'org-added') continue;
+        const raw = [device.org?.connectionStatus && `connectionStatus ${device.org.connectionStatus}`, device.org?.activationState && `activationState ${device.org.activationState}`];
+        const detail = raw.filter(Boolean).join(', ');
+        tx.audit({ at, actor: ORG_ACTOR, action: kind, email: device.email, deviceId: device.id, outcome: 'ok', ...(detail && kind !== 'org-removed' ? { detail } : {}) });
+      }
+      return { plan, first };
+    });
+    const count = (kind: OrgChangeKind) => plan.changes.filter((c) => c.kind === kind).length;
+    for (const { kind, device } of plan.changes) {
+      if (first && kind === 'org-added') continue;
+      this.announce({
+        actor: ORG_ACTOR,
+        action: kind,
+        email: device.email,
+        ...(kind === 'org-removed' ? {} : { status: device.status, cause: device.lastChange.cause }),
+      });
+    }
+    return {
+      added: count('org-added'),
+      changed: count('org-status'),
+      removed: count('org-removed'),
+      updated: plan.put.length - count('org-added') - count('org-status'),
+      skipped: plan.skipped.length,
+    };
   }
 
   updateSettings(actor: string, patch: SettingsPatch): Promise<OrgSettings> {
@@ -533,6 +629,17 @@ export class WebexGoService {
     return { device: saved, activation: activationDetails(device.email, code) };
   }
 
+  /**
+   * Org mode: a device Webex reports Online or Offline has its line installed, so a code delivered
+   * for it was used: `resend` and the reminders stop offering it.
+   */
+  private installedOnPhone(tx: StoreTransaction, device: Device): Device {
+    if ((device.status !== 'online' && device.status !== 'offline') || !device.currentCodeKey) return device;
+    const code = tx.code(device.currentCodeKey);
+    if (code?.state === 'valid') tx.putCode(spent(code, 'used'));
+    return { ...device, currentCodeKey: undefined };
+  }
+
   private invalidateCodes(tx: StoreTransaction, device: Device): void {
     // Only the current code can be valid: each issue invalidates the one before it.
     const current = device.currentCodeKey ? tx.code(device.currentCodeKey) : undefined;
@@ -570,6 +677,7 @@ export class WebexGoService {
       canGenerateCode: device.status === 'pending',
     };
     if (device.iccid) view.iccid = device.iccid;
+    if (device.org) view.org = device.org;
     if (code?.state === 'valid') {
       view.code = { issuedAt: code.issuedAt, expiresAt: code.expiresAt, expired: this.expired(code) };
     }

@@ -1,15 +1,18 @@
 /** The Webex Go device lifecycle as Cisco's admin help describes it: plain data, no I/O. */
 
-export type DeviceStatus = 'pending' | 'online' | 'offline';
+/** `unknown`: the org's Webex data does not say (org mode only); shown as such, never guessed. */
+export type DeviceStatus = 'pending' | 'online' | 'offline' | 'unknown';
 
-/** Control Hub's colour for each status ("Webex Go device status" in Cisco's help). */
-export const STATUS_INDICATOR: Record<DeviceStatus, 'grey' | 'green' | 'red'> = {
+/** Control Hub's colour for each status ("Webex Go device status" in Cisco's help); none for a status Webex did not give. */
+export const STATUS_INDICATOR: Record<DeviceStatus, StatusIndicator> = {
   pending: 'grey',
   online: 'green',
   offline: 'red',
+  unknown: 'none',
 };
+export type StatusIndicator = 'grey' | 'green' | 'red' | 'none';
 
-export const DEVICE_STATUSES: readonly DeviceStatus[] = ['pending', 'online', 'offline'];
+export const DEVICE_STATUSES: readonly DeviceStatus[] = ['pending', 'online', 'offline', 'unknown'];
 
 /** What last moved a device's status; shown to admins so a change can be explained. */
 export type ChangeCause =
@@ -19,7 +22,26 @@ export type ChangeCause =
   | 'downloaded'
   | 'disabled'
   | 'enabled'
-  | 'deleted-on-phone';
+  | 'deleted-on-phone'
+  /** Org mode: the device appeared in the org's Webex data (added in Control Hub). */
+  | 'org-added'
+  /** Org mode: the org's Webex data reported a new status. */
+  | 'org-status';
+
+/**
+ * Where a device came from in org mode: the org's own Webex data, kept as Webex gave it (the raw
+ * connectionStatus / activationState beside the status mapped from them).
+ */
+export interface OrgLine {
+  /** The person the device belongs to (Webex person id). */
+  personId: string;
+  displayName?: string;
+  product?: string;
+  connectionStatus?: string;
+  activationState?: string;
+  firstSeen?: string;
+  lastSeen?: string;
+}
 
 export interface Device {
   id: string;
@@ -33,6 +55,8 @@ export interface Device {
   iccid?: string;
   /** Key of the one activation code that can still be redeemed, if any. */
   currentCodeKey?: string;
+  /** Org mode: the device is the org's (its `id` is the Webex device id). */
+  org?: OrgLine;
 }
 
 export type CodeState = 'valid' | 'used' | 'invalidated';
@@ -89,17 +113,21 @@ export function languageKey(holder: LanguageHolder): string {
 }
 
 export const PHONE_ACTOR = 'phone';
+/** Who changes a device when the org's Webex data says so (a sync or a live read). */
+export const ORG_ACTOR = 'webex';
 
 /** What admins change. The same name is audited whether it was done or refused. */
-export type AdminAction = 'assign' | 'new-code' | 'lost-stolen' | 'delete' | 'settings' | 'admin-add' | 'admin-remove' | 'language';
+export type AdminAction = 'assign' | 'new-code' | 'lost-stolen' | 'delete' | 'settings' | 'admin-add' | 'admin-remove' | 'language' | 'deliver';
 /** What phones report through the eSIM provider. */
 export type PhoneAction = 'download' | 'phone-disabled' | 'phone-enabled' | 'phone-deleted' | 'phone-unknown-event';
 /** What the bot does by itself. */
 export type ReminderAction = 'reminder-expiring' | 'notice-expired';
+/** What the org's Webex data changed (org mode). */
+export type OrgAction = 'org-added' | 'org-status' | 'org-removed';
 /** Admin views: audited only when someone without the right asks for them. */
 export type ViewAction = 'status' | 'devices' | 'licenses' | 'admins' | 'audit' | 'watch' | 'calls' | 'cancel';
 /** The one vocabulary of the audit trail and of announced changes. */
-export type AuditAction = AdminAction | PhoneAction | ReminderAction | ViewAction;
+export type AuditAction = AdminAction | PhoneAction | ReminderAction | ViewAction | OrgAction;
 
 /** Actions that issue an activation code. */
 export type IssueKind = Extract<AdminAction, 'assign' | 'new-code' | 'lost-stolen'>;
@@ -133,7 +161,7 @@ export interface DeviceView {
   id: string;
   email: string;
   status: DeviceStatus;
-  indicator: 'grey' | 'green' | 'red';
+  indicator: StatusIndicator;
   statusSince: string;
   createdAt: string;
   lastChange: Device['lastChange'];
@@ -141,6 +169,8 @@ export interface DeviceView {
   /** The pending code's lifetime, never its value. */
   code?: { issuedAt: string; expiresAt: string; expired: boolean };
   canGenerateCode: boolean;
+  /** Org mode: what the org's Webex data says of the device. */
+  org?: OrgLine;
 }
 
 export interface LicensePool {

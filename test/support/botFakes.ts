@@ -107,7 +107,7 @@ export function fakeMessenger(): FakeMessenger {
 export async function openBot(
   settings: Partial<OrgSettings> = {},
   admins = [ADMIN],
-  delivery: Partial<Pick<BotDeps, 'mailer' | 'deliverByWebex' | 'callHistory' | 'maxUploadBytes'>> = {},
+  delivery: Partial<Pick<BotDeps, 'mailer' | 'deliverByWebex' | 'callHistory' | 'maxUploadBytes' | 'org'>> = {},
 ): Promise<BotFixture> {
   const domain = await openDomain(settings, admins);
   const messenger = fakeMessenger();

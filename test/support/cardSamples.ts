@@ -20,6 +20,7 @@ import type { CardName } from '../../src/render/cards/cardData.js';
 import { LANGUAGES, type ActivationDetails, type DeviceStatus, type DeviceView, type Language } from '../../src/domain/types.js';
 import { adminText } from '../../src/render/messages/adminText.js';
 import { callsText } from '../../src/render/messages/callsText.js';
+import { orgText } from '../../src/render/messages/orgText.js';
 import { watchText } from '../../src/render/messages/watchText.js';
 import { analyse, fixture, ok } from '../calls/helpers.js';
 import { DEFAULT_SETTINGS } from './domain.js';
@@ -39,7 +40,7 @@ export function sampleDevice(email: string, status: DeviceStatus, overrides: Par
     id: `dev-${email}`,
     email,
     status,
-    indicator: status === 'online' ? 'green' : status === 'offline' ? 'red' : 'grey',
+    indicator: status === 'online' ? 'green' : status === 'offline' ? 'red' : status === 'unknown' ? 'none' : 'grey',
     statusSince: AT,
     createdAt: AT,
     lastChange: { at: AT, cause: status === 'pending' ? 'assigned' : status === 'online' ? 'downloaded' : 'disabled', by: status === 'pending' ? 'admin@example.com' : 'phone' },
@@ -47,6 +48,17 @@ export function sampleDevice(email: string, status: DeviceStatus, overrides: Par
     ...(status === 'pending' ? { code: { issuedAt: AT, expiresAt: '2027-02-24T09:00:00.000Z', expired: false } } : {}),
     ...overrides,
   };
+}
+
+/** A device of the org, as a sync stores it. */
+export function orgDevice(email: string, status: DeviceStatus, org: Partial<NonNullable<DeviceView['org']>> = {}): DeviceView {
+  return sampleDevice(email, status, {
+    id: `go-${email}`,
+    lastChange: { at: AT, cause: 'org-status', by: 'webex' },
+    canGenerateCode: status === 'pending',
+    code: undefined,
+    org: { personId: `person-${email}`, displayName: 'Erin Example', product: 'Webex Go', connectionStatus: 'connected', lastSeen: AT, ...org },
+  });
 }
 
 export const SAMPLE_DETAILS: ActivationDetails = {
@@ -91,6 +103,14 @@ export async function cardSamplesIn(lang: Language): Promise<CardSample[]> {
     ['settings', 'notify off', settingsCard({ ...DEFAULT_SETTINGS, notifyUsers: false }, lang)],
     ['handover', 'notify off', handoverCard(SAMPLE_DETAILS, lang, lang)],
     ['reminder', 'expiring', reminderCard(alice, watchText(lang).expiringForAdmins(alice.email, '2027-02-24T09:00:00.000Z'), lang)],
+    // Org mode: the org's data on the card, Status unknown, where the data comes from, the capabilities.
+    ['device', 'org: online, name, phone, last seen, as of', deviceCard(orgDevice('erin@example.com', 'online'), lang, undefined, orgText(lang).asOf(AT, new Date(Date.parse(AT) + 3 * 60_000)))],
+    ['device', 'org: status unknown, never seen, with a notice', deviceCard(orgDevice('*frank*@example.com', 'unknown', { lastSeen: undefined, connectionStatus: 'unknown', displayName: '[Frank](https://evil.example)' }), lang, orgText(lang).unavailable('Webex answered 503'), orgText(lang).asOf(undefined, new Date(AT)))],
+    ['device', 'org: pending, activation state read', deviceCard(orgDevice('gina@example.com', 'pending', { connectionStatus: undefined, activationState: 'activating', product: undefined }), lang)],
+    ['devices', 'org: every status, as of', devicesCard(['online', 'offline', 'pending', 'unknown'].map((s, i) => orgDevice(`org${i}@example.com`, s as DeviceStatus)), undefined, 1, lang, orgText(lang).asOf(AT, new Date(AT)))],
+    ['devices', 'org: status unknown only, token refused', devicesCard([orgDevice('carol@example.com', 'unknown')], 'unknown', 1, lang, `${orgText(lang).tokenRefused} ${orgText(lang).asOf(AT, new Date(Date.parse(AT) + 3 * 3_600_000))}`)],
+    ['licenses', 'org: the org pool', licensesCard({ total: 50, inUse: 3, available: 47 }, lang, orgText(lang).licensesHint(['Webex Go Business']))],
+    ['settings', 'org: capabilities', settingsCard(DEFAULT_SETTINGS, lang, undefined, { capabilities: [['status', { available: true }], ['delete', { available: false, reason: 'Webex answered 403: the token lacks spark-admin:devices_write' }], ['licenses', { available: true }], ['callHistory', { available: false, reason: 'no token' }]] })],
     ['calls', 'an upload', callsCard(upload, crossCheck(upload.summary, [{ email: 'nobody@example.com', status: 'online' }]), CALLS_TEXT.fromUpload('cdr.csv', undefined), lang)],
     ['calls', 'no records', callsCard(empty, crossCheck(empty.summary, []), CALLS_TEXT.fromApi(new Date('2026-11-25T09:00:00.000Z'), new Date(AT), undefined, true), lang)],
   ];

@@ -5,6 +5,7 @@ import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
 import { adminText } from '../../render/messages/adminText.js';
 import { languageHere } from '../language.js';
+import { controlHubSteps } from '../orgCommands.js';
 
 export const assignCommand: Command = {
   name: 'assign',
@@ -18,6 +19,7 @@ export const assignCommand: Command = {
     const words = adminText(lang);
     const email = await emailArg(ctx, this);
     if (!email) return;
+    if (ctx.deps.org) return controlHubSteps(ctx, 'assign', email);
     const issued = await ctx.deps.service.assign(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
     await postOutcome(ctx, deviceCard(issued.device, lang, words.issuedPublic('assign', email, notified, ctx.actor.email)));

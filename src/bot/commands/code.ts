@@ -5,6 +5,7 @@ import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
 import { adminText } from '../../render/messages/adminText.js';
 import { languageHere } from '../language.js';
+import { controlHubSteps, tryActivationCodeApi } from '../orgCommands.js';
 
 export const codeCommand: Command = {
   name: 'code',
@@ -18,6 +19,8 @@ export const codeCommand: Command = {
     const words = adminText(lang);
     const email = await emailArg(ctx, this);
     if (!email) return;
+    const org = ctx.deps.org;
+    if (org) return org.options.tryActivationCodeApi ? tryActivationCodeApi(ctx, org, email) : controlHubSteps(ctx, 'code', email);
     if (!(await currentDevice(ctx, email)) && ctx.press?.data.deviceId) return;
     const issued = await ctx.deps.service.newCode(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;

@@ -5,6 +5,7 @@ import { noticeCard } from '../views.js';
 import { adminText } from '../../render/messages/adminText.js';
 import { languageHere, reasonIn } from '../language.js';
 import { userText } from '../../render/messages/userText.js';
+import { poolAfterDelete } from '../orgCommands.js';
 
 export const deleteCommand: Command = {
   name: 'delete',
@@ -24,9 +25,22 @@ export const deleteCommand: Command = {
       question: words.confirmDelete(email),
     });
     if (!confirmed) return;
+    // Org mode: the org's device is deleted in Webex first; only then here, so a refusal changes nothing.
+    const org = confirmed.org ? ctx.deps.org : undefined;
+    if (org) {
+      const blocked = org.blocked('delete', lang);
+      if (blocked) return ctx.say({ markdown: blocked });
+      try {
+        await org.admin.deleteDevice(confirmed.id);
+        org.noteSuccess();
+      } catch (error) {
+        return ctx.say({ markdown: org.failure(error, 'delete', lang) });
+      }
+    }
     await ctx.deps.service.deleteDevice(ctx.actor.email, email);
     const notified = ctx.deps.service.settings().notifyUsers;
-    await postOutcome(ctx, noticeCard(words.deletedPublic(email, notified)));
+    const pool = org ? await poolAfterDelete(ctx, org) : undefined;
+    await postOutcome(ctx, noticeCard([words.deletedPublic(email, notified), pool].filter(Boolean).join(' ')));
     const { messenger, mailer, deliverByWebex, service } = ctx.deps;
     const userLanguage = service.languageOf({ person: email });
     if (notified && deliverByWebex) {

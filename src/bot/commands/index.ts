@@ -8,6 +8,7 @@ import { callsCommand } from './calls.js';
 import { cancelCommand } from './cancel.js';
 import { codeCommand } from './code.js';
 import { deleteCommand } from './delete.js';
+import { deliverCommand } from './deliver.js';
 import { devicesCommand } from './devices.js';
 import { helpCommand } from './help.js';
 import { languageCommand } from './language.js';
@@ -27,6 +28,7 @@ export function commandTable(): Command[] {
     codeCommand,
     lostCommand,
     deleteCommand,
+    deliverCommand,
     licensesCommand,
     settingsCommand,
     adminsCommand,

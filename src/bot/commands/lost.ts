@@ -5,6 +5,7 @@ import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
 import { adminText } from '../../render/messages/adminText.js';
 import { languageHere } from '../language.js';
+import { controlHubSteps } from '../orgCommands.js';
 
 export const lostCommand: Command = {
   name: 'lost',
@@ -18,6 +19,7 @@ export const lostCommand: Command = {
     const words = adminText(lang);
     const email = await emailArg(ctx, this);
     if (!email) return;
+    if (ctx.deps.org) return controlHubSteps(ctx, 'lost', email);
     const confirmed = await confirmedDevice(ctx, email, {
       command: 'lost',
       confirmTitle: words.confirmLostTitle,

@@ -9,6 +9,10 @@ export const myLineCommand: Command = {
   usage: 'my line',
   example: 'my line',
   async run(ctx) {
-    await ctx.reply({ markdown: userText(languageHere(ctx)).myLine(ctx.deps.service.deviceOf(ctx.actor.email)) });
+    const lang = languageHere(ctx);
+    const view = ctx.deps.service.deviceOf(ctx.actor.email);
+    const line = userText(lang).myLine(view);
+    // Org mode: the status is the org's, as last read.
+    await ctx.reply({ markdown: ctx.deps.org && view ? `${line}\n\n${ctx.deps.org.asOf(lang)}` : line });
   },
 };

@@ -5,6 +5,8 @@ import { settingsCard } from '../views.js';
 import { adminText } from '../../render/messages/adminText.js';
 import { commandText } from '../../render/messages/commandText.js';
 import { languageHere } from '../language.js';
+import { ORG_CAPABILITIES, type CapabilityState, type OrgCapability } from '../orgPorts.js';
+import { orgText } from '../../render/messages/orgText.js';
 
 const ON = ['on', 'yes', 'true'];
 const OFF = ['off', 'no', 'false'];
@@ -41,10 +43,16 @@ export const settingsCommand: Command = {
   async run(ctx) {
     const lang = languageHere(ctx);
     const words = adminText(lang);
-    if (!ctx.args) return ctx.reply(settingsCard(ctx.deps.service.settings(), lang, words.settingsTitle));
+    const org = ctx.deps.org;
+    // Org mode: one line per capability, available or why not.
+    const states = org?.capabilities();
+    const orgView = states ? { capabilities: ORG_CAPABILITIES.map((c): [OrgCapability, CapabilityState] => [c, states[c]]) } : undefined;
+    if (!ctx.args) return ctx.reply(settingsCard(ctx.deps.service.settings(), lang, words.settingsTitle, orgView));
     const patch = parsePatch(ctx.args, commandText(lang));
     if (typeof patch === 'string') return usageError(ctx, this, patch);
+    // The org's pool is Control Hub's: never a typed number.
+    if (org && patch.licenses !== undefined) return ctx.reply({ markdown: orgText(lang).settingsLicenses });
     const saved = await ctx.deps.service.updateSettings(ctx.actor.email, patch);
-    await ctx.reply(settingsCard(saved, lang));
+    await ctx.reply(settingsCard(saved, lang, undefined, orgView));
   },
 };

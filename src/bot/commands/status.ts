@@ -3,6 +3,7 @@ import type { Command } from '../types.js';
 import { deviceCard } from '../views.js';
 import { adminText } from '../../render/messages/adminText.js';
 import { languageHere } from '../language.js';
+import { liveDeviceCard } from '../orgCommands.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -16,6 +17,7 @@ export const statusCommand: Command = {
     const words = adminText(lang);
     const email = await emailArg(ctx, this);
     if (!email) return;
+    if (ctx.deps.org) return liveDeviceCard(ctx, ctx.deps.org, email);
     const view = ctx.deps.service.deviceOf(email);
     await ctx.reply(view ? deviceCard(view, lang) : { markdown: words.noDevice(email) });
   },

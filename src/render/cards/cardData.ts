@@ -19,22 +19,41 @@ export interface CardData {
   device: {
     notice: string;
     email: string;
+    /** Org mode: the person's display name, the phone, when Webex last saw it, Webex's raw status words. */
+    name: string;
     statusLabel: string;
     since: string;
     lastChange: string;
     codeLine: string;
+    product: string;
+    lastSeen: string;
+    webexReports: string;
+    /** Org mode: where the status comes from and how old it is. */
+    source: string;
     confirmLost: string;
     confirmDelete: string;
     raw: DeviceButton &
-      StatusStyle & { hasNotice: boolean; hasCodeLine: boolean; canGenerate: boolean; confirmLostTitle: string; confirmDeleteTitle: string };
+      StatusStyle & {
+        hasNotice: boolean;
+        hasName: boolean;
+        hasProduct: boolean;
+        isOrg: boolean;
+        hasWebexReports: boolean;
+        hasSource: boolean;
+        hasCodeLine: boolean;
+        canGenerate: boolean;
+        confirmLostTitle: string;
+        confirmDeleteTitle: string;
+      };
   };
   devices: {
     title: string;
     summary: string;
+    source: string;
     rows: { email: string; statusLabel: string; since: string; raw: StatusStyle }[];
     emptyText: string;
     footer: string;
-    raw: { empty: boolean; hasPrev: boolean; hasNext: boolean; prevArgs: string; nextArgs: string };
+    raw: { hasSource: boolean; empty: boolean; hasPrev: boolean; hasNext: boolean; prevArgs: string; nextArgs: string };
   };
   confirm: {
     question: string;
@@ -43,7 +62,16 @@ export interface CardData {
   };
   notice: { text: string };
   licenses: { total: string; inUse: string; available: string; hint: string };
-  settings: { notify: string; licenses: string; ttl: string; smdp: string; hint: string };
+  settings: {
+    notify: string;
+    licenses: string;
+    ttl: string;
+    smdp: string;
+    hint: string;
+    /** Org mode: one line per capability, available or why not. */
+    capabilities: { title: string; value: string }[];
+    raw: { hasCapabilities: boolean };
+  };
   handover: {
     text: string;
     codeLabel: string;

@@ -54,7 +54,9 @@ export function userText(lang: Language) {
     activation,
     deleted: [t('user.deleted.lead'), t('user.deleted.remove'), guidesMarkdown(removeLineGuides(lang))].join('\n\n'),
     myLine: (view: DeviceView | undefined) =>
-      view
+      view?.status === 'unknown'
+        ? t('user.myLine.unknown')
+        : view
         ? t('user.myLine.status', { status: statusLabel(view.status, lang), since: formatDateTime(view.statusSince, lang) }) +
           (view.status === 'pending'
             ? view.code && !view.code.expired

@@ -1,5 +1,5 @@
 /** What the watch space and the reminders to admins say, in the space's language: outcomes and dates, never a code. */
-import type { DeviceChange, Language } from '../../domain/types.js';
+import { ORG_ACTOR, PHONE_ACTOR, type DeviceChange, type Language } from '../../domain/types.js';
 import { formatDate } from '../format.js';
 import { translator } from '../i18n/translate.js';
 import { actionLabel, causeLabel, statusLabel } from './labels.js';
@@ -8,7 +8,9 @@ export function watchText(lang: Language) {
   const t = translator(lang);
   return {
     changeLine: (c: DeviceChange) => {
-      if (c.actor === 'phone') {
+      if (c.actor === ORG_ACTOR && c.action === 'org-removed') return t('watch.orgRemoved', { email: c.email });
+      // The org's data reports a status as a phone does: who changed it, Webex does not say.
+      if (c.actor === PHONE_ACTOR || c.actor === ORG_ACTOR) {
         return t('watch.phoneChange', {
           email: c.email,
           status: c.status ? statusLabel(c.status, lang) : t('watch.away'),
