@@ -138,6 +138,8 @@ export interface PhoneLine {
   installedAt: string;
   /** When the network cut the line off (lost/stolen, device deleted); the profile stays on the phone. */
   revokedAt?: string;
+  /** `org`: redeemed at the simulated org's SM-DP+ (a code from Control Hub); else at the bot's eSIM endpoints. */
+  provider?: 'org';
 }
 
 /** One call of the phone to the eSIM server and how it ended. */
