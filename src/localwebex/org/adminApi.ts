@@ -224,7 +224,8 @@ export class OrgAdminApi {
             ? [
                 {
                   id: device.callingDeviceId,
-                  description: [],
+                  // The documentation's example says `descriptions` (its schema `description`): the example's word.
+                  descriptions: [],
                   model: ESIM_MODEL,
                   modelType: 'ESIM',
                   displayName: WEBEX_GO_PRODUCT,

@@ -292,6 +292,11 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
     return device;
   }
 
+  /** Sets the Webex Go license's size (a bigger subscription), for demos of many devices. */
+  setWebexGoLicenses(totalUnits: number): void {
+    this.licenseList = this.licenseList.map((l) => (l.name === WEBEX_GO_PRODUCT ? { ...l, totalUnits } : l));
+  }
+
   // ---------------------------------------------------------------- whole state
 
   /** Marks the demo devices as seeded (see `OrgSnapshot.seeded`). */
