@@ -114,7 +114,7 @@ function randomChars(n: number): string {
   return [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
-function newIccid(): string {
+export function newIccid(): string {
   const digits = `8901${[...randomBytes(15)].map((b) => String(b % 10)).join('')}`;
   // Luhn check digit, as ICCIDs carry.
   let sum = 0;
@@ -175,7 +175,7 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
   // ---------------------------------------------------------------- Control Hub
 
   /** Control Hub → Users → the user → Add Webex Go device: pending, one license taken. */
-  addDevice(personId: string, displayName: string, state: Partial<Pick<SimulatedDevice, 'connectionStatus' | 'activationState' | 'lastSeen' | 'firstSeen' | 'errorCodes'>> = {}): SimulatedDevice {
+  addDevice(personId: string, displayName: string, state: Partial<Pick<SimulatedDevice, 'connectionStatus' | 'activationState' | 'lastSeen' | 'firstSeen' | 'errorCodes' | 'iccid'>> = {}): SimulatedDevice {
     if (this.deviceOf(personId)) throw new OrgRefusal(409, `${displayName} already has a Webex Go device.`);
     const pool = this.licenses().find((l) => l.name === WEBEX_GO_PRODUCT);
     if (pool && pool.consumedUnits >= pool.totalUnits) throw new OrgRefusal(409, 'No Webex Go license is left in the pool.');
