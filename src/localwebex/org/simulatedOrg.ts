@@ -129,6 +129,8 @@ export function newIccid(): string {
 export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> {
   readonly smdpAddress: string;
   private readonly devicesById = new Map<string, SimulatedDevice>();
+  /** One device a person: found without a scan, which matters in an org of 50,000. */
+  private readonly devicesByPerson = new Map<string, SimulatedDevice>();
   private licenseList: SimulatedLicense[];
   private seededDemo: boolean;
   /** Matching IDs that were issued and no longer work, and why. */
@@ -144,7 +146,10 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
     this.activatingMs = options.activatingMs ?? 1500;
     this.codeTtlMs = (options.codeTtlDays ?? 90) * DAY;
     this.now = options.now ?? Date.now;
-    for (const device of options.snapshot?.devices ?? []) this.devicesById.set(device.id, device);
+    for (const device of options.snapshot?.devices ?? []) {
+      this.devicesById.set(device.id, device);
+      this.devicesByPerson.set(device.personId, device);
+    }
     this.licenseList = options.snapshot?.licenses ?? newLicenses();
     this.seededDemo = options.snapshot?.seeded ?? false;
   }
@@ -160,7 +165,7 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
   }
 
   deviceOf(personId: string): SimulatedDevice | undefined {
-    return this.devices().find((d) => d.personId === personId);
+    return this.devicesByPerson.get(personId);
   }
 
   /** The pool; the Webex Go license's `consumedUnits` is its devices. */
@@ -191,6 +196,7 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
       ...state,
     };
     this.devicesById.set(device.id, device);
+    this.devicesByPerson.set(personId, device);
     this.changed({ kind: 'device', action: 'added', device });
     return device;
   }
@@ -231,6 +237,7 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
     this.revoke(device);
     if (device.code) this.spentCodes.set(device.code.matchingId, 'invalidated');
     this.devicesById.delete(deviceId);
+    this.devicesByPerson.delete(device.personId);
     this.changed({ kind: 'device', action: 'deleted', device });
   }
 
@@ -309,6 +316,7 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.devicesById.clear();
+    this.devicesByPerson.clear();
     this.spentCodes.clear();
     this.licenseList = newLicenses();
     this.seededDemo = false;
