@@ -5,8 +5,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { OrgLicense } from '../../src/bot/orgPorts.js';
+import { orgFailureOf } from '../../src/bot/orgPorts.js';
 import { webexGoLicensesAmong } from '../../src/webex/org/licenseMatch.js';
-import { serviceAppToken } from '../../src/webex/org/orgToken.js';
+import { createOrgAdmin } from '../../src/webex/org/orgAdmin.js';
+import { serviceAppToken, staticOrgToken } from '../../src/webex/org/orgToken.js';
 import { listOf, orgCallingDevice, orgDevice, orgLicense, orgPerson } from '../../src/webex/org/shapes.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(`test/fixtures/webexAdmin/${name}.json`, 'utf8'));
@@ -135,5 +137,51 @@ describe('serviceAppToken', () => {
     });
     assert.equal(await token.accessToken(), 'a1');
     assert.equal(bodies.length, 2);
+  });
+});
+
+describe('createOrgAdmin failures', () => {
+  const noWait = { now: () => Date.now(), sleep: async () => undefined };
+
+  it('a refusal quoting an activation code is quoted without it', async () => {
+    const fetch = (async () =>
+      new Response(JSON.stringify({ message: 'Code LPA:1$smdp.example.com$ABCDE-FGHIJ-KLMNO-PQRST is not valid for TOKEN_X' }), { status: 400 })) as unknown as typeof globalThis.fetch;
+    const admin = createOrgAdmin({ token: staticOrgToken('TOKEN_X'), baseUrl: 'https://webex.example/v1', fetch, clock: noWait });
+    await assert.rejects(admin.requestActivationCode('p1'), (error: Error) => {
+      assert.equal(orgFailureOf(error), 'refused');
+      assert.doesNotMatch(error.message, /ABCDE-FGHIJ|smdp\.example\.com/);
+      assert.match(error.message, /\[activation code\]/);
+      return true;
+    });
+  });
+
+  it('no answer within the deadline: unavailable, the try aborted, tried again', async () => {
+    let tries = 0;
+    const fetch = ((_url: string, init: RequestInit) => {
+      tries += 1;
+      return new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+    }) as unknown as typeof globalThis.fetch;
+    const admin = createOrgAdmin({
+      token: staticOrgToken('t'),
+      baseUrl: 'https://webex.example/v1',
+      fetch,
+      clock: noWait,
+      policy: { retries: 1, maxRetryAfterMs: 1000, backoffMs: 1, timeoutMs: 20 },
+    });
+    await assert.rejects(admin.webexGoDevices(), (error: Error) => {
+      assert.equal(orgFailureOf(error), 'unavailable');
+      assert.match(error.message, /no answer within 0\.02 s \(tried 2 times\)/);
+      return true;
+    });
+    assert.equal(tries, 2);
+    assert.equal(admin.requestCount(), 2);
+  });
+
+  it('a next link to another host is not followed (it would get the token)', async () => {
+    const fetch = (async () =>
+      new Response(JSON.stringify({ items: [] }), { status: 200, headers: { link: '<https://evil.example/v1/devices?start=100>; rel="next"' } })) as unknown as typeof globalThis.fetch;
+    const admin = createOrgAdmin({ token: staticOrgToken('t'), baseUrl: 'https://webex.example/v1', fetch, clock: noWait });
+    await assert.rejects(admin.webexGoDevices(), /another host \(evil\.example\)/);
+    assert.equal(admin.requestCount(), 1);
   });
 });
