@@ -65,7 +65,7 @@ export class FakeWebex extends FakeWorld {
   readonly org: SimulatedOrg;
   /** The org's admin APIs (`failNext` for faults, `requestCount`). */
   readonly orgApi: OrgAdminApi;
-  /** Every request under `/v1`, oldest first. */
+  /** Every request under `/v1` (the org's admin APIs' too), oldest first. */
   readonly requests: RequestRecord[] = [];
   private readonly rules: Array<Required<Omit<FailureRule, 'retryAfterSeconds' | 'forMs'>> & Pick<FailureRule, 'retryAfterSeconds'> & { until?: number }> = [];
   private readonly dispatcher: WebhookDispatcher;
@@ -84,10 +84,16 @@ export class FakeWebex extends FakeWorld {
       ...(stored?.org ? { snapshot: stored.org } : {}),
       ...(options.orgActivatingMs === undefined ? {} : { activatingMs: options.orgActivatingMs }),
     });
+    const record = (request: RequestRecord) => {
+      this.requests.push(request);
+      if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
+    };
     this.orgApi = new OrgAdminApi({
       org: this.org,
       directory: this,
       orgId: () => this.bot.orgId,
+      record,
+      takeFault: (method, path) => this.takeFault(method, path),
       ...(options.orgAdminToken ? { adminToken: options.orgAdminToken } : {}),
       ...(options.serviceApp ? { serviceApp: options.serviceApp } : {}),
     });
@@ -109,10 +115,7 @@ export class FakeWebex extends FakeWorld {
     this.router.use(createRestRouter({
       world: this,
       botToken: options.botToken,
-      record: (request) => {
-        this.requests.push(request);
-        if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
-      },
+      record,
       takeFault: (method, path) => this.takeFault(method, path),
     }));
   }

@@ -181,6 +181,20 @@ describe('org admin client against the local admin API', function () {
     });
   });
 
+  it("FakeWebex's failNext and request log cover the admin paths too", async () => {
+    seed(1);
+    fake.failNext({ path: '/v1/devices', status: 503, retryAfterSeconds: 2 });
+    assert.equal((await admin().webexGoDevices()).length, 1);
+    assert.deepEqual(waits, [2000]);
+    assert.deepEqual(
+      fake.requests.map((r) => [r.method, r.path, r.status]),
+      [
+        ['GET', '/v1/devices', 503],
+        ['GET', '/v1/devices', 200],
+      ],
+    );
+  });
+
   it('deletes a device (204): it is gone and its license is back in the pool', async () => {
     seed(2);
     const client = admin();

@@ -18,6 +18,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Fault, RequestRecord } from '../rest.js';
 import type { Person } from '../types.js';
 import { ESIM_MODEL, OrgRefusal, WEBEX_GO_PRODUCT, type SimulatedDevice, type SimulatedOrg } from './simulatedOrg.js';
 
@@ -43,6 +44,10 @@ export interface OrgAdminApiOptions {
   adminToken?: string;
   serviceApp?: ServiceAppSettings;
   now?: () => number;
+  /** Told of every request the admin API handles, like the bot's API tells FakeWebex.requests. */
+  record?: (request: RequestRecord) => void;
+  /** FakeWebex.failNext's rules, which then apply to admin paths too. */
+  takeFault?: (method: string, path: string) => Fault | undefined;
 }
 
 export interface OrgFaultRule {
@@ -117,7 +122,7 @@ export class OrgAdminApi {
     return expiresAt !== undefined && expiresAt > this.now();
   }
 
-  private takeFault(scope: string, path: string): OrgFaultRule | undefined {
+  private takeFault(scope: string, path: string): (OrgFaultRule & { status: number }) | undefined {
     const index = this.faults.findIndex((f) => (f.scope !== undefined && f.scope === scope) || (f.path !== undefined && path.startsWith(f.path)));
     if (index < 0) return undefined;
     const fault = this.faults[index]!;
@@ -135,9 +140,15 @@ export class OrgAdminApi {
       (scope: string, handler: (req: Request, res: Response) => void) =>
       (req: Request, res: Response, next: NextFunction): void => {
         this.requests += 1;
+        const entry: RequestRecord = { method: req.method, path: `/v1${req.path}`, query: { ...req.query }, ...(req.body === undefined ? {} : { body: req.body }) };
+        res.on('finish', () => {
+          entry.status = res.statusCode;
+        });
+        this.options.record?.(entry);
         res.set('trackingid', `ADMIN_${randomUUID()}`);
         if (!this.acceptsToken(req)) return sendError(res, 401, UNAUTHORIZED);
-        const fault = this.takeFault(scope, `/v1${req.path}`);
+        const fault = this.takeFault(scope, entry.path) ?? this.options.takeFault?.(req.method, entry.path);
+        if (fault?.status === 'hang') return;
         if (fault) {
           if (fault.retryAfterSeconds !== undefined) res.set('retry-after', String(fault.retryAfterSeconds));
           const message =
