@@ -64,14 +64,19 @@ describe('simulated org', () => {
     assert.throws(() => o.addDevice('p2', 'Bob'), /No Webex Go license/);
   });
 
-  it('a snapshot restores the devices and the pool', () => {
+  it('a snapshot restores the devices, the pool and the spent codes', () => {
     const o = org();
     o.setWebexGoLicenses(3);
-    o.addDevice('p1', 'Alice', { connectionStatus: 'unknown' });
+    const device = o.addDevice('p1', 'Alice', { connectionStatus: 'unknown' });
+    const replaced = o.generateCode(device.id);
+    o.generateCode(device.id);
     o.markSeeded();
-    const restored = new SimulatedOrg({ snapshot: JSON.parse(JSON.stringify(o.snapshot())) });
+    const text = JSON.stringify(o.snapshot());
+    assert.ok(!text.includes(replaced.matchingId), 'a spent code is kept only as a hash');
+    const restored = new SimulatedOrg({ snapshot: JSON.parse(text) });
     assert.deepEqual(restored.devices(), o.devices());
     assert.deepEqual(restored.licenses(), o.licenses());
     assert.equal(restored.seeded, true);
+    assert.throws(() => restored.redeem(replaced.activationCode), { reason: 'invalidated' });
   });
 });

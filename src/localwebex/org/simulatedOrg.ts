@@ -13,7 +13,7 @@
  * `unknown` is what Webex says when it cannot tell; the demo seeds one.
  */
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { formatActivationCode, parseActivationCode } from '../../domain/activationCode.js';
 import { hydraId } from '../ids.js';
 
@@ -53,7 +53,11 @@ export interface OrgSnapshot {
   licenses: SimulatedLicense[];
   /** The demo devices were seeded once: a device the admin deleted stays deleted. */
   seeded: boolean;
+  /** Codes issued that no longer work, as hashes of their Matching IDs, and why. */
+  spentCodes?: Array<[hash: string, why: SpentCode]>;
 }
+
+type SpentCode = 'used' | 'invalidated';
 
 /** A code as Control Hub shows it, to copy. */
 export interface IssuedCode {
@@ -114,6 +118,8 @@ function randomChars(n: number): string {
   return [...randomBytes(n)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
+const codeHash = (matchingId: string): string => createHash('sha256').update(matchingId).digest('hex');
+
 export function newIccid(): string {
   const digits = `8901${[...randomBytes(15)].map((b) => String(b % 10)).join('')}`;
   // Luhn check digit, as ICCIDs carry.
@@ -133,8 +139,8 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
   private readonly devicesByPerson = new Map<string, SimulatedDevice>();
   private licenseList: SimulatedLicense[];
   private seededDemo: boolean;
-  /** Matching IDs that were issued and no longer work, and why. */
-  private readonly spentCodes = new Map<string, 'used' | 'invalidated'>();
+  /** Codes that were issued and no longer work (hashes of their Matching IDs: nothing to redeem), and why. */
+  private readonly spentCodes: Map<string, SpentCode>;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly activatingMs: number;
   private readonly codeTtlMs: number;
@@ -152,6 +158,7 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
     }
     this.licenseList = options.snapshot?.licenses ?? newLicenses();
     this.seededDemo = options.snapshot?.seeded ?? false;
+    this.spentCodes = new Map(options.snapshot?.spentCodes ?? []);
   }
 
   // ---------------------------------------------------------------- reading
@@ -210,7 +217,7 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
     if (device.activationState === 'activated') {
       throw new OrgRefusal(409, 'This device is activated: a new activation code is only generated for a device pending activation.');
     }
-    if (device.code) this.spentCodes.set(device.code.matchingId, 'invalidated');
+    if (device.code) this.spend(device.code.matchingId, 'invalidated');
     const chars = randomChars(20);
     const matchingId = [0, 5, 10, 15].map((i) => chars.slice(i, i + 5)).join('-');
     device.code = { matchingId, expiresAt: new Date(this.now() + this.codeTtlMs).toISOString() };
@@ -223,7 +230,7 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
   markLost(deviceId: string): SimulatedDevice {
     const device = this.requireDevice(deviceId);
     this.revoke(device);
-    if (device.code) this.spentCodes.set(device.code.matchingId, 'invalidated');
+    if (device.code) this.spend(device.code.matchingId, 'invalidated');
     delete device.code;
     device.activationState = 'deactivated';
     device.connectionStatus = 'activating';
@@ -235,7 +242,7 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
   deleteDevice(deviceId: string): void {
     const device = this.requireDevice(deviceId);
     this.revoke(device);
-    if (device.code) this.spentCodes.set(device.code.matchingId, 'invalidated');
+    if (device.code) this.spend(device.code.matchingId, 'invalidated');
     this.devicesById.delete(deviceId);
     this.devicesByPerson.delete(device.personId);
     this.changed({ kind: 'device', action: 'deleted', device });
@@ -260,13 +267,13 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
     if (!parsed) throw new OrgRefusal(400, 'That is not an eSIM activation code.', 'malformed');
     const device = this.devices().find((d) => d.code?.matchingId === parsed.matchingId);
     if (!device) {
-      const spent = this.spentCodes.get(parsed.matchingId);
+      const spent = this.spentCodes.get(codeHash(parsed.matchingId));
       if (spent === 'used') throw new OrgRefusal(409, 'This activation code was used already.', 'used');
       if (spent === 'invalidated') throw new OrgRefusal(410, 'This activation code no longer works: a newer one replaced it, or the device was deleted.', 'invalidated');
       throw new OrgRefusal(404, 'The SM-DP+ knows no such activation code.', 'unknown');
     }
     if (Date.parse(device.code!.expiresAt) <= this.now()) throw new OrgRefusal(410, 'This activation code has expired.', 'expired');
-    this.spentCodes.set(parsed.matchingId, 'used');
+    this.spend(parsed.matchingId, 'used');
     delete device.code;
     device.iccid = newIccid();
     device.connectionStatus = 'activating';
@@ -330,10 +337,14 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
   }
 
   snapshot(): OrgSnapshot {
-    return { devices: this.devices(), licenses: this.licenseList, seeded: this.seededDemo };
+    return { devices: this.devices(), licenses: this.licenseList, seeded: this.seededDemo, spentCodes: [...this.spentCodes] };
   }
 
   // ---------------------------------------------------------------- internals
+
+  private spend(matchingId: string, why: SpentCode): void {
+    this.spentCodes.set(codeHash(matchingId), why);
+  }
 
   private requireDevice(id: string): SimulatedDevice {
     const device = this.devicesById.get(id);

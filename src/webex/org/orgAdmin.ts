@@ -197,8 +197,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
 
     async personByEmail(email) {
       const answer = await send({ what: 'look up a person by email', scope: SCOPES.peopleRead }, `${base}/people?${query({ email })}`);
-      const person = listOf(answer.body).map(orgPerson).find((p) => p !== undefined);
-      return person;
+      return listOf(answer.body).map(orgPerson).find((p) => p !== undefined);
     },
 
     async people(ids) {
@@ -269,8 +268,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
         licenses,
         callHistory,
       };
-      const revoked = Object.values(states).find((state) => !state.available && state.httpStatus === 401);
-      if (revoked && !revoked.available) {
+      if (Object.values(states).some((state) => !state.available && state.httpStatus === 401)) {
         const reason = 'Webex refused the org token itself (401): it has expired or was revoked.';
         for (const capability of Object.keys(states) as OrgCapability[]) states[capability] = { available: false, reason, httpStatus: 401 };
       }
