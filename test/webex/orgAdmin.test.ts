@@ -140,6 +140,35 @@ describe('serviceAppToken', () => {
   });
 });
 
+describe('createOrgAdmin: an activation code', () => {
+  const noWait = { now: () => Date.now(), sleep: async () => undefined };
+
+  function answering(supported: unknown) {
+    const requests: Array<{ url: string; method: string; body?: unknown }> = [];
+    const fetch = (async (url: string, init: RequestInit) => {
+      requests.push({ url, method: String(init.method), ...(init.body ? { body: JSON.parse(String(init.body)) } : {}) });
+      const body = url.includes('/supportedDevices') ? supported : fixture('activationCode');
+      return new Response(JSON.stringify(body), { status: 200 });
+    }) as unknown as typeof globalThis.fetch;
+    return { requests, admin: createOrgAdmin({ token: staticOrgToken('t'), baseUrl: 'https://webex.example/v1', fetch, clock: noWait }) };
+  }
+
+  it('asks with the ESIM model Webex lists, and reads the documented answer', async () => {
+    const { admin, requests } = answering({ devices: [{ model: 'DMS Cisco 8875', type: 'MPP' }, { model: 'Webex Go eSIM', type: 'ESIM' }] });
+    assert.deepEqual(await admin.requestActivationCode('p1'), { code: '5414011256173816', expiryTime: '2017-11-16T23:38:03.215Z' });
+    assert.deepEqual(requests, [
+      { url: 'https://webex.example/v1/telephony/config/supportedDevices?type=ESIM', method: 'GET' },
+      { url: 'https://webex.example/v1/devices/activationCode', method: 'POST', body: { personId: 'p1', model: 'Webex Go eSIM' } },
+    ]);
+  });
+
+  it('no ESIM model listed (the documented example has none): refused, nothing asked', async () => {
+    const { admin, requests } = answering(fixture('supportedDevices'));
+    await assert.rejects(admin.requestActivationCode('p1'), (error: Error) => orgFailureOf(error) === 'refused' && /no eSIM \(ESIM\) model/.test(error.message));
+    assert.equal(requests.length, 1);
+  });
+});
+
 describe('createOrgAdmin failures', () => {
   const noWait = { now: () => Date.now(), sleep: async () => undefined };
 

@@ -225,8 +225,8 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
         { what: 'list the eSIM models Webex supports', scope: SCOPES.telephonyRead },
         `${base}/telephony/config/supportedDevices?${query({ type: 'ESIM' })}`,
       );
-      const models = listOf(supported.body, 'devices').filter((d) => typeof d.model === 'string' && d.model !== '');
-      const esim = models.find((d) => d.type === 'ESIM') ?? models[0];
+      // Only a model Webex itself types ESIM: never another model in its place.
+      const esim = listOf(supported.body, 'devices').find((d) => d.type === 'ESIM' && typeof d.model === 'string' && d.model !== '');
       if (!esim) throw new OrgAdminError('refused', 'Webex lists no eSIM (ESIM) model for this org, so there is no model to ask an activation code for.');
       const answer = await send({ what: 'create an activation code', scope: SCOPES.devicesWrite }, `${base}/devices/activationCode`, 'POST', {
         personId,
