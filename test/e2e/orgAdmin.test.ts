@@ -45,8 +45,9 @@ describe('org admin client against the local admin API', function () {
       waits.push(ms);
     },
   };
+  // The bases as functions, as the composition root passes them offline (known once the server listens).
   const admin = (options: Partial<OrgAdminOptions> = {}): OrgAdmin =>
-    createOrgAdmin({ token: staticOrgToken(ORG_TOKEN), baseUrl: `${base}/v1`, cdrBaseUrl: `${base}/v1`, clock, ...options });
+    createOrgAdmin({ token: staticOrgToken(ORG_TOKEN), baseUrl: () => `${base}/v1`, cdrBaseUrl: () => `${base}/v1`, clock, ...options });
 
   /** `n` people, each with a Webex Go device in `status`. */
   function seed(n: number, status: ConnectionStatus = 'connected'): string[] {

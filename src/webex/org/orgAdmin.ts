@@ -52,10 +52,13 @@ const SCOPES = {
 
 export interface OrgAdminOptions {
   token: OrgTokenSource;
-  /** `HYDRA_SERVICE_URL` when set (see `webexApiBaseUrl`), else https://webexapis.com/v1. */
-  baseUrl?: string;
+  /**
+   * `HYDRA_SERVICE_URL` when set (see `webexApiBaseUrl`), else https://webexapis.com/v1; a function
+   * is asked at each request (offline, the local Webex's address is known only once it listens).
+   */
+  baseUrl?: string | (() => string);
   /** The Detailed Call History API's base, for the `callHistory` capability; Webex's by default. */
-  cdrBaseUrl?: string;
+  cdrBaseUrl?: string | (() => string | undefined);
   licenses?: WebexGoLicenseMatch;
   devicePageSize?: number;
   fetch?: typeof fetch;
@@ -71,8 +74,10 @@ interface Answer {
 }
 
 export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
-  const base = (options.baseUrl ?? DEFAULT_WEBEX_API_BASE).replace(/\/+$/, '');
-  const cdrBase = (options.cdrBaseUrl ?? DEFAULT_CDR_BASE_URL).replace(/\/+$/, '');
+  const resolve = (url: string | (() => string | undefined) | undefined, fallback: string): string =>
+    ((typeof url === 'function' ? url() : url) ?? fallback).replace(/\/+$/, '');
+  const base = () => resolve(options.baseUrl, DEFAULT_WEBEX_API_BASE);
+  const cdrBase = () => resolve(options.cdrBaseUrl, DEFAULT_CDR_BASE_URL);
   const fetchFn = options.fetch ?? fetch;
   const clock = options.clock ?? systemClock;
   const policy = options.policy ?? DEFAULT_POLICY;
@@ -118,7 +123,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
 
   /** Every page from `first` on, following `Link: rel="next"` on Webex's own origin, each page once. */
   async function* pages(call: OrgCall, first: string): AsyncGenerator<Answer> {
-    const origin = new URL(base).origin;
+    const origin = new URL(base()).origin;
     const seen = new Set<string>();
     let url: string | undefined = first;
     while (url !== undefined && !seen.has(url)) {
@@ -138,7 +143,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
 
   const listDevices = async (call: OrgCall, params: Record<string, string | number>): Promise<OrgDevice[]> => {
     const devices: OrgDevice[] = [];
-    for await (const page of pages(call, `${base}/devices?${query({ type: WEBEX_GO, ...params, max: devicePageSize })}`)) {
+    for await (const page of pages(call, `${base()}/devices?${query({ type: WEBEX_GO, ...params, max: devicePageSize })}`)) {
       for (const item of listOf(page.body)) {
         const device = orgDevice(item, WEBEX_GO);
         if (device) devices.push(device);
@@ -151,7 +156,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
     const found: OrgPerson[] = [];
     for (let i = 0; i < ids.length; i += PEOPLE_IDS_PER_REQUEST) {
       const batch = ids.slice(i, i + PEOPLE_IDS_PER_REQUEST);
-      const answer = await send({ what: `look up ${batch.length} people by id`, scope: SCOPES.peopleRead }, `${base}/people?${query({ id: batch.join(',') })}`);
+      const answer = await send({ what: `look up ${batch.length} people by id`, scope: SCOPES.peopleRead }, `${base()}/people?${query({ id: batch.join(',') })}`);
       for (const item of listOf(answer.body)) {
         const person = orgPerson(item);
         if (person) found.push(person);
@@ -163,7 +168,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
   const licensesCall: OrgCall = { what: "list the org's licenses", scope: SCOPES.licensesRead };
   const listLicenses = async (): Promise<OrgLicense[]> => {
     const licenses: OrgLicense[] = [];
-    for await (const page of pages(licensesCall, `${base}/licenses`)) {
+    for await (const page of pages(licensesCall, `${base()}/licenses`)) {
       for (const item of listOf(page.body)) {
         const license = orgLicense(item);
         if (license) licenses.push(license);
@@ -180,7 +185,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
     async callingDevicesOf(personId): Promise<OrgCallingDevice[]> {
       const answer = await send(
         { what: "read a person's calling devices", scope: SCOPES.telephonyRead },
-        `${base}/telephony/config/people/${encodeURIComponent(personId)}/devices`,
+        `${base()}/telephony/config/people/${encodeURIComponent(personId)}/devices`,
       );
       return listOf(answer.body, 'devices')
         .map(orgCallingDevice)
@@ -188,7 +193,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
     },
 
     async deleteDevice(deviceId) {
-      await send({ what: 'delete the device', scope: SCOPES.devicesWrite }, `${base}/devices/${encodeURIComponent(deviceId)}`, 'DELETE');
+      await send({ what: 'delete the device', scope: SCOPES.devicesWrite }, `${base()}/devices/${encodeURIComponent(deviceId)}`, 'DELETE');
     },
 
     async webexGoLicenses() {
@@ -196,7 +201,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
     },
 
     async personByEmail(email) {
-      const answer = await send({ what: 'look up a person by email', scope: SCOPES.peopleRead }, `${base}/people?${query({ email })}`);
+      const answer = await send({ what: 'look up a person by email', scope: SCOPES.peopleRead }, `${base()}/people?${query({ email })}`);
       return listOf(answer.body).map(orgPerson).find((p) => p !== undefined);
     },
 
@@ -207,7 +212,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
       const found: OrgPerson[] = [];
       let pagesRead = 0;
       const call = { what: "list the org's people", scope: SCOPES.peopleRead };
-      for await (const page of pages(call, `${base}/people?${query({ max: PEOPLE_PAGE_SIZE })}`)) {
+      for await (const page of pages(call, `${base()}/people?${query({ max: PEOPLE_PAGE_SIZE })}`)) {
         pagesRead += 1;
         for (const item of listOf(page.body)) {
           const person = orgPerson(item);
@@ -223,12 +228,12 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
     async requestActivationCode(personId) {
       const supported = await send(
         { what: 'list the eSIM models Webex supports', scope: SCOPES.telephonyRead },
-        `${base}/telephony/config/supportedDevices?${query({ type: 'ESIM' })}`,
+        `${base()}/telephony/config/supportedDevices?${query({ type: 'ESIM' })}`,
       );
       // Only a model Webex itself types ESIM: never another model in its place.
       const esim = listOf(supported.body, 'devices').find((d) => d.type === 'ESIM' && typeof d.model === 'string' && d.model !== '');
       if (!esim) throw new OrgAdminError('refused', 'Webex lists no eSIM (ESIM) model for this org, so there is no model to ask an activation code for.');
-      const answer = await send({ what: 'create an activation code', scope: SCOPES.devicesWrite }, `${base}/devices/activationCode`, 'POST', {
+      const answer = await send({ what: 'create an activation code', scope: SCOPES.devicesWrite }, `${base()}/devices/activationCode`, 'POST', {
         personId,
         model: esim.model,
       });
@@ -254,10 +259,10 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
       const end = clock.now() - 10 * 60_000;
       const cdrQuery = query({ startTime: new Date(end - 60_000).toISOString(), endTime: new Date(end).toISOString(), max: 1 });
       const [status, licenses, callHistory] = await Promise.all([
-        probe({ what: "list the org's Webex Go devices", scope: SCOPES.devicesRead }, `${base}/devices?${query({ type: WEBEX_GO, max: 1 })}`),
-        probe(licensesCall, `${base}/licenses`),
+        probe({ what: "list the org's Webex Go devices", scope: SCOPES.devicesRead }, `${base()}/devices?${query({ type: WEBEX_GO, max: 1 })}`),
+        probe(licensesCall, `${base()}/licenses`),
         // 451: the token was accepted and the org's records live in another region, which the pull follows.
-        probe({ what: 'read the Detailed Call History', scope: CDR_SCOPE }, `${cdrBase}/cdr_feed?${cdrQuery}`, (s) => s === 451),
+        probe({ what: 'read the Detailed Call History', scope: CDR_SCOPE }, `${cdrBase()}/cdr_feed?${cdrQuery}`, (s) => s === 451),
       ]);
       const states: Record<OrgCapability, CapabilityState> = {
         status,
