@@ -145,6 +145,8 @@ export interface PhoneLine {
 /** One call of the phone to the eSIM server and how it ended. */
 export interface PhoneAnswer {
   action: 'install' | 'enabled' | 'disabled' | 'deleted';
+  /** `org`: the simulated org's SM-DP+ answered; else the bot's eSIM endpoints. */
+  server?: 'org';
   ok: boolean;
   /** HTTP status; absent when the server could not be reached. */
   httpStatus?: number;

@@ -71,10 +71,10 @@ export function phoneRoutes(fake: FakeWebex, esim: EsimServer): Router {
     const at = new Date().toISOString();
     try {
       const { iccid, status } = act();
-      return { action, ok: true, httpStatus: 200, status, ...(iccid ? { iccid } : {}), at };
+      return { action, server: 'org', ok: true, httpStatus: 200, status, ...(iccid ? { iccid } : {}), at };
     } catch (error) {
       if (!(error instanceof OrgRefusal)) throw error;
-      return { action, ok: false, httpStatus: error.status, error: error.message, ...(error.reason ? { reason: error.reason } : {}), at };
+      return { action, server: 'org', ok: false, httpStatus: error.status, error: error.message, ...(error.reason ? { reason: error.reason } : {}), at };
     }
   };
 
