@@ -206,6 +206,17 @@ describe('createOrgAdmin failures', () => {
     assert.equal(admin.requestCount(), 2);
   });
 
+  it('a next link back to a page already read fails the listing', async () => {
+    const fetch = (async (url: string) =>
+      new Response(JSON.stringify({ items: [{ id: 'd1' }] }), {
+        status: 200,
+        headers: { link: url.includes('start=100') ? '<https://webex.example/v1/devices?type=webexgo&max=100>; rel="next"' : '</v1/devices?start=100>; rel="next"' },
+      })) as unknown as typeof globalThis.fetch;
+    const admin = createOrgAdmin({ token: staticOrgToken('t'), baseUrl: 'https://webex.example/v1', fetch, clock: noWait });
+    await assert.rejects(admin.webexGoDevices(), (error: Error) => orgFailureOf(error) === 'unavailable' && /not complete/.test(error.message));
+    assert.equal(admin.requestCount(), 2);
+  });
+
   it('a next link to another host is not followed (it would get the token)', async () => {
     const fetch = (async () =>
       new Response(JSON.stringify({ items: [] }), { status: 200, headers: { link: '<https://evil.example/v1/devices?start=100>; rel="next"' } })) as unknown as typeof globalThis.fetch;

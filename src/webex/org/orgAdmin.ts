@@ -121,20 +121,24 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
     }
   };
 
-  /** Every page from `first` on, following `Link: rel="next"` on Webex's own origin, each page once. */
+  /**
+   * Every page from `first` on, following `Link: rel="next"` on Webex's own origin. A next link
+   * back to a page already read fails the listing: stopping there could leave devices out.
+   */
   async function* pages(call: OrgCall, first: string): AsyncGenerator<Answer> {
     const origin = new URL(base()).origin;
     const seen = new Set<string>();
-    let url: string | undefined = first;
-    while (url !== undefined && !seen.has(url)) {
+    let url = first;
+    for (;;) {
       seen.add(url);
       const answer = await send(call, url);
       yield answer;
       const target = nextLinkTarget(answer.headers.get('link'));
       if (target === undefined) return;
-      const next: URL = new URL(target, url);
+      const next = new URL(target, url);
       // The next page gets the token: only Webex's own host may have it.
       if (next.origin !== origin) throw new OrgAdminError('unavailable', `Webex's next page to ${call.what} points at another host (${next.host}): not followed.`);
+      if (seen.has(next.href)) throw new OrgAdminError('unavailable', `Webex's pages to ${call.what} lead back to a page already read: the listing is not complete.`);
       url = next.href;
     }
   }
