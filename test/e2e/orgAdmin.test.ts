@@ -277,6 +277,9 @@ describe('org admin client against the local admin API', function () {
       assert.doesNotMatch((error as Error).message, /revoked-refresh-token|app-client-secret/);
       return true;
     });
+    // Every capability says the token could not be renewed.
+    const states = await createOrgAdmin({ token: wrong, baseUrl: `${base}/v1`, cdrBaseUrl: `${base}/v1`, clock: appClock }).capabilities();
+    for (const state of Object.values(states)) assert.ok(!state.available && /Webex refused to renew the org token/.test(state.reason), JSON.stringify(state));
   });
 
   describe('the local API serves the documented shapes', () => {

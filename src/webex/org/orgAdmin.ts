@@ -249,6 +249,8 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
     },
 
     async capabilities() {
+      // A 401, or a Service App token Webex would not renew: the token itself, whichever read found it.
+      let tokenRefused: OrgAdminError | undefined;
       const probe = async (call: OrgCall, url: string, accept: (status: number) => boolean = () => false): Promise<CapabilityState> => {
         try {
           await send(call, url);
@@ -256,6 +258,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
         } catch (error) {
           if (!(error instanceof OrgAdminError)) throw error;
           if (error.httpStatus !== undefined && accept(error.httpStatus)) return { available: true };
+          if (error.orgFailure === 'unauthorized') tokenRefused ??= error;
           return { available: false, reason: error.message, ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }) };
         }
       };
@@ -277,9 +280,12 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
         licenses,
         callHistory,
       };
-      if (Object.values(states).some((state) => !state.available && state.httpStatus === 401)) {
-        const reason = 'Webex refused the org token itself (401): it has expired or was revoked.';
-        for (const capability of Object.keys(states) as OrgCapability[]) states[capability] = { available: false, reason, httpStatus: 401 };
+      if (tokenRefused) {
+        const { httpStatus } = tokenRefused;
+        const reason = httpStatus === 401 ? 'Webex refused the org token itself (401): it has expired or was revoked.' : tokenRefused.message;
+        for (const capability of Object.keys(states) as OrgCapability[]) {
+          states[capability] = { available: false, reason, ...(httpStatus === undefined ? {} : { httpStatus }) };
+        }
       }
       return states;
     },
