@@ -69,7 +69,6 @@ export interface OrgAdminOptions {
 
 interface Answer {
   headers: Headers;
-  status: number;
   body: unknown;
 }
 
@@ -87,7 +86,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
   const send = async (call: OrgCall, url: string, method = 'GET', json?: unknown): Promise<Answer> => {
     // Asked once per request, outside the retries: a renewal that fails is not a Webex outage to retry.
     const token = await options.token.accessToken();
-    let answer: { status: number; headers: Headers; text: string };
+    let answer: { headers: Headers; text: string };
     try {
       answer = await callWithPolicy(
         { what: call.what, idempotent: isIdempotent(method), policy, clock, ...(options.log ? { log: options.log } : {}) },
@@ -106,16 +105,16 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
           });
           const text = await response.text();
           if (!response.ok) throw new HttpStatusError(response.status, response.headers, text);
-          return { status: response.status, headers: response.headers, text };
+          return { headers: response.headers, text };
         },
       );
     } catch (error) {
       if (error instanceof OutgoingCallError) throw orgAdminFailure(call, error, policy.timeoutMs);
       throw error;
     }
-    if (answer.text.trim() === '') return { status: answer.status, headers: answer.headers, body: undefined };
+    if (answer.text.trim() === '') return { headers: answer.headers, body: undefined };
     try {
-      return { status: answer.status, headers: answer.headers, body: JSON.parse(answer.text) as unknown };
+      return { headers: answer.headers, body: JSON.parse(answer.text) as unknown };
     } catch (error) {
       throw new OrgAdminError('unavailable', `Webex answered with something other than JSON when asked to ${call.what}.`, { cause: error });
     }
