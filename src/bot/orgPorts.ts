@@ -49,7 +49,8 @@ export type OrgCapability = 'status' | 'delete' | 'licenses' | 'callHistory';
 export const ORG_CAPABILITIES: readonly OrgCapability[] = ['status', 'delete', 'licenses', 'callHistory'];
 
 export type CapabilityState =
-  | { available: true }
+  /** `note`: what an admin should know though it is available (e.g. "not checked until the first delete"). */
+  | { available: true; note?: string }
   /** `reason` is a sentence for an admin (e.g. "Webex answered 403: the token lacks spark-admin:devices_write"). */
   | { available: false; reason: string; httpStatus?: number };
 

@@ -5,6 +5,8 @@ import { WebhookDispatcher, webhookMatches } from './delivery.js';
 import { JsonFile } from './persistence.js';
 import { createRestRouter, sendError, type Fault, type RequestRecord } from './rest.js';
 import { FakeWorld, type Snapshot } from './world.js';
+import { OrgAdminApi, type ServiceAppSettings } from './org/adminApi.js';
+import { SimulatedOrg } from './org/simulatedOrg.js';
 import type { Change, Message } from './types.js';
 
 export type * from './types.js';
@@ -20,6 +22,12 @@ export interface FakeWebexOptions {
   dataFile?: string;
   /** Where failed webhook deliveries and persistence errors are reported (default: stderr). */
   log?: (line: string) => void;
+  /** The org admin's token for the simulated org's admin APIs; without it, only `serviceApp` tokens get in. */
+  orgAdminToken?: string;
+  /** A Service App whose refresh token `POST /v1/access_token` accepts. */
+  serviceApp?: ServiceAppSettings;
+  /** How long a redeemed Webex Go device stays `activating` (default 1,500 ms; 0 connects at once). */
+  orgActivatingMs?: number;
 }
 
 export interface FailureRule {
@@ -51,9 +59,13 @@ const MAX_RECORDED_REQUESTS = 5000;
  * `close()` ends the instance: it stops the server and deliveries and writes the data file.
  */
 export class FakeWebex extends FakeWorld {
-  /** The REST API under `/v1`; mount it on another express app to serve it from there. */
+  /** The REST API under `/v1`, the org's admin APIs included; mount it on another express app to serve it from there. */
   readonly router: Router;
-  /** Every request under `/v1`, oldest first. */
+  /** The organization: Webex Go devices, licenses, its SM-DP+ (Control Hub's side of the local Webex). */
+  readonly org: SimulatedOrg;
+  /** The org's admin APIs (`failNext` for faults, `requestCount`). */
+  readonly orgApi: OrgAdminApi;
+  /** Every request under `/v1` (the org's admin APIs' too), oldest first. */
   readonly requests: RequestRecord[] = [];
   private readonly rules: Array<Required<Omit<FailureRule, 'retryAfterSeconds' | 'forMs'>> & Pick<FailureRule, 'retryAfterSeconds'> & { until?: number }> = [];
   private readonly dispatcher: WebhookDispatcher;
@@ -65,24 +77,47 @@ export class FakeWebex extends FakeWorld {
     const file = options.dataFile
       ? new JsonFile<Snapshot>(options.dataFile, (error) => log(`saving ${options.dataFile} failed: ${String(error)}`))
       : undefined;
-    super(options.botEmail, options.botDisplayName, file?.load());
+    const stored = file?.load();
+    super(options.botEmail, options.botDisplayName, stored);
     this.file = file;
+    this.org = new SimulatedOrg({
+      ...(stored?.org ? { snapshot: stored.org } : {}),
+      ...(options.orgActivatingMs === undefined ? {} : { activatingMs: options.orgActivatingMs }),
+    });
+    const record = (request: RequestRecord) => {
+      this.requests.push(request);
+      if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
+    };
+    this.orgApi = new OrgAdminApi({
+      org: this.org,
+      directory: this,
+      orgId: () => this.bot.orgId,
+      record,
+      takeFault: (method, path) => this.takeFault(method, path),
+      ...(options.orgAdminToken ? { adminToken: options.orgAdminToken } : {}),
+      ...(options.serviceApp ? { serviceApp: options.serviceApp } : {}),
+    });
+    this.org.on('change', (change) => {
+      if (change.kind === 'revoked') this.cutOffLine(change.personId, change.iccid);
+    });
     this.dispatcher = new WebhookDispatcher(log);
     this.on('webhookEvent', (event) => {
       for (const webhook of this.webhooks()) {
         if (webhookMatches(webhook, event, this.bot.id)) this.dispatcher.deliver(webhook, event);
       }
     });
-    if (file) this.on('change', () => file.save(() => this.snapshot()));
-    this.router = createRestRouter({
+    if (file) {
+      this.on('change', () => file.save(() => this.snapshot()));
+      this.org.on('change', () => file.save(() => this.snapshot()));
+    }
+    this.router = express.Router();
+    this.router.use(this.orgApi.router);
+    this.router.use(createRestRouter({
       world: this,
       botToken: options.botToken,
-      record: (request) => {
-        this.requests.push(request);
-        if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
-      },
+      record,
       takeFault: (method, path) => this.takeFault(method, path),
-    });
+    }));
   }
 
   /** Serves the REST API; resolves with the base URL (`http://127.0.0.1:PORT`, no `/v1`). */
@@ -106,6 +141,7 @@ export class FakeWebex extends FakeWorld {
   /** Stops serving and delivering, and writes the data file. The instance is done afterwards. */
   async close(): Promise<void> {
     this.dispatcher.stop();
+    this.org.close();
     const server = this.server;
     this.server = undefined;
     if (server) {
@@ -175,7 +211,21 @@ export class FakeWebex extends FakeWorld {
   override reset(): void {
     this.requests.length = 0;
     this.rules.length = 0;
+    this.orgApi.clearFaults();
+    this.org.reset();
     super.reset();
+  }
+
+  override snapshot(): Snapshot {
+    return { ...super.snapshot(), org: this.org.snapshot() };
+  }
+
+  /** The network cuts a line of the org's SM-DP+ off (Lost/stolen, deleted): the profile stays on the phone, dead. */
+  private cutOffLine(personId: string, iccid: string): void {
+    const email = this.personById(personId)?.emails[0];
+    const phone = email ? this.phone(email) : undefined;
+    if (!email || !phone?.line || phone.line.iccid !== iccid || phone.line.revokedAt) return;
+    this.setPhone(email, { ...phone, line: { ...phone.line, revokedAt: new Date().toISOString() } });
   }
 
   private takeFault(method: string, path: string): Fault | undefined {

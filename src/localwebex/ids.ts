@@ -10,7 +10,10 @@ export type HydraKind =
   | 'WEBHOOK'
   | 'ORGANIZATION'
   | 'APPLICATION'
-  | 'CONTENT';
+  | 'CONTENT'
+  | 'DEVICE'
+  | 'CALLING_DEVICE'
+  | 'LICENSE';
 
 /**
  * A Webex-style ("Hydra") id: base64 of `ciscospark://us/<KIND>/<uuid>` without padding.

@@ -12,7 +12,7 @@ import { personUuidOfId } from '../calls/index.js';
 import { FakeCdrFeed } from './cdrFeed.js';
 import { localSecrets } from './localSecrets.js';
 import { loopbackOnly } from './loopbackOnly.js';
-import { DEMO_ADMIN, localWebexPage, seedDemo, type LocalWebexPage } from './page/router.js';
+import { DEMO_ADMIN, localWebexPage, seedDemo, seedOrgDemo, type LocalWebexPage } from './page/router.js';
 
 export const LOCAL_BOT = { email: 'gobot@webex.bot', displayName: 'GoBot' } as const;
 export const LOCAL_WEBEX_FILE = 'local-webex.json';
@@ -39,8 +39,11 @@ export async function prepareLocalMode(config: Config, log: (line: string) => vo
     botDisplayName: LOCAL_BOT.displayName,
     dataFile: join(config.dataDir, LOCAL_WEBEX_FILE),
     log,
+    // The local org's admin is the same admin whose token reads the local call history.
+    orgAdminToken: secrets.adminToken,
   });
   seedDemo(fake);
+  seedOrgDemo(fake);
   // Activation emails land in a mailbox of our own, shown on the page.
   const mailbox = new LocalMailbox({ dataFile: join(config.dataDir, LOCAL_MAILBOX_FILE), log });
   const { url: smtpUrl } = await mailbox.listen();
@@ -67,6 +70,8 @@ export async function prepareLocalMode(config: Config, log: (line: string) => vo
       smtpUrl: config.smtpUrl ?? smtpUrl,
       // Offline, `calls last 24h` reads the local call history, whatever token is set.
       webexAdminToken: secrets.adminToken,
+      // Offline, org mode runs against the local org (its admin APIs are served with the bot's API).
+      webexOrgToken: secrets.adminToken,
       // Offline, show both ways in (unless mail was set up by hand): the 1:1 and the Mailbox tab.
       delivery: config.smtpUrl ? config.delivery : 'both',
     },

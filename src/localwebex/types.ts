@@ -138,11 +138,15 @@ export interface PhoneLine {
   installedAt: string;
   /** When the network cut the line off (lost/stolen, device deleted); the profile stays on the phone. */
   revokedAt?: string;
+  /** `org`: redeemed at the simulated org's SM-DP+ (a code from Control Hub); else at the bot's eSIM endpoints. */
+  provider?: 'org';
 }
 
 /** One call of the phone to the eSIM server and how it ended. */
 export interface PhoneAnswer {
   action: 'install' | 'enabled' | 'disabled' | 'deleted';
+  /** `org`: the simulated org's SM-DP+ answered; else the bot's eSIM endpoints. */
+  server?: 'org';
   ok: boolean;
   /** HTTP status; absent when the server could not be reached. */
   httpStatus?: number;

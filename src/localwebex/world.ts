@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { hydraId } from './ids.js';
+import type { OrgSnapshot } from './org/simulatedOrg.js';
 import type {
   AttachmentAction,
   CardAttachment,
@@ -85,6 +86,8 @@ export interface Snapshot {
   webhooks: Webhook[];
   /** Absent in files written before phones existed. */
   phones?: Phone[];
+  /** The simulated org (kept by FakeWebex); absent in files written before it existed. */
+  org?: OrgSnapshot;
 }
 
 const WEBHOOK_RESOURCES = ['all', 'messages', 'memberships', 'rooms', 'attachmentActions'];

@@ -22,6 +22,8 @@ import { FakeWebex, type Change } from '../../src/localwebex/fakeWebex.js';
 export const TEST_BOT_TOKEN = 'test_bot_token';
 export const TEST_BOT_EMAIL = 'gobot@webex.bot';
 export const TEST_BOT_NAME = 'GoBot';
+/** What the shared fake's simulated org accepts as its admin's token (org mode's WEBEX_ORG_TOKEN). */
+export const TEST_ORG_TOKEN = 'test_org_admin_token';
 
 const require = createRequire(import.meta.url);
 
@@ -36,6 +38,8 @@ const fake = new FakeWebex({
   botToken: TEST_BOT_TOKEN,
   botEmail: TEST_BOT_EMAIL,
   botDisplayName: TEST_BOT_NAME,
+  orgAdminToken: TEST_ORG_TOKEN,
+  orgActivatingMs: 0,
   log: (line) => fakeWebexLog.push(line),
 });
 // Top-level await: every module importing this one runs after the fake listens and the URLs are set.

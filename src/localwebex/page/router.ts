@@ -2,7 +2,7 @@
  * The browser page of the local Webex: people's side of the fake (pick who you are, read and
  * write in spaces, press card buttons) and each person's phone (scan the QR, install the Webex
  * Go line through the eSIM server, switch it off/on, remove it); with a LocalMailbox, each
- * person's Mailbox too.
+ * person's Mailbox too; and the org admin's simulated Control Hub (the org's Webex Go devices).
  *
  * Served at `/` of the host app: the page and its files (routes/assets.ts), and a JSON API under
  * `/local/api/`, one router per job in routes/: spaces and messages, message files, the
@@ -14,15 +14,17 @@ import type { FakeWebex } from '../fakeWebex.js';
 import type { LocalMailbox } from '../mailbox.js';
 import { apiErrors, PageError, sameSiteWrites } from './http.js';
 import { assetRoutes } from './routes/assets.js';
+import { controlHubRoutes } from './routes/controlHub.js';
 import { eventRoutes } from './routes/events.js';
 import { fileRoutes } from './routes/files.js';
 import { mailboxRoutes } from './routes/mailbox.js';
 import { phoneRoutes } from './routes/phone.js';
 import { spaceRoutes } from './routes/spaces.js';
 
-export { seedDemo, DEMO_ADMIN, DEMO_USERS, DEMO_ADMIN_SPACE } from './seed.js';
+export { seedDemo, seedOrgDemo, DEMO_ADMIN, DEMO_USERS, DEMO_ADMIN_SPACE, DEMO_ORG_DEVICES } from './seed.js';
 export type { MailSummary, MailView, MailAttachmentView } from './routes/mailbox.js';
 export type { FileView, MessageView, PersonView, PhoneView, SpaceView } from './views.js';
+export type { ControlHubView, OrgDeviceView } from './routes/controlHub.js';
 
 export interface LocalWebexPageDeps {
   fake: FakeWebex;
@@ -49,6 +51,7 @@ export function localWebexPage(deps: LocalWebexPageDeps): LocalWebexPage {
   api.use(fileRoutes(fake));
   api.use(mailboxRoutes(mailbox));
   api.use(phoneRoutes(fake, { baseUrl: deps.esimBaseUrl, token: deps.esimToken, timeoutMs: deps.esimTimeoutMs ?? 10_000 }));
+  api.use(controlHubRoutes(fake));
   api.use(events);
   api.use((_req, _res, next) => next(new PageError(404, 'No such page API.')));
   api.use(apiErrors);

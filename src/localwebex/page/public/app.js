@@ -1,6 +1,6 @@
 // The local Webex page: pick who you are, read and write in your spaces, press card buttons,
 // read your email (when the server has a local mailbox), and play your phone (scan the QR from
-// the bot, install the Webex Go line, switch it).
+// the bot, install the Webex Go line, switch it); and the org admin's simulated Control Hub.
 import { el } from './dom.js';
 import { state } from './state.js';
 import { api } from './api.js';
@@ -8,6 +8,7 @@ import { loadPeople, selectPerson } from './people.js';
 import { renderConversation } from './messages.js';
 import { showTab } from './tabs.js';
 import { connect } from './live.js';
+import { loadControlHub } from './controlHub.js';
 // Sections that only listen to their elements.
 import './composer.js';
 
@@ -20,6 +21,7 @@ async function start() {
   showTab(new URL(location.href).searchParams.get('tab') === 'mail' ? 'mail' : 'spaces');
   el.mentionLabel.querySelector('.mention-name').textContent = `Mention ${state.bot.displayName}`;
   await loadPeople();
+  await loadControlHub();
   const asked = new URL(location.href).searchParams.get('as');
   const candidates = [asked, sessionStorage.getItem('localwebex.me'), localStorage.getItem('localwebex.me')];
   const pick = candidates.find((email) => email && state.people.some((p) => p.email === email.toLowerCase()));

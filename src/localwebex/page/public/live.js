@@ -6,6 +6,7 @@ import { loadSpaces } from './spaces.js';
 import { openSpace, placeMessage, renderConversation, revealCard, scrollToEnd } from './messages.js';
 import { loadMail } from './mailbox.js';
 import { loadPhone, renderPhone } from './phone.js';
+import { loadControlHub } from './controlHub.js';
 
 let onReset = async () => {};
 
@@ -43,6 +44,7 @@ async function onChange(change) {
         await loadPhone();
         if (state.spaceId) await openSpace(state.spaceId);
         await loadMail();
+        await loadControlHub();
       }
       reconnectedBefore = true;
       break;
@@ -86,6 +88,9 @@ async function onChange(change) {
       break;
     case 'phone':
       if (change.email === state.me) renderPhone(change.phone);
+      break;
+    case 'org':
+      await loadControlHub();
       break;
     case 'reset':
       await onReset();

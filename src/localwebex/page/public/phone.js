@@ -43,7 +43,8 @@ function describeAnswer(a) {
   const when = new Date(a.at).toLocaleTimeString();
   if (a.ok) {
     const status = a.status ? ` Device status: ${a.status}.` : '';
-    return `${what} (${when}): the eSIM server answered OK${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}.${status}`;
+    const server = a.server === 'org' ? "the org's SM-DP+" : 'the eSIM server';
+    return `${what} (${when}): ${server} answered OK${a.httpStatus ? ` (HTTP ${a.httpStatus})` : ''}.${status}`;
   }
   const code = a.httpStatus ? ` (HTTP ${a.httpStatus}${a.reason ? `, ${a.reason}` : ''})` : '';
   return `${what} (${when}) failed${code}: ${a.error}`;

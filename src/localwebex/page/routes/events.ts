@@ -1,6 +1,7 @@
 /**
  * Live changes for the page (server-sent events): messages, people, spaces, button presses,
- * phones and mail, as they happen. Listens to the fake and the mailbox only while a page is open.
+ * phones, mail and the org's devices (Control Hub), as they happen. Listens to the fake, its org
+ * and the mailbox only while a page is open.
  */
 import express, { type Response, type Router } from 'express';
 import type { FakeWebex } from '../../fakeWebex.js';
@@ -66,6 +67,9 @@ export function eventRoutes(fake: FakeWebex, mailbox: LocalMailbox | undefined):
     }
   };
 
+  // Only that something changed: the page reads Control Hub again (a code is never in the stream).
+  const onOrg = () => send({ type: 'org' });
+
   const onMail = (message: MailboxMessage) => {
     send({ type: 'mail', to: message.to, mail: mailSummary(message) });
   };
@@ -74,6 +78,7 @@ export function eventRoutes(fake: FakeWebex, mailbox: LocalMailbox | undefined):
     if (!streams.delete(res)) return;
     if (streams.size === 0) {
       fake.off('change', onChange);
+      fake.org.off('change', onOrg);
       mailbox?.off('mail', onMail);
       clearInterval(heartbeat);
       heartbeat = undefined;
@@ -87,6 +92,7 @@ export function eventRoutes(fake: FakeWebex, mailbox: LocalMailbox | undefined):
     res.write('retry: 1000\n\n');
     if (streams.size === 0) {
       fake.on('change', onChange);
+      fake.org.on('change', onOrg);
       mailbox?.on('mail', onMail);
       heartbeat = setInterval(() => {
         for (const stream of streams) stream.write(': ping\n\n');

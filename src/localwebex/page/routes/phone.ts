@@ -1,6 +1,8 @@
 /**
  * Each person's phone: it redeems an activation code at the eSIM server, then switches its
- * Webex Go line off/on or removes it. The calls go over HTTP to the eSIM endpoints, with the
+ * Webex Go line off/on or removes it. Which server: the one the code names. A code naming the
+ * local org's SM-DP+ (generated in the simulated Control Hub) is redeemed there, and that line's
+ * later events go there too; any other code goes over HTTP to the bot's eSIM endpoints, with the
  * bearer token that never reaches the browser.
  */
 import express, { type Router } from 'express';
@@ -8,6 +10,7 @@ import type { FakeWebex } from '../../fakeWebex.js';
 import type { Phone, PhoneAnswer } from '../../types.js';
 import { jsonBody, PageError, param, requirePerson, stringField } from '../http.js';
 import { phoneView } from '../views.js';
+import { OrgRefusal } from '../../org/simulatedOrg.js';
 
 const MAX_CODE_LENGTH = 512;
 
@@ -63,6 +66,18 @@ export function phoneRoutes(fake: FakeWebex, esim: EsimServer): Router {
     return answer;
   };
 
+  /** The same conversation with the local org's SM-DP+, in-process. */
+  const callOrg = (action: PhoneAnswer['action'], act: () => { iccid?: string; status: string }): PhoneAnswer => {
+    const at = new Date().toISOString();
+    try {
+      const { iccid, status } = act();
+      return { action, server: 'org', ok: true, httpStatus: 200, status, ...(iccid ? { iccid } : {}), at };
+    } catch (error) {
+      if (!(error instanceof OrgRefusal)) throw error;
+      return { action, server: 'org', ok: false, httpStatus: error.status, error: error.message, ...(error.reason ? { reason: error.reason } : {}), at };
+    }
+  };
+
   api.get('/phones/:email', (req, res) => {
     const person = requirePerson(fake, param(req, 'email'));
     res.json(phoneView(fake, person.emails[0]!));
@@ -78,9 +93,15 @@ export function phoneRoutes(fake: FakeWebex, esim: EsimServer): Router {
     if (current?.line) {
       throw new PageError(409, `This phone already has a Webex Go line (ICCID ${current.line.iccid}). Remove it first, or start with a new phone.`);
     }
-    const answer = await callEsim('install', '/download', { activationCode: code });
+    const fromOrg = fake.org.issues(code);
+    const answer = fromOrg
+      ? callOrg('install', () => {
+          const { iccid, device } = fake.org.redeem(code);
+          return { iccid, status: device.connectionStatus };
+        })
+      : await callEsim('install', '/download', { activationCode: code });
     const state: Omit<Phone, 'email' | 'updated'> = { lastAnswer: answer };
-    if (answer.ok && answer.iccid) state.line = { iccid: answer.iccid, enabled: true, installedAt: answer.at };
+    if (answer.ok && answer.iccid) state.line = { iccid: answer.iccid, enabled: true, installedAt: answer.at, ...(fromOrg ? { provider: 'org' as const } : {}) };
     fake.setPhone(email, state);
     res.json({ phone: phoneView(fake, email), answer });
   });
@@ -98,7 +119,10 @@ export function phoneRoutes(fake: FakeWebex, esim: EsimServer): Router {
     }
     const line = fake.phone(email)?.line;
     if (!line) throw new PageError(409, 'This phone has no Webex Go line.');
-    const answer = await callEsim(event, '/events', { iccid: line.iccid, event });
+    const answer =
+      line.provider === 'org'
+        ? callOrg(event, () => ({ status: fake.org.phoneEvent(line.iccid, event).connectionStatus }))
+        : await callEsim(event, '/events', { iccid: line.iccid, event });
     const state: Omit<Phone, 'email' | 'updated'> = { lastAnswer: answer };
     if (event !== 'deleted') state.line = { ...line, enabled: event === 'enabled' };
     fake.setPhone(email, state);
