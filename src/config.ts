@@ -29,8 +29,6 @@ export interface Config {
   webexAdminToken?: string;
   /** Where that API lives, when not Webex's (tests, the offline mode). */
   cdrBaseUrl?: string;
-  /** An org admin's (or a Service App's) access token for the Webex admin APIs: org mode. */
-  webexOrgToken?: string;
   /** Least time between two Detailed Call History window requests: the documented limit, 1 a minute; tests set less. */
   cdrPaceMs: number;
   /** An IANA time zone to count call days in, instead of each record's `Site timezone`. */
@@ -175,7 +173,6 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom,
     webexAdminToken: optional(env, 'WEBEX_ADMIN_TOKEN'),
     cdrBaseUrl: optional(env, 'CDR_BASE_URL'),
-    webexOrgToken: optional(env, 'WEBEX_ORG_TOKEN'),
     cdrPaceMs: integer(env, 'CDR_PACE_MS', 60_000, 10, 600_000),
     callsTimeZone: timeZone(env, 'CALLS_TIMEZONE'),
     maxUploadBytes: integer(env, 'CALLS_MAX_UPLOAD_MB', 200, 1, 2048) * 1024 * 1024,
