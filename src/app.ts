@@ -196,8 +196,9 @@ export function createApp(deps: AppDeps): App {
     http,
     async start() {
       const port = await listen();
-      if (org) await checkOrgCapabilities(org, log);
       const webhookUrl = deps.beforeWebex?.(port) ?? config.webhookUrl;
+      // Checked beside the Webex connection (offline, the local org answers once beforeWebex ran).
+      const orgChecked = org && checkOrgCapabilities(org, log);
       if (config.webexBotToken) {
         const options = { token: config.webexBotToken, webhookUrl, webhookSecret: config.webhookSecret };
         const created = createFramework(options);
@@ -211,6 +212,7 @@ export function createApp(deps: AppDeps): App {
         });
         await connection.start();
       }
+      await orgChecked;
       return { port };
     },
     async stop() {

@@ -5,7 +5,11 @@ import { ConfigError, loadConfig } from './config.js';
 import { prepareLocalMode } from './localwebex/localMode.js';
 import { createLog } from './log.js';
 import { LowdbRepository, StoreOpenError } from './store/lowdbRepository.js';
-import { WebexStartError } from './webex/botAdapter.js';
+import { WebexStartError, webexApiBaseUrl } from './webex/botAdapter.js';
+import type { Config } from './config.js';
+import type { OrgAdmin } from './bot/orgPorts.js';
+import { createOrgAdmin } from './webex/org/orgAdmin.js';
+import { serviceAppToken, staticOrgToken } from './webex/org/orgToken.js';
 
 const log = createLog();
 
@@ -27,6 +31,7 @@ async function main(): Promise<void> {
     repo,
     version,
     log,
+    orgAdmin: orgAdminOf(config, local?.appDeps.cdrBaseUrl),
     ...local?.appDeps,
   });
 
@@ -59,6 +64,34 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+/** The org's admin APIs, when a token or a Service App's refresh set is configured (offline: the local org's). */
+function orgAdminOf(config: Config, cdrBaseUrl: (() => string | undefined) | undefined): OrgAdmin | undefined {
+  const refresh = config.webexOrgRefresh;
+  const token = refresh
+    ? serviceAppToken({
+        ...refresh,
+        baseUrl: webexApiBaseUrl(),
+        onRefreshTokenChanged: () => log('Webex issued a new Service App refresh token (kept in memory until the next start).'),
+      })
+    : config.webexOrgToken
+      ? staticOrgToken(config.webexOrgToken)
+      : undefined;
+  if (!token) return undefined;
+  const license = config.webexGoLicense;
+  return createOrgAdmin({
+    token,
+    // Asked at each request: offline, HYDRA_SERVICE_URL is set once the local Webex listens.
+    baseUrl: webexApiBaseUrl,
+    ...(cdrBaseUrl ? { cdrBaseUrl } : config.cdrBaseUrl ? { cdrBaseUrl: config.cdrBaseUrl } : {}),
+    licenses: {
+      ...(license.id ? { licenseId: license.id } : {}),
+      ...(license.subscriptionId ? { subscriptionId: license.subscriptionId } : {}),
+      namePattern: new RegExp(license.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'),
+    },
+    log,
+  });
 }
 
 main().catch((error: unknown) => {

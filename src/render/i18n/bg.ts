@@ -86,6 +86,7 @@ export const bg: Record<MessageKey, string> = {
   'org.capability.licenses': 'Лицензи',
   'org.capability.callHistory': 'История на обажданията',
   'org.capabilityAvailable': 'достъпно',
+  'org.capabilityAvailableNote': 'достъпно ({note})',
   'org.capabilityUnavailable': 'недостъпно: {reason}',
   'org.lastSeenNever': 'никога',
   'card.device.name': 'Име',

@@ -89,6 +89,7 @@ export const en = {
   'org.capability.licenses': 'Licenses',
   'org.capability.callHistory': 'Call history',
   'org.capabilityAvailable': 'available',
+  'org.capabilityAvailableNote': 'available ({note})',
   'org.capabilityUnavailable': 'not available: {reason}',
   'org.lastSeenNever': 'never',
   'card.device.name': 'Name',

@@ -53,8 +53,12 @@ export function orgText(lang: Language) {
     settingsLicenses: t('org.settingsLicenses'),
     deletedPool: (p: LicensePool) => t('org.deletedPool', { inUse: String(p.inUse), total: String(p.total), available: String(p.available) }),
     capabilityName: capability,
-    capabilityState: (state: { available: true } | { available: false; reason: string }) =>
-      state.available ? t('org.capabilityAvailable') : t('org.capabilityUnavailable', { reason: withoutPeriod(state.reason) }),
+    capabilityState: (state: { available: true; note?: string } | { available: false; reason: string }) =>
+      state.available
+        ? state.note
+          ? t('org.capabilityAvailableNote', { note: withoutPeriod(state.note) })
+          : t('org.capabilityAvailable')
+        : t('org.capabilityUnavailable', { reason: withoutPeriod(state.reason) }),
     lastSeenNever: t('org.lastSeenNever'),
   };
 }
