@@ -67,17 +67,19 @@ describe('renderCard', () => {
     assert.deepEqual(validateCard(card!), []);
   });
 
+  /** The device card's "Generate new activation code" button: its own row, in the body. */
+  const generateButton = (card: Record<string, unknown> | undefined) =>
+    ((card!.body as { type: string; actions?: { data: Record<string, string> }[] }[]).find((e) => e.type === 'ActionSet')!.actions!)[0]!;
+
   it('does not expand template syntax in data', () => {
     const { card } = deviceCard(sampleDevice('${secret}', 'pending'), 'en');
     assert.ok(textBlocks(card).includes('${secret}'));
-    const submit = (card!.actions as { data: Record<string, string> }[])[0];
-    assert.equal(submit.data.args, '${secret}');
+    assert.equal(generateButton(card).data.args, '${secret}');
   });
 
   it('leaves values under raw unescaped', () => {
     const { card } = deviceCard(sampleDevice('alice@example.com', 'pending', { id: 'dev_1*[x]' }), 'en');
-    const submit = (card!.actions as { data: Record<string, string> }[])[0];
-    assert.deepEqual(submit.data, { command: 'code', args: 'alice@example.com', deviceId: 'dev_1*[x]', version: '2026-11-26T09:00:00.000Z' });
+    assert.deepEqual(generateButton(card).data, { command: 'code', args: 'alice@example.com', deviceId: 'dev_1*[x]', version: '2026-11-26T09:00:00.000Z' });
   });
 
   it('throws on an unbound field, naming the template, the field and where it is', () => {

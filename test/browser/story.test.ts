@@ -1,7 +1,8 @@
 /**
  * The Webex Go admin story, end to end, as a person would try it: `npm start` with no token (a real
  * process), the local Webex page in Debian's chromium, the admin in the group space, Alice and
- * her phone. Screenshots go to test/artifacts/.
+ * her phone. Screenshots go to test/artifacts/. It tries the bot's own line registry
+ * (LINE_SOURCE=registry, the trial without an org): offline start is otherwise org mode.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -30,8 +31,8 @@ function npmStartArgs(): string[] {
 
 /** Starts the app the way `npm start` does, offline, and resolves with the URL it prints. */
 async function startLocal(dataDir: string): Promise<{ child: ChildProcess; url: string; output: string[] }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir };
-  for (const name of ['WEBEX_BOT_TOKEN', 'HYDRA_SERVICE_URL', 'U2C_SERVICE_URL', 'ADMIN_EMAILS', 'ESIM_PROVIDER_TOKEN']) delete env[name];
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir, LINE_SOURCE: 'registry' };
+  for (const name of ['WEBEX_ORG_TOKEN', 'WEBEX_BOT_TOKEN', 'HYDRA_SERVICE_URL', 'U2C_SERVICE_URL', 'ADMIN_EMAILS', 'ESIM_PROVIDER_TOKEN']) delete env[name];
   const child = spawn(process.execPath, npmStartArgs(), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const url = await new Promise<string>((resolve, reject) => {

@@ -48,7 +48,7 @@ describe('e2e: languages', function () {
       const user = freshEmail('petar');
       bot.fake.addPerson({ email: user });
       const card = await bot.type(space.id, ADMIN, `assign ${user}`, { mentionBot: true });
-      assert.deepEqual(buttonTitles(card), ['Нов код', 'Изгубени/откраднати', 'Изтриване']);
+      assert.deepEqual(buttonTitles(card), ['Генериране на нов код за активиране', 'Изгубени/откраднати', 'Изтриване']);
       const devices = await bot.type(space.id, ADMIN, 'устройства', { mentionBot: true });
       assert.match(devices.markdown ?? '', /^\*\*Устройства Webex Go\*\*/);
     });

@@ -11,7 +11,8 @@
  *   of its title (7.1 px measured for Latin, 7.8 px for Cyrillic) plus 34 px of padding and
  *   border, with 8 px between buttons. "Generate new activation code | Lost/stolen | Delete" is
  *   about 478 px; the seed's "Генериране на нов код за активиране | Изгубени/откраднати |
- *   Изтриване" about 622 px, which wrapped its titles onto two lines and filled the row edge to edge.
+ *   Изтриване" about 622 px, which wrapped its titles onto two lines and filled the row edge to edge:
+ *   so the device card gives the generate button a row of its own (an ActionSet in its body).
  * A phone shows a narrower card (about 300 px): there, three buttons do not fit in either language.
  */
 import assert from 'node:assert/strict';

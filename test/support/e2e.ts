@@ -37,8 +37,11 @@ export function cardOf(message: Message): Json | undefined {
 }
 
 /** The buttons a person sees on the card (top level, as titles). */
+/** The buttons a card shows, in reading order: those of ActionSets in its body, then its own. */
 export function buttonTitles(message: Message): string[] {
-  return ((cardOf(message)?.actions ?? []) as CardAction[]).map((a) => a.title ?? '');
+  const card = cardOf(message);
+  const inBody = ((card?.body ?? []) as Json[]).filter((e) => e.type === 'ActionSet').flatMap((e) => (e.actions ?? []) as CardAction[]);
+  return [...inBody, ...((card?.actions ?? []) as CardAction[])].map((a) => a.title ?? '');
 }
 
 /** Every action on the card, those inside ShowCards and ActionSets included. */

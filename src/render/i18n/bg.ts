@@ -351,7 +351,7 @@ export const bg: Record<MessageKey, string> = {
   'card.device.since': "От",
   'card.device.lastChange': "Последна промяна",
   'card.device.code': "Код за активиране",
-  'card.device.generate': "Нов код",
+  'card.device.generate': "Генериране на нов код за активиране",
   'card.device.lost': "Изгубени/откраднати",
   'card.device.delete': "Изтриване",
   'card.confirm.cancel': "Отказ",
