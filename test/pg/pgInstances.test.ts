@@ -144,6 +144,15 @@ describe('PostgreSQL store: several instances on one database', () => {
     assert.equal(await a.repo.holdLease('reminders', 'a', 300), false);
   });
 
+  it('says it is failing while its connection to PostgreSQL is lost, then hears the others again', async () => {
+    const [a, b] = [await open(), await open()];
+    await sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN webex_go_store'");
+    await eventually(() => assert.match(a.repo.describe().failing ?? '', /PostgreSQL store at 127\.0\.0\.1:\d+\/\w+ failed/));
+    await eventually(() => assert.deepEqual(a.repo.describe(), { schemaVersion: MIGRATIONS.length, devices: 0, ok: true }));
+    await b.repo.transact((tx) => tx.putLanguage({ space: 'space-1' }, 'bg'));
+    await eventually(() => assert.equal(a.repo.read((r) => r.language({ space: 'space-1' })), 'bg'));
+  });
+
   it('keeps a Matching ID in the database only while its code can be redeemed', async () => {
     const [a, b] = [await open(), await open()];
     const first = await a.service.assign(ADMIN, 'alice@example.com');

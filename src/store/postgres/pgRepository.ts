@@ -320,6 +320,8 @@ export class PgRepository implements Repository {
     });
     listener.on('error', (error) => {
       if (this.closing) return;
+      // Seen even while the instance is idle: /healthz says so until a catch-up succeeds again.
+      this.failing = `The PostgreSQL store at ${this.connection} failed: ${error.message}`;
       this.log(`PostgreSQL store at ${this.connection}: stopped hearing other instances' changes (${error.message}); listening again.`);
       listener.end().catch(() => undefined);
       setTimeout(() => this.relisten(), RELISTEN_MS).unref();
