@@ -141,9 +141,9 @@ export async function stopOwnPostgres(): Promise<void> {
 
 let databases = 0;
 
-/** A new, empty database on the run's server; `drop` removes it. */
-export async function createTestDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const base = await serverUrl();
+/** A new, empty database on the run's server (or the one at `server`); `drop` removes it. */
+export async function createTestDatabase(prefix: string, server?: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = server ?? (await serverUrl());
   const name = `${prefix}_${process.pid}_${++databases}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   const admin = new pg.Client({ connectionString: `${base}/postgres` });
   await admin.connect();

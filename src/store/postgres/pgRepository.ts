@@ -1,4 +1,4 @@
-import pg, { type Pool, type PoolClient } from 'pg';
+import pg, { type Pool, type PoolClient, type QueryResult } from 'pg';
 import { DELIVERIES_KEPT, type AuditQuery, type Repository, type StoreReader, type StoreTransaction } from '../../domain/repository.js';
 import type { AuditRecord, CodeRecord, Device, Language, OrgSettings, OutboxEntry, ProfileRecord } from '../../domain/types.js';
 import { StoreOpenError, type StoreSeed } from '../lowdbRepository.js';
@@ -99,8 +99,9 @@ export class PgRepository implements Repository {
         const client = await this.pool.connect();
         let broken: Error | undefined;
         try {
-          await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
-          await this.catchUp(client);
+          // One round trip: begin, wait for the writer lock, then read what others committed meanwhile.
+          const begun = (await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK}); ${this.changesSinceLastSeen()}`)) as unknown as QueryResult<LoggedChange>[];
+          await this.catchUp(client, begun[2]!.rows);
           const tx = new WriteBuffer(this.mirror);
           let result: T;
           try {
@@ -207,29 +208,50 @@ export class PgRepository implements Repository {
     }
   }
 
-  /** Writes the changed rows, the audit records and (if a mirrored row changed) a change log row, whose seq it returns. */
+  /**
+   * Writes the changed rows, the audit records and (if a mirrored row changed) a change log row,
+   * whose seq it returns: one statement (data-modifying CTEs), so the writer lock is held for
+   * three round trips in all (BEGIN with the lock and the catch-up, this, COMMIT).
+   */
   private async write(client: PoolClient, changes: Changes): Promise<number | undefined> {
+    const statement = new Statement();
     const singletons: Record<string, unknown> = {};
     if (changes.settings) singletons.settings = changes.settings;
     if (changes.admins) singletons.admins = changes.admins;
     if (Object.keys(singletons).length) {
-      await client.query(
-        'INSERT INTO singletons (name, value) SELECT key, value FROM jsonb_each($1::jsonb) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
-        [JSON.stringify(singletons)],
-      );
+      statement.add('INSERT INTO singletons (name, value) SELECT key, value FROM jsonb_each($1::jsonb) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [
+        JSON.stringify(singletons),
+      ]);
     }
     const { put: devices, removed: goneDevices } = split(changes.devices);
     if (devices.length) {
-      await client.query(
+      statement.add(
         `INSERT INTO devices (id, email, status, data) SELECT d->>'id', d->>'email', d->>'status', d FROM jsonb_array_elements($1::jsonb) d
          ON CONFLICT (id) DO UPDATE SET email = excluded.email, status = excluded.status, data = excluded.data`,
         [JSON.stringify(devices)],
       );
     }
-    if (goneDevices.length) await client.query('DELETE FROM devices WHERE id = ANY($1::text[])', [goneDevices]);
-    if (changes.codes.size) await writeCodes(client, [...changes.codes.values()]);
+    if (goneDevices.length) statement.add('DELETE FROM devices WHERE id = ANY($1::text[])', [goneDevices]);
+    if (changes.codes.size) {
+      const codes = [...changes.codes.values()];
+      statement.add(
+        `INSERT INTO codes (key, device_id, state, data) SELECT c->>'key', c->>'deviceId', c->>'state', c FROM jsonb_array_elements($1::jsonb) c
+         ON CONFLICT (key) DO UPDATE SET device_id = excluded.device_id, state = excluded.state, data = excluded.data`,
+        [JSON.stringify(codes.map(withoutSecret))],
+      );
+      const live = codes.filter((code) => redeemableSecret(code));
+      const spent = codes.filter((code) => !redeemableSecret(code)).map((code) => code.key);
+      if (live.length) {
+        statement.add(
+          `INSERT INTO code_secrets (key, matching_id) SELECT * FROM unnest($1::text[], $2::text[])
+           ON CONFLICT (key) DO UPDATE SET matching_id = excluded.matching_id`,
+          [live.map((code) => code.key), live.map((code) => code.matchingId)],
+        );
+      }
+      if (spent.length) statement.add('DELETE FROM code_secrets WHERE key = ANY($1::text[])', [spent]);
+    }
     if (changes.profiles.size) {
-      await client.query(
+      statement.add(
         `INSERT INTO profiles (iccid, data) SELECT p->>'iccid', p FROM jsonb_array_elements($1::jsonb) p
          ON CONFLICT (iccid) DO UPDATE SET data = excluded.data`,
         [JSON.stringify([...changes.profiles.values()])],
@@ -237,31 +259,32 @@ export class PgRepository implements Repository {
     }
     const { put: queued, removed: sent } = split(changes.outbox);
     if (queued.length) {
-      await client.query(
+      statement.add(
         `INSERT INTO outbox (id, data) SELECT e->>'id', e FROM jsonb_array_elements($1::jsonb) e
          ON CONFLICT (id) DO UPDATE SET data = excluded.data`,
         [JSON.stringify(queued)],
       );
     }
-    if (sent.length) await client.query('DELETE FROM outbox WHERE id = ANY($1::text[])', [sent]);
+    if (sent.length) statement.add('DELETE FROM outbox WHERE id = ANY($1::text[])', [sent]);
     if (changes.languages.size) {
-      await client.query(
+      statement.add(
         'INSERT INTO languages (holder, language) SELECT key, value FROM jsonb_each_text($1::jsonb) ON CONFLICT (holder) DO UPDATE SET language = excluded.language',
         [JSON.stringify(Object.fromEntries(changes.languages))],
       );
     }
     if (changes.audit.length) {
-      await client.query(
-        `INSERT INTO audit (email, record) SELECT r->>'email', r FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(r, n) ORDER BY n`,
-        [JSON.stringify(changes.audit)],
-      );
+      statement.add('INSERT INTO audit (email, record) SELECT r->>\'email\', r FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(r, n) ORDER BY n', [
+        JSON.stringify(changes.audit),
+      ]);
     }
     const keys = changedKeys(changes);
-    if (!keys) return undefined;
-    const { rows } = await client.query<{ seq: string }>(
-      `WITH logged AS (INSERT INTO change_log (changes) VALUES ($1) RETURNING seq) SELECT seq, pg_notify('${CHANNEL}', seq::text) FROM logged`,
-      [JSON.stringify(keys)],
+    if (keys) statement.add('INSERT INTO change_log (changes) VALUES ($1) RETURNING seq', [JSON.stringify(keys)], 'logged');
+    if (statement.empty) return undefined;
+    const { rows } = await client.query<{ seq: string | null }>(
+      statement.text(keys ? `SELECT seq, pg_notify('${CHANNEL}', seq::text) FROM logged` : 'SELECT NULL AS seq'),
+      statement.values,
     );
+    if (!keys) return undefined;
     const seq = Number(rows[0]!.seq);
     // Under the writer lock, so no other instance is reading the rows it deletes.
     if (++this.writes % PRUNE_EVERY === 0) await client.query('DELETE FROM change_log WHERE seq <= $1', [seq - CHANGES_KEPT]);
@@ -273,8 +296,7 @@ export class PgRepository implements Repository {
    * log names, or everything when rows it needs were pruned (or a writer rolled back after
    * taking a seq, which looks the same and is as safe to reload over).
    */
-  private async catchUp(client: PoolClient): Promise<void> {
-    const { rows } = await client.query<{ seq: string; changes: ChangedKeys }>('SELECT seq, changes FROM change_log WHERE seq > $1 ORDER BY seq', [this.lastSeen]);
+  private async catchUp(client: PoolClient, rows: LoggedChange[]): Promise<void> {
     if (!rows.length) return;
     const newest = Number(rows[rows.length - 1]!.seq);
     if (Number(rows[0]!.seq) !== this.lastSeen + 1) {
@@ -284,6 +306,11 @@ export class PgRepository implements Repository {
     const keys = rows.reduce<ChangedKeys>((all, row) => mergeKeys(all, row.changes), {});
     this.mirror.apply(await readRows(client, keys));
     this.lastSeen = newest;
+  }
+
+  /** The change log rows after `lastSeen` (an integer of ours, so written into the query: it joins a multi-statement round trip). */
+  private changesSinceLastSeen(): string {
+    return `SELECT seq, changes FROM change_log WHERE seq > ${this.lastSeen} ORDER BY seq`;
   }
 
   /** Reads the whole store into a new mirror. */
@@ -346,7 +373,7 @@ export class PgRepository implements Repository {
     this.refreshQueued = true;
     this.serially(() => {
       this.refreshQueued = false;
-      return this.reported(() => this.readConsistently((client) => this.catchUp(client)));
+      return this.reported(() => this.readConsistently(async (client) => this.catchUp(client, (await client.query<LoggedChange>(this.changesSinceLastSeen())).rows)));
     }).catch((error: Error) => this.log(`PostgreSQL store at ${this.connection}: catching up failed (${error.message}); the next write tries again.`));
   }
 
@@ -361,29 +388,17 @@ export class PgRepository implements Repository {
   }
 }
 
+/** A change log row: its seq (bigint, so a string) and the keys it changed. */
+interface LoggedChange {
+  seq: string;
+  changes: ChangedKeys;
+}
+
 /** Carries what a unit of work threw through the store's failure handling, unchanged. */
 class UnitOfWorkError extends Error {
   constructor(readonly refused: unknown) {
     super('the unit of work threw');
   }
-}
-
-async function writeCodes(client: PoolClient, codes: CodeRecord[]): Promise<void> {
-  await client.query(
-    `INSERT INTO codes (key, device_id, state, data) SELECT c->>'key', c->>'deviceId', c->>'state', c FROM jsonb_array_elements($1::jsonb) c
-     ON CONFLICT (key) DO UPDATE SET device_id = excluded.device_id, state = excluded.state, data = excluded.data`,
-    [JSON.stringify(codes.map(withoutSecret))],
-  );
-  const live = codes.filter((code) => redeemableSecret(code));
-  const spent = codes.filter((code) => !redeemableSecret(code)).map((code) => code.key);
-  if (live.length) {
-    await client.query(
-      `INSERT INTO code_secrets (key, matching_id) SELECT * FROM unnest($1::text[], $2::text[])
-       ON CONFLICT (key) DO UPDATE SET matching_id = excluded.matching_id`,
-      [live.map((code) => code.key), live.map((code) => code.matchingId)],
-    );
-  }
-  if (spent.length) await client.query('DELETE FROM code_secrets WHERE key = ANY($1::text[])', [spent]);
 }
 
 /** The rows `keys` names (every row when undefined), as changes: a named device or outbox entry that is gone is removed. */
@@ -430,6 +445,27 @@ async function readRows(client: PoolClient, keys: ChangedKeys | undefined): Prom
     for (const row of rows) changes.languages.set(row.holder, row.language);
   }
   return changes;
+}
+
+/** Data-modifying statements joined into one (each a CTE), their parameters renumbered. */
+class Statement {
+  readonly values: unknown[] = [];
+  private readonly parts: string[] = [];
+
+  get empty(): boolean {
+    return this.parts.length === 0;
+  }
+
+  /** `sql` numbers its own parameters from $1. */
+  add(sql: string, values: unknown[], name = `w${this.parts.length}`): void {
+    const offset = this.values.length;
+    this.parts.push(`${name} AS (${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`);
+    this.values.push(...values);
+  }
+
+  text(select: string): string {
+    return `WITH ${this.parts.join(', ')} ${select}`;
+  }
 }
 
 /** Rows put and ids removed (null). */
