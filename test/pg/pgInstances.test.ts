@@ -11,6 +11,7 @@ import type { Repository } from '../../src/domain/repository.js';
 import { isRefusal } from '../../src/domain/refusal.js';
 import { WebexGoService } from '../../src/domain/service.js';
 import { createBuiltinEsimProvider } from '../../src/esim/builtinProvider.js';
+import { StoreOpenError } from '../../src/store/lowdbRepository.js';
 import { MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { PgRepository } from '../../src/store/postgres/pgRepository.js';
 import { ADMIN, DEFAULT_SETTINGS, TestClock } from '../support/domain.js';
@@ -72,6 +73,13 @@ describe('PostgreSQL store: several instances on one database', () => {
     );
     const settings = await sql<{ value: unknown }>("SELECT value FROM singletons WHERE name = 'settings'");
     assert.deepEqual(settings.map((s) => s.value), [SEED.settings]);
+  });
+
+  it('a store it cannot reach stops the start with one line that names it, never its password', async () => {
+    await assert.rejects(
+      PgRepository.open('postgres://gobot:s3cret-word@127.0.0.1:1/gobot', SEED),
+      (error: Error) => error instanceof StoreOpenError && /^Cannot open the PostgreSQL store at 127\.0\.0\.1:1\/gobot: /.test(error.message) && !error.message.includes('s3cret'),
+    );
   });
 
   it('assigns racing on two instances never go past the license pool', async () => {
