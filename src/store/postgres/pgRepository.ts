@@ -72,6 +72,7 @@ export class PgRepository implements Repository {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 8 });
     // An idle connection that breaks is replaced at the next query: say so, never crash.
     pool.on('error', (error) => log(`PostgreSQL connection lost (${target}): ${error.message}`));
+    let repo: PgRepository | undefined;
     try {
       const applied = await migrate(pool);
       if (applied.length) log(`PostgreSQL store at ${target}: schema migrated to version ${SCHEMA_VERSION}.`);
@@ -79,12 +80,15 @@ export class PgRepository implements Repository {
         JSON.stringify(seed.settings),
         JSON.stringify(seed.admins),
       ]);
-      const repo = new PgRepository(pool, databaseUrl, target, new Mirror(seed.settings, seed.admins), log);
-      await repo.readConsistently((client) => repo.reload(client));
-      await repo.listen();
-      return repo;
+      const opened = new PgRepository(pool, databaseUrl, target, new Mirror(seed.settings, seed.admins), log);
+      repo = opened;
+      // Listening first, so that nothing committed after the load goes unheard.
+      await opened.listen();
+      await opened.readConsistently((client) => opened.reload(client));
+      return opened;
     } catch (error) {
-      await pool.end().catch(() => undefined);
+      // Closing the store ends its pool and its listener.
+      await (repo ? repo.close() : pool.end()).catch(() => undefined);
       throw new StoreOpenError(`Cannot open the PostgreSQL store at ${target}: ${(error as Error).message}`);
     }
   }
@@ -355,7 +359,9 @@ export class PgRepository implements Repository {
     });
     await listener.connect();
     await listener.query(`LISTEN ${CHANNEL}`);
-    this.listener = listener;
+    // Closed while this connected again: close would not know it.
+    if (this.closing) await listener.end();
+    else this.listener = listener;
   }
 
   private relisten(): void {
