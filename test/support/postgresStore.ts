@@ -3,6 +3,7 @@
  * PostgreSQL server of their own, and stores on it filled with given data, opened as the bot
  * opens them.
  */
+import pg from 'pg';
 import type { AuditRecord } from '../../src/domain/types.js';
 import type { StoreData } from '../../src/store/lowdbRepository.js';
 import { PgRepository } from '../../src/store/postgres/pgRepository.js';
@@ -42,6 +43,10 @@ export async function pgRepositoryFactory(): Promise<PgRepositoryFactory> {
       }
       if (batch.length) await flush();
       await filling.close();
+      // As a database in use would be: autovacuum done with the bulk load, not racing the samples.
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query('VACUUM ANALYZE').finally(() => client.end());
       const repo = await PgRepository.open(url, { settings: data.settings, admins: data.admins });
       opened.push({ repo, drop });
       return repo;
