@@ -141,12 +141,14 @@ export class PgRepository implements Repository {
    */
   async claimDelivery(id: string): Promise<boolean> {
     const { rowCount } = await this.reported(() =>
-      this.pool.query(
-        `INSERT INTO deliveries AS claimed (id) VALUES ($1)
-         ON CONFLICT (id) DO UPDATE SET seq = nextval(pg_get_serial_sequence('deliveries', 'seq'))
-         WHERE (SELECT count(*) FROM deliveries newer WHERE newer.seq > claimed.seq) >= $2`,
-        [id, DELIVERIES_KEPT],
-      ),
+      this.pool.query({
+        // Prepared once per connection: every delivery pays this statement.
+        name: 'claim-delivery',
+        text: `INSERT INTO deliveries AS claimed (id) VALUES ($1)
+               ON CONFLICT (id) DO UPDATE SET seq = nextval(pg_get_serial_sequence('deliveries', 'seq'))
+               WHERE (SELECT count(*) FROM deliveries newer WHERE newer.seq > claimed.seq) >= $2`,
+        values: [id, DELIVERIES_KEPT],
+      }),
     );
     if (++this.claims % PRUNE_EVERY === 0) this.tidy('DELETE FROM deliveries WHERE seq <= (SELECT seq FROM deliveries ORDER BY seq DESC OFFSET $1 LIMIT 1)', [DELIVERIES_KEPT]);
     return rowCount === 1;
