@@ -31,7 +31,8 @@ import { WebexClient } from './webex/webexClient.js';
 
 export interface AppDeps {
   config: Config;
-  repo: LowdbRepository;
+  /** Either store (embedded or PostgreSQL); `describe` feeds /healthz. */
+  repo: Repository & Pick<LowdbRepository, 'describe'>;
   version: string;
   log: (line: string) => void;
   clock?: Clock;
