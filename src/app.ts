@@ -133,6 +133,7 @@ export function createApp(deps: AppDeps): App {
     log,
     qrPng,
     sheetPdf: (details: ActivationDetails, lang: Language) => renderer.activationSheet(details, lang),
+    chartPng: renderer.callsChart.bind(renderer),
     deliverByWebex: config.delivery !== 'email',
     maxUploadBytes: config.maxUploadBytes,
     ...(config.callsTimeZone ? { callsTimeZone: config.callsTimeZone } : {}),

@@ -8,7 +8,6 @@ import { LowdbRepository, StoreOpenError } from './store/lowdbRepository.js';
 import { PgRepository } from './store/postgres/pgRepository.js';
 import { WebexStartError, webexApiBaseUrl } from './webex/botAdapter.js';
 import type { Config } from './config.js';
-import type { OrgAdmin } from './bot/orgPorts.js';
 import { createOrgAdmin } from './webex/org/orgAdmin.js';
 import { serviceAppToken, staticOrgToken } from './webex/org/orgToken.js';
 
@@ -66,7 +65,7 @@ async function main(): Promise<void> {
 }
 
 /** The org's admin APIs, when a token or a Service App's refresh set is configured (offline: the local org's). */
-function orgAdminOf(config: Config, cdrBaseUrl: (() => string | undefined) | undefined): OrgAdmin | undefined {
+function orgAdminOf(config: Config, cdrBaseUrl: (() => string | undefined) | undefined) {
   const refresh = config.webexOrgRefresh;
   const token = refresh
     ? serviceAppToken({

@@ -42,6 +42,18 @@ describe('render pool (worker threads)', () => {
     assert.ok(offThread.equals(inThread));
   });
 
+  it('draws the same calls chart as the main thread, in the reader\'s language', async () => {
+    const byDay = [
+      { day: '2026-03-02', calls: 1200 },
+      { day: '2026-03-03', calls: 0 },
+      { day: '2026-03-04', calls: 37 },
+    ];
+    const words = { title: 'Обаждания с Webex Go на ден', subtitle: '2–4 март 2026 г.', empty: 'Няма обаждания' };
+    const [offThread, inThread] = await Promise.all([pool.callsChart(byDay, words, 'bg'), inThreadRenderer.callsChart(byDay, words, 'bg')]);
+    assert.equal(offThread.subarray(1, 4).toString(), 'PNG');
+    assert.ok(offThread.equals(inThread));
+  });
+
   it('gives each of many concurrent renders its own result, on at most its size of threads', async () => {
     const payloads = Array.from({ length: 6 }, (_, n) => details(n).qrPayload);
     const offThread = await Promise.all(payloads.map((payload) => pool.qrPng(payload)));

@@ -1,7 +1,7 @@
 /** The `calls` answer: one summary card, the chart and the Webex Go records as files. */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { callsPerDayPng, crossCheck } from '../calls/index.js';
+import { crossCheck } from '../calls/index.js';
 import type { AcceptedExport, CallSummary, CrossCheck, DeviceLike, PersonKey, SummaryOptions, UserCalls } from '../calls/index.js';
 import type { CallsProgress } from './callsProgress.js';
 import { languageHere } from './language.js';
@@ -103,7 +103,7 @@ export async function replyWithCallsReport(
       file: {
         filename: `${periodFileName('webex-go-calls-per-day', summary)}.png`,
         contentType: 'image/png',
-        data: await callsPerDayPng(summary.byDay, words.chart(summary)),
+        data: await ctx.deps.chartPng(summary.byDay, words.chartWords(summary), lang),
       },
     });
   }

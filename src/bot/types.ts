@@ -1,5 +1,6 @@
 import type { WebexGoService } from '../domain/service.js';
 import type { ActivationDetails, AuditAction, Language } from '../domain/types.js';
+import type { Renderer } from '../render/renderer.js';
 import type { OrgMode } from './org.js';
 import type { CallHistory, Mailer, Messenger, OutgoingMessage } from './ports.js';
 
@@ -42,6 +43,8 @@ export interface BotDeps {
   callsTimeZone?: string;
   /** Printable activation sheet (PDF), in `lang`. */
   sheetPdf: (details: ActivationDetails, lang: Language) => Promise<Buffer>;
+  /** Draws the calls-per-day chart (off the event loop in the app). */
+  chartPng: Renderer['callsChart'];
   /** Org mode: the org's own Webex data is the source of truth (absent: the bot's own registry). */
   org?: OrgMode;
 }

@@ -23,6 +23,9 @@ export interface ChartText {
   number: (n: number) => string;
 }
 
+/** The words of one chart, plain strings (they cross to a render thread). */
+export type ChartWords = Pick<ChartText, 'title' | 'subtitle' | 'empty'>;
+
 export interface ChartOptions {
   width?: number;
   height?: number;

@@ -9,6 +9,6 @@ export { personUuidOfId, recordsOf } from './people.js';
 export type { PersonKey } from './people.js';
 export type { CrossCheck, DeviceLike } from './crossCheck.js';
 export { callsPerDayPng } from './chart.js';
-export type { ChartOptions, ChartText } from './chart.js';
+export type { ChartOptions, ChartText, ChartWords } from './chart.js';
 export { isWebexGoRecord, isWebexGoSubClientType, requiredColumnsOnly, resolveColumns } from './records.js';
 export type { CallColumns, ColumnResolution } from './records.js';

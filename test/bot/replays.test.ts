@@ -27,7 +27,7 @@ describe('bot: repeated deliveries', () => {
 
     const restarted = await bot.domain.reopen();
     const again = new Dispatcher(
-      { service: restarted.service, messenger: bot.messenger, log: () => undefined, qrPng: async () => TINY_PNG, sheetPdf: async () => TINY_PDF, deliverByWebex: true, maxUploadBytes: 1024 },
+      { service: restarted.service, messenger: bot.messenger, log: () => undefined, qrPng: async () => TINY_PNG, sheetPdf: async () => TINY_PDF, chartPng: async () => TINY_PNG, deliverByWebex: true, maxUploadBytes: 1024 },
       commandTable(),
       () => ({ names: [BOT_NAME], emails: [BOT_EMAIL] }),
     );

@@ -10,6 +10,7 @@ import { Dispatcher, type IncomingPress } from '../../src/bot/dispatcher.js';
 import type { Actor, BotDeps, Space } from '../../src/bot/types.js';
 import type { ActivationDetails, Language, OrgSettings } from '../../src/domain/types.js';
 import type { DownloadedFile, FoundPerson, Messenger, OutgoingMessage } from '../../src/bot/ports.js';
+import { callsChartPng } from '../../src/render/callsChart.js';
 import { ADMIN, openDomain, type DomainHarness } from './domain.js';
 
 export { ADMIN };
@@ -125,7 +126,7 @@ export async function openBot(
     findPerson: (email) => messenger.findPerson(email),
   };
   const dispatcher = new Dispatcher(
-    { service: domain.service, messenger: recording, log: (line) => logs.push(line), qrPng, sheetPdf, deliverByWebex: true, maxUploadBytes: 200 * 1024 * 1024, ...delivery },
+    { service: domain.service, messenger: recording, log: (line) => logs.push(line), qrPng, sheetPdf, chartPng: callsChartPng, deliverByWebex: true, maxUploadBytes: 200 * 1024 * 1024, ...delivery },
     commandTable(),
     () => ({ names: [BOT_NAME], emails: [BOT_EMAIL] }),
   );

@@ -1,5 +1,5 @@
 /** The `calls` report, in the reader's language: the card's facts, the fallback text, progress, errors and the chart's words. */
-import { offsetLabel, type AcceptedExport, type AnalyseResult, type CallSummary, type ChartText, type CrossCheck, type DayReckoning, type UserCalls } from '../../calls/index.js';
+import { offsetLabel, type AcceptedExport, type AnalyseResult, type CallSummary, type ChartText, type ChartWords, type CrossCheck, type DayReckoning, type UserCalls } from '../../calls/index.js';
 import type { Language } from '../../domain/types.js';
 import { formatCount, formatDate, formatDateTime, quoted } from '../format.js';
 import { translator } from '../i18n/translate.js';
@@ -34,6 +34,24 @@ export function periodFileName(prefix: string, summary: Pick<CallSummary, 'first
 const SHORT_DAY: Partial<Record<Language, Intl.DateTimeFormat>> = {
   bg: new Intl.DateTimeFormat('bg', { day: '2-digit', month: '2-digit', timeZone: 'UTC' }),
 };
+
+/** How a chart in `lang` writes a day's tick and its numbers: rebuilt from the language wherever the chart is drawn. */
+export function chartFormat(lang: Language): Pick<ChartText, 'dayTick' | 'number'> {
+  const shortDay = SHORT_DAY[lang];
+  return {
+    dayTick: (iso) => (shortDay ? shortDay.format(new Date(iso)) : iso.slice(5)),
+    number: (n) => plainCount(n, lang),
+  };
+}
+
+/**
+ * The plain-text reply and the lists in it always gave English readers bare digits
+ * (`Webex Go calls: 5000 of 5000`); other languages read their locale's numbers.
+ */
+function plainCount(n: number, lang: Language): string {
+  return lang === 'en' ? String(n) : formatCount(n, lang);
+}
+
 const ONE_DECIMAL: Record<Language, Intl.NumberFormat> = {
   en: new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1, useGrouping: false }),
   bg: new Intl.NumberFormat('bg', { minimumFractionDigits: 1, maximumFractionDigits: 1, useGrouping: false }),
@@ -42,9 +60,16 @@ const ONE_DECIMAL: Record<Language, Intl.NumberFormat> = {
 export function callsText(lang: Language) {
   const t = translator(lang);
   const count = (n: number) => formatCount(n, lang);
-  // The plain-text reply and the lists in it always gave English readers bare digits
-  // (`Webex Go calls: 5000 of 5000`); other languages read their locale's numbers.
-  const plain = (n: number) => (lang === 'en' ? String(n) : formatCount(n, lang));
+  const plain = (n: number) => plainCount(n, lang);
+  /** The chart's words: its title, the period and total, what it says when empty. */
+  const chartWords = (summary: CallSummary): ChartWords => {
+    const total = summary.byDay.reduce((sum, d) => sum + d.calls, 0);
+    return {
+      title: t('calls.chartTitle'),
+      subtitle: summary.byDay.length === 0 ? t('calls.noRecords') : t('calls.chartTotal', { period: periodText(summary), n: total }),
+      empty: t('calls.chartEmpty'),
+    };
+  };
   /** A day of the records (`2026-03-02`, already in the days' time zone), as the reader writes dates. */
   const day = (iso: string) => formatDate(iso, lang);
   const megabytes = (bytes: number) => t('calls.megabytes', { mb: ONE_DECIMAL[lang].format(bytes / 1024 / 1024) });
@@ -225,17 +250,11 @@ export function callsText(lang: Language) {
       return lines.join('\n');
     },
 
-    /** The chart's words: its title, the period and total, what it says when empty, its day ticks. */
+    chartWords,
+
+    /** The chart's words and its formats (day ticks, numbers), for drawing it. */
     chart(summary: CallSummary): ChartText {
-      const total = summary.byDay.reduce((sum, d) => sum + d.calls, 0);
-      const shortDay = SHORT_DAY[lang];
-      return {
-        title: t('calls.chartTitle'),
-        subtitle: summary.byDay.length === 0 ? t('calls.noRecords') : t('calls.chartTotal', { period: periodText(summary), n: total }),
-        empty: t('calls.chartEmpty'),
-        dayTick: (iso) => (shortDay ? shortDay.format(new Date(iso)) : iso.slice(5)),
-        number: plain,
-      };
+      return { ...chartWords(summary), ...chartFormat(lang) };
     },
 
     /** The answer to a file the bot refuses; undefined for a result it accepted. */

@@ -6,12 +6,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { ChartWords, DayCalls } from '../../calls/index.js';
 import type { ActivationDetails, Language } from '../../domain/types.js';
 import type { Renderer } from '../renderer.js';
 
 export type RenderTask =
   | { kind: 'qrPng'; payload: string }
-  | { kind: 'activationSheet'; details: ActivationDetails; lang: Language; creationDate: Date };
+  | { kind: 'activationSheet'; details: ActivationDetails; lang: Language; creationDate: Date }
+  | { kind: 'callsChart'; byDay: readonly DayCalls[]; words: ChartWords; lang: Language };
 
 export type RenderReply = { bytes: Uint8Array } | { error: string };
 
@@ -55,6 +57,10 @@ export class RenderPool implements Renderer {
   // The date is taken here, when the sheet is asked for, so the bytes depend on the request alone.
   activationSheet(details: ActivationDetails, lang: Language, creationDate = new Date()): Promise<Buffer> {
     return this.run({ kind: 'activationSheet', details, lang, creationDate });
+  }
+
+  callsChart(byDay: readonly DayCalls[], words: ChartWords, lang: Language): Promise<Buffer> {
+    return this.run({ kind: 'callsChart', byDay, words, lang });
   }
 
   close(): Promise<void> {

@@ -8,6 +8,10 @@ if (!port) throw new Error('renderWorker.ts runs only as a worker thread (see re
 // Loaded on first use, so that a worker starts in about half the time: pdfkit alone takes a few
 // hundred ms to load, and only an org with notifications off needs it.
 async function render(task: RenderTask): Promise<Buffer> {
+  if (task.kind === 'callsChart') {
+    const { callsChartPng } = await import('../callsChart.js');
+    return callsChartPng(task.byDay, task.words, task.lang);
+  }
   const { qrPng } = await import('../qrPng.js');
   if (task.kind === 'qrPng') return qrPng(task.payload);
   const { activationSheet } = await import('../documents/activationSheet.js');
