@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { codeKey, WebexGoService } from '../src/domain/service.js';
 import { createBuiltinEsimProvider } from '../src/esim/builtinProvider.js';
-import { AUDIT_FILE, LowdbRepository, SCHEMA_VERSION, STATE_FILE, type StoreData } from '../src/store/lowdbRepository.js';
+import { LowdbRepository, auditFileName, SCHEMA_VERSION, STATE_FILE, type StoreData } from '../src/store/lowdbRepository.js';
 import type { AuditRecord } from '../src/domain/types.js';
 
 const ADMIN = 'admin@example.com';
@@ -86,7 +86,7 @@ for (const devices of [1_000, 10_000, 50_000]) {
   const dir = await mkdtemp(join(tmpdir(), 'webex-go-bench-'));
   const data = storeWith(devices);
   await writeFile(join(dir, STATE_FILE), JSON.stringify(data));
-  const auditRecords = await writeYearOfAudit(join(dir, AUDIT_FILE));
+  const auditRecords = await writeYearOfAudit(join(dir, auditFileName('2026-12')));
   const openStart = process.hrtime.bigint();
   const repo = await LowdbRepository.open(dir, { settings: data.settings, admins: [ADMIN] });
   const openMs = Number(process.hrtime.bigint() - openStart) / 1e6;

@@ -34,8 +34,13 @@ export interface JournalEntry {
   outbox?: Record<string, OutboxEntry | null>;
   /** Languages chosen, by `languageKey`. */
   languages?: Record<string, Language>;
-  /** The transaction's audit records and the audit file's size before they were appended. */
-  audit?: { from: number; records: AuditRecord[] };
+  /**
+   * The transaction's audit records, the month file they went to (`YYYY-MM`; none: the single
+   * audit file of a store written before months) and its size before they were appended.
+   */
+  audit?: { month?: string; from: number; records: AuditRecord[] };
+  /** Spent codes and ended eSIM profiles forgotten after the retention period (by key and ICCID). */
+  pruned?: { codes: string[]; profiles: string[] };
 }
 
 /** The journal line for an entry: `<checksum> <json>\n`. */
@@ -68,6 +73,10 @@ export function parseJournalLine(line: string): JournalEntry | string {
 
 export interface JournalRead {
   entries: JournalEntry[];
+  /** Bytes up to the end of the last complete line: what a torn line is cut back to. */
+  sound: number;
+  /** The last entry is whole but its newline was not written: the next append starts with one. */
+  unterminated?: boolean;
   /** Complete lines that cannot be trusted (1-based line numbers). */
   damaged: { line: number; problem: string }[];
   /** A last line cut short by a crash mid-append: it was never acknowledged. */
@@ -80,13 +89,13 @@ export async function readJournal(path: string): Promise<JournalRead> {
   try {
     content = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], damaged: [] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], damaged: [], sound: 0 };
     throw error;
   }
   const lines = content.split('\n');
   // After the last newline: empty, or what a crash left of a line being appended.
   const last = lines.pop()!;
-  const read: JournalRead = { entries: [], damaged: [] };
+  const read: JournalRead = { entries: [], damaged: [], sound: Buffer.byteLength(content) - Buffer.byteLength(last) };
   lines.forEach((line, i) => {
     const entry = parseJournalLine(line);
     if (typeof entry === 'string') read.damaged.push({ line: i + 1, problem: entry });
@@ -95,7 +104,10 @@ export async function readJournal(path: string): Promise<JournalRead> {
   if (last) {
     const entry = parseJournalLine(last);
     if (typeof entry === 'string') read.torn = { line: lines.length + 1 };
-    else read.entries.push(entry);
+    else {
+      read.entries.push(entry);
+      read.unterminated = true;
+    }
   }
   return read;
 }
@@ -208,7 +220,14 @@ const isJournalEntry = fields({
   deliveries: optional(isStrings),
   outbox: optional(keyedBy('id', isOutboxEntry, true)),
   languages: optional(isLanguages),
-  audit: optional(fields({ from: (v) => Number.isInteger(v) && (v as number) >= 0, records: (v) => Array.isArray(v) && v.every(isAuditRecord) })),
+  audit: optional(
+    fields({
+      month: optional((v) => typeof v === 'string' && /^\d{4}-\d{2}$/.test(v)),
+      from: (v) => Number.isInteger(v) && (v as number) >= 0,
+      records: (v) => Array.isArray(v) && v.every(isAuditRecord),
+    }),
+  ),
+  pruned: optional(fields({ codes: isStrings, profiles: isStrings })),
 }) as (value: unknown) => value is JournalEntry;
 
 export const isStoreData = fields({

@@ -8,11 +8,13 @@ import { createInterface } from 'node:readline';
 import { codeKey } from '../../src/domain/service.js';
 import { createHttpApp } from '../../src/http/server.js';
 import { journalLine } from '../../src/store/journal.js';
-import { AUDIT_FILE, CODES_FILE, JOURNAL_FILE, LowdbRepository, STATE_FILE, StoreOpenError } from '../../src/store/lowdbRepository.js';
+import { CODES_FILE, JOURNAL_FILE, LowdbRepository, STATE_FILE, StoreOpenError, auditFileName } from '../../src/store/lowdbRepository.js';
 import { recoverStore } from '../../src/store/recover.js';
 import { ADMIN, DEFAULT_SETTINGS, TestClock, openDomain, tempDir } from '../support/domain.js';
 
 const seed = { settings: DEFAULT_SETTINGS, admins: [ADMIN] };
+/** The audit file of the test clock's month. */
+const AUDIT_FILE = auditFileName('2026-11');
 
 describe('lowdb store', () => {
   it('refuses to start on a corrupt file, names it, and leaves it untouched', async () => {

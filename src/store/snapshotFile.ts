@@ -1,0 +1,80 @@
+/**
+ * The snapshot file, written a slice at a time: each slice of records is serialised and written
+ * before the next, so the event loop keeps serving while a snapshot of 50,000 devices is written.
+ * What it writes is the store as of one moment (`SnapshotView`), however the store changes meanwhile.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Adapter } from 'lowdb';
+import type { CodeRecord, Device, ProfileRecord } from '../domain/types.js';
+import { replaceDurably } from './durableFile.js';
+import type { StoreData } from './journal.js';
+
+/** Records serialised per slice: about a millisecond of work each. */
+const SLICE = 500;
+
+/** A record set as of the moment the view was taken. */
+export interface FrozenRecords<T> {
+  keys: string[];
+  get(key: string): T;
+}
+
+/** The store as of one moment: the small parts copied, the record sets frozen. */
+export interface SnapshotView {
+  head: Omit<StoreData, 'devices' | 'codes' | 'profiles'>;
+  devices: FrozenRecords<Device>;
+  codes: FrozenRecords<CodeRecord>;
+  profiles: FrozenRecords<ProfileRecord>;
+}
+
+/** A view of data nothing changes while it is written. */
+export function viewOf(data: StoreData): SnapshotView {
+  const { devices, codes, profiles, ...head } = data;
+  const frozen = <T>(records: Record<string, T>): FrozenRecords<T> => ({ keys: Object.keys(records), get: (key) => records[key]! });
+  return { head, devices: frozen(devices), codes: frozen(codes), profiles: frozen(profiles) };
+}
+
+/** lowdb's adapter for the snapshot: read whole, written a slice at a time, durably; codes go without their Matching ID. */
+export class SnapshotFile implements Adapter<StoreData> {
+  constructor(readonly path: string) {}
+
+  /** The parsed file; null when it is missing (or holds null). */
+  async read(): Promise<StoreData | null> {
+    try {
+      return JSON.parse(await readFile(this.path, 'utf8')) as StoreData | null;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  write(data: StoreData): Promise<void> {
+    return this.writeView(viewOf(data));
+  }
+
+  writeView(view: SnapshotView): Promise<void> {
+    return replaceDurably(this.path, slices(view));
+  }
+}
+
+function* slices(view: SnapshotView): Generator<string> {
+  const head = JSON.stringify(view.head);
+  yield head.slice(0, -1);
+  yield* records('devices', view.devices, (d) => d);
+  yield* records('codes', view.codes, withoutSecret);
+  yield* records('profiles', view.profiles, (p) => p);
+  yield '}';
+}
+
+function* records<T>(name: string, set: FrozenRecords<T>, shown: (record: T) => unknown): Generator<string> {
+  yield `,${JSON.stringify(name)}:{`;
+  for (let i = 0; i < set.keys.length; i += SLICE) {
+    const parts = set.keys.slice(i, i + SLICE).map((key) => `${JSON.stringify(key)}:${JSON.stringify(shown(set.get(key)))}`);
+    yield (i ? ',' : '') + parts.join(',');
+  }
+  yield '}';
+}
+
+export function withoutSecret(code: CodeRecord): CodeRecord {
+  const { matchingId: _secret, ...rest } = code;
+  return rest;
+}
