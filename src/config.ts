@@ -6,6 +6,8 @@ import { LANGUAGES, isLanguage, type Language, type OrgSettings } from './domain
 export interface Config {
   port: number;
   dataDir: string;
+  /** Days the store keeps spent codes and ended eSIM profiles (STORE_RETENTION_DAYS). */
+  storeRetentionDays: number;
   /** Seeds a new store's admin list. */
   adminEmails: string[];
   /** Seeds a new store's org settings; admins change them at run time afterwards. */
@@ -118,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     dataDir: optional(env, 'DATA_DIR') ?? './data',
+    storeRetentionDays: integer(env, 'STORE_RETENTION_DAYS', 400, 1, 36_500),
     adminEmails: [...new Set(adminEmails)],
     initialSettings: {
       licenses: integer(env, 'WEBEX_GO_LICENSES', 25, 0, 1_000_000),

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const repo = await LowdbRepository.open(config.dataDir, {
     settings: config.initialSettings,
     admins: config.adminEmails,
-  }, log);
+  }, log, { retentionDays: config.storeRetentionDays });
   const app = createApp({
     config,
     repo,
