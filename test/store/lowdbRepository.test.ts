@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { open as openFile } from 'node:fs/promises';
+import sinon from 'sinon';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { codeKey } from '../../src/domain/service.js';
 import { createHttpApp } from '../../src/http/server.js';
 import { journalLine } from '../../src/store/journal.js';
-import { CODES_FILE, JOURNAL_FILE, LowdbRepository, STATE_FILE, StoreOpenError, auditFileName } from '../../src/store/lowdbRepository.js';
+import { CODES_FILE, JOURNAL_FILE, LEGACY_AUDIT_FILE, LEGACY_CODES_FILE, LowdbRepository, STATE_FILE, StoreOpenError, auditFileName } from '../../src/store/lowdbRepository.js';
 import { recoverStore } from '../../src/store/recover.js';
 import { ADMIN, DEFAULT_SETTINGS, TestClock, openDomain, tempDir } from '../support/domain.js';
 
@@ -288,5 +290,156 @@ describe('lowdb store: secrets on disk', () => {
     assert.ok(!files[STATE_FILE]!.includes(live.activation.matchingId));
     assert.equal(reopened.service.currentActivation('alice@example.com')?.matchingId, live.activation.matchingId);
     await reopened.close();
+  });
+});
+
+describe('lowdb store: durable and without stalls', () => {
+  it('resolves a transaction only once its journal line is fdatasync\'ed', async () => {
+    const h = await openDomain();
+    const probe = await openFile(join(h.dir, STATE_FILE), 'r');
+    const FileHandle = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const synced: number[] = [];
+    const datasync = sinon.stub(FileHandle, 'datasync').callsFake(async function (this: unknown) {
+      synced.push(await stat(join(h.dir, JOURNAL_FILE)).then((s) => s.size, () => 0));
+      return datasync.wrappedMethod.call(this);
+    });
+    try {
+      await h.service.assign(ADMIN, 'alice@example.com');
+      const size = (await stat(join(h.dir, JOURNAL_FILE))).size;
+      assert.ok(synced.includes(size), `the journal was not synced at ${size} bytes (synced at ${synced.join(', ')})`);
+    } finally {
+      datasync.restore();
+    }
+    await h.close();
+  });
+
+  it('a start with nothing in the journal rewrites no file', async () => {
+    const h = await openDomain();
+    await h.service.assign(ADMIN, 'alice@example.com');
+    // The first restart folds the journal in; the second finds nothing to do.
+    const folded = await h.reopen();
+    await folded.repo.close();
+    const before = await filesIn(h.dir);
+    const snapshot = await stat(join(h.dir, STATE_FILE));
+    const again = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
+    await again.repo.close();
+    assert.deepEqual(await filesIn(h.dir), before);
+    const after = await stat(join(h.dir, STATE_FILE));
+    assert.equal(after.ino, snapshot.ino, 'the snapshot was replaced');
+    assert.equal(after.mtimeMs, snapshot.mtimeMs, 'the snapshot was written');
+    assert.equal(again.service.deviceOf('alice@example.com')?.status, 'pending');
+    await rm(h.dir, { recursive: true });
+  });
+
+  it('a compaction folds the journal in while transactions go on; a restart holds every one', async () => {
+    const h = await openDomain({ licenses: 1000 });
+    for (let i = 0; i < 50; i++) await h.service.assign(ADMIN, `before${i}@example.com`);
+    const compaction = h.repo.compactNow();
+    const during = Promise.all(Array.from({ length: 50 }, (_, i) => h.service.assign(ADMIN, `during${i}@example.com`)));
+    await h.service.deleteDevice(ADMIN, 'before0@example.com');
+    await Promise.all([compaction, during]);
+    const emails = h.service.devices().map((d) => d.email).sort();
+    assert.equal(emails.length, 99);
+    assert.ok(!(await readdir(h.dir)).some((name) => /journal\.\d+\.jsonl$/.test(name)), 'a sealed journal was left');
+    const reopened = await h.reopen();
+    assert.deepEqual(reopened.service.devices().map((d) => d.email).sort(), emails);
+    await reopened.close();
+  });
+
+  it('a crash at any step of a compaction reopens to the same state', async () => {
+    const h = await openDomain();
+    await h.service.assign(ADMIN, 'alice@example.com');
+    await h.service.assign(ADMIN, 'bob@example.com');
+    await h.service.deleteDevice(ADMIN, 'bob@example.com');
+    await h.repo.close();
+    const oldSnapshot = await readFile(join(h.dir, STATE_FILE), 'utf8');
+    const sealedJournal = await readFile(join(h.dir, JOURNAL_FILE), 'utf8');
+    // A restart folds that journal in; carol then goes to a new journal.
+    const restarted = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
+    await restarted.repo.close();
+    const newSnapshot = await readFile(join(h.dir, STATE_FILE), 'utf8');
+    const withCarol = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
+    await withCarol.service.assign(ADMIN, 'carol@example.com');
+    await withCarol.repo.close();
+    const journal = await readFile(join(h.dir, JOURNAL_FILE), 'utf8');
+    const crashes = {
+      'after the journal was sealed, before the snapshot was replaced': oldSnapshot,
+      'after the snapshot was replaced, before the sealed journal was removed': newSnapshot,
+    };
+    for (const [when, snapshot] of Object.entries(crashes)) {
+      await writeFile(join(h.dir, STATE_FILE), snapshot);
+      await writeFile(join(h.dir, 'webex-go.journal.1.jsonl'), sealedJournal, { mode: 0o600 });
+      await writeFile(join(h.dir, JOURNAL_FILE), journal);
+      const reopened = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
+      assert.deepEqual(reopened.service.devices().map((d) => d.email).sort(), ['alice@example.com', 'carol@example.com'], when);
+      assert.deepEqual((await reopened.service.auditTrail({ limit: 10 })).map((r) => `${r.action} ${r.email}`), [
+        'assign carol@example.com',
+        'delete bob@example.com',
+        'assign bob@example.com',
+        'assign alice@example.com',
+      ], when);
+      await reopened.repo.close();
+      assert.ok(!(await readdir(h.dir)).includes('webex-go.journal.1.jsonl'), `${when}: the sealed journal was not folded in`);
+    }
+    await rm(h.dir, { recursive: true });
+  });
+});
+
+describe('lowdb store: bounded growth', () => {
+  it('files audit records by month and still reads the single audit file of an older build', async () => {
+    const h = await openDomain();
+    await h.service.assign(ADMIN, 'alice@example.com');
+    await h.repo.close();
+    // What an older build wrote: one audit file, journal lines without a month.
+    const old = [
+      { at: '2026-10-01T09:00:00.000Z', actor: ADMIN, action: 'assign', email: 'bob@example.com', outcome: 'ok' },
+      { at: '2026-10-02T09:00:00.000Z', actor: ADMIN, action: 'settings', outcome: 'ok' },
+    ];
+    await writeFile(join(h.dir, LEGACY_AUDIT_FILE), old.map((r) => JSON.stringify(r) + '\n').join(''), { mode: 0o600 });
+    h.clock.advance(10 * 86_400_000);
+    const reopened = await h.reopen();
+    await reopened.service.assign(ADMIN, 'bob@example.com');
+    assert.ok((await readdir(h.dir)).includes(auditFileName('2026-12')), 'December has its file');
+    const trail = await reopened.service.auditTrail({ limit: 10 });
+    assert.deepEqual(trail.map((r) => `${r.at.slice(0, 10)} ${r.action} ${r.email ?? ''}`), [
+      '2026-12-06 assign bob@example.com',
+      '2026-11-26 assign alice@example.com',
+      '2026-10-02 settings ',
+      '2026-10-01 assign bob@example.com',
+    ]);
+    assert.deepEqual((await reopened.service.auditTrail({ email: 'bob@example.com', limit: 10 })).map((r) => r.at.slice(0, 10)), ['2026-12-06', '2026-10-01']);
+    await reopened.close();
+  });
+
+  it('moves the codes file of an older build (one JSON object) to the line-per-code file', async () => {
+    const h = await openDomain();
+    const { activation } = await h.service.assign(ADMIN, 'alice@example.com');
+    await h.repo.close();
+    await rm(join(h.dir, CODES_FILE));
+    await writeFile(join(h.dir, LEGACY_CODES_FILE), JSON.stringify({ [codeKey(activation.matchingId)]: activation.matchingId }), { mode: 0o600 });
+    const reopened = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
+    assert.equal(reopened.service.currentActivation('alice@example.com')?.matchingId, activation.matchingId);
+    const names = await readdir(h.dir);
+    assert.ok(!names.includes(LEGACY_CODES_FILE) && names.includes(CODES_FILE), names.join(', '));
+    await reopened.close();
+  });
+
+  it('prunes at start what the retention period is over for', async () => {
+    const h = await openDomain();
+    const first = await h.service.assign(ADMIN, 'alice@example.com');
+    await h.service.newCode(ADMIN, 'alice@example.com');
+    await h.repo.close();
+    const spent = codeKey(first.activation.matchingId);
+    const expires = new Date(first.activation.expiresAt).getTime();
+    const later = (days: number) => LowdbRepository.open(h.dir, seed, undefined, { retentionDays: 400, now: () => new Date(expires + days * 86_400_000) });
+    let repo = await later(399);
+    assert.equal(repo.read((r) => r.code(spent)?.state), 'invalidated');
+    await repo.close();
+    repo = await later(401);
+    assert.equal(repo.read((r) => r.code(spent)), undefined);
+    assert.equal(repo.read((r) => r.deviceByEmail('alice@example.com')?.status), 'pending');
+    await repo.close();
+    await rm(h.dir, { recursive: true });
   });
 });
