@@ -65,14 +65,17 @@ export class CodesFile {
     return { file, secrets, legacy: true };
   }
 
-  /** Adds the new codes' lines and syncs them; on failure the file is cut back. */
-  async add(codes: Map<string, string>): Promise<void> {
+  /**
+   * Appends the lines of the codes it does not hold yet (synced by `sync`); resolves with those
+   * codes. On failure the file is cut back.
+   */
+  async add(codes: Map<string, string>): Promise<Map<string, string>> {
     const lines = [...codes].filter(([key, id]) => this.placed.get(key)?.matchingId !== id).map(([key, id]) => ({ key, id, text: codeLine(key, id) }));
-    if (!lines.length) return;
+    const added = new Map(lines.map(({ key, id }) => [key, id]));
+    if (!lines.length) return added;
     const before = this.file.size;
     try {
       let at = await this.file.append(lines.map((l) => l.text).join(''));
-      await this.file.sync();
       for (const { key, id, text } of lines) {
         const length = Buffer.byteLength(text) - 1;
         const older = this.placed.get(key);
@@ -84,6 +87,17 @@ export class CodesFile {
       await this.file.truncate(before, error);
       throw error;
     }
+    return added;
+  }
+
+  /** The lines added are on disk. */
+  sync(): Promise<void> {
+    return this.file.sync();
+  }
+
+  /** Whether the file holds the Matching ID of the code with this key. */
+  holds(key: string): boolean {
+    return this.placed.has(key);
   }
 
   /** Takes back the lines `add` wrote for a transaction that then failed because of `cause`. */

@@ -90,11 +90,12 @@ export class AppendFile {
     this.dirty = false;
   }
 
-  /** Cuts the file back to `size` bytes (a write that failed halfway); `cause` is why. */
+  /** Cuts the file back to `size` bytes, durably (a write that failed halfway); `cause` is why. */
   async truncate(size: number, cause?: unknown): Promise<void> {
     try {
       const handle = await this.current();
       await handle.truncate(size);
+      await handle.datasync();
       this.size = size;
     } catch (undo) {
       if (cause === undefined) throw undo;

@@ -6,7 +6,7 @@ import { languageKey, type AuditRecord, type CodeRecord, type Device, type Devic
 import { AuditFileCut, AuditLog, auditMonth, auditText, isAuditFile } from './auditLog.js';
 import { CodesFile } from './codesFile.js';
 import { AppendFile, FILE_MODE, UndoFailed, syncFolder } from './durableFile.js';
-import { isStoreData, journalLine, readJournal, type JournalEntry, type StoreData } from './journal.js';
+import { isStoreData, journalLine, readJournal, type JournalEntry, type JournalRead, type StoreData } from './journal.js';
 import { SnapshotFile, withoutSecret, type FrozenRecords, type SnapshotView } from './snapshotFile.js';
 
 export type { StoreData } from './journal.js';
@@ -173,7 +173,7 @@ export class LowdbRepository implements Repository {
     const snapshot = new SnapshotFile(paths.state);
     const data = await readSnapshot(snapshot, paths, files.all, seed, dataDir);
     const entries: JournalEntry[] = [];
-    let active: Awaited<ReturnType<typeof readJournal>> | undefined;
+    let active: JournalRead | undefined;
     for (const name of files.journals) {
       const path = join(dataDir, name);
       const journal = await readJournal(path).catch((error: Error) => {
@@ -189,12 +189,20 @@ export class LowdbRepository implements Repository {
       if (name === JOURNAL_FILE) active = journal;
       entries.push(...journal.entries);
     }
-    const deliveries = new Set<string>();
-    for (const id of data.deliveries ?? []) remember(deliveries, id);
-    for (const entry of entries) applyEntry(data, deliveries, entry);
     const stored = await CodesFile.open(paths.codes, paths.legacyCodes).catch((error: Error) => {
       throw new StoreOpenError(`The codes file ${paths.codes} cannot be read (${error.message}). ${recoveryAdvice(dataDir)}`);
     });
+    // A line and its codes' Matching IDs are synced together: a last line whose IDs did not reach the codes file was never acknowledged.
+    const last = active?.entries.at(-1);
+    let journalEnd = active?.torn ? active.sound : undefined;
+    if (last && last === entries.at(-1) && last.secrets?.some((key) => !stored.secrets.has(key))) {
+      log(`The journal ${paths.journal} ended in a change whose activation codes were not written, cut short by a crash before it was acknowledged: it was dropped.`);
+      entries.pop();
+      journalEnd = active!.lastStart;
+    }
+    const deliveries = new Set<string>();
+    for (const id of data.deliveries ?? []) remember(deliveries, id);
+    for (const entry of entries) applyEntry(data, deliveries, entry);
     const audit = await AuditLog.open(dataDir, entries).catch((error: Error) => {
       throw error instanceof AuditFileCut ? new StoreOpenError(`${error.message} ${recoveryAdvice(dataDir)}`) : error;
     });
@@ -216,7 +224,7 @@ export class LowdbRepository implements Repository {
       lines: entries.length,
       sealed,
     });
-    await repo.settle(active, files.all);
+    await repo.settle(journalEnd, journalEnd === undefined && active?.unterminated === true, files.all);
     if (!files.all.includes(STATE_FILE)) await repo.db.write();
     if (stored.legacy || secretsInSnapshot) {
       // Codes in clear where this build keeps none: moved before the start goes on.
@@ -230,13 +238,13 @@ export class LowdbRepository implements Repository {
   }
 
   /** Finishes what a crash left half done in the files, and takes back what older builds let others read. */
-  private async settle(active: Awaited<ReturnType<typeof readJournal>> | undefined, names: string[]): Promise<void> {
+  private async settle(journalEnd: number | undefined, unterminated: boolean, names: string[]): Promise<void> {
     this.journal.size = await stat(this.paths.journal).then(
       (s) => s.size,
       () => 0,
     );
-    if (active?.torn) await this.journal.truncate(active.sound);
-    if (active?.unterminated) await this.journal.append('\n');
+    if (journalEnd !== undefined) await this.journal.truncate(journalEnd);
+    if (unterminated) await this.journal.append('\n');
     await this.journal.sync();
     await this.codes.eraseAllBut(this.secrets);
     for (const name of names) {
@@ -362,28 +370,22 @@ export class LowdbRepository implements Repository {
     if (this.journalLines >= COMPACT_AFTER) this.compactSoon();
   }
 
+  /**
+   * A new code's Matching ID and the journal line are synced together (the line names the codes,
+   * so a start drops a last line whose IDs did not make it); the audit records follow the sync,
+   * unsynced: the journal line holds them until the audit files are synced at compaction.
+   */
   private async write(entry: JournalEntry, tx: Transaction): Promise<void> {
-    const added = this.secretsAdded(tx);
-    // A new code's Matching ID is on disk before the line that commits the code.
-    await this.codes.add(added);
     const journalAt = this.journal.size;
+    let added = new Map<string, string>();
     try {
+      added = await this.codes.add(this.secretsAdded(tx));
+      if (added.size) entry.secrets = [...added.keys()];
       await this.journal.append(journalLine(entry));
+      await Promise.all([this.codes.sync(), this.journal.sync()]);
+      if (entry.audit) await this.audit.append(entry.audit.month!, auditText(entry.audit.records));
     } catch (error) {
-      await this.codes.undo(added, error);
-      throw error;
-    }
-    let auditAppended = false;
-    try {
-      if (entry.audit) {
-        // Not synced here: the journal line holds the records until the audit file is synced.
-        await this.audit.append(entry.audit.month!, auditText(entry.audit.records));
-        auditAppended = true;
-      }
-      await this.journal.sync();
-    } catch (error) {
-      await this.journal.truncate(journalAt, error);
-      if (auditAppended) await this.audit.truncate(entry.audit!.month!, entry.audit!.from);
+      if (this.journal.size > journalAt) await this.journal.truncate(journalAt, error);
       await this.codes.undo(added, error);
       throw error;
     }

@@ -236,6 +236,25 @@ describe('lowdb store: damaged files', () => {
     await rm(dir, { recursive: true });
   });
 
+  it('a last change whose new code did not reach the codes file (never acknowledged) is dropped, and the start says so', async () => {
+    const h = await openDomain();
+    await h.service.assign(ADMIN, 'alice@example.com');
+    const bob = await h.service.assign(ADMIN, 'bob@example.com');
+    await h.repo.close();
+    // What a crash between the two files' syncs can leave: the journal line, not the code's.
+    const codes = join(h.dir, CODES_FILE);
+    await writeFile(codes, (await readFile(codes, 'utf8')).split('\n').map((line) => (line.includes(bob.activation.matchingId) ? ' '.repeat(line.length) : line)).join('\n'));
+    const logs: string[] = [];
+    const repo = await LowdbRepository.open(h.dir, seed, (line) => logs.push(line));
+    assert.deepEqual(repo.read((r) => r.devices().map((d) => d.email)), ['alice@example.com']);
+    assert.match(logs.join('\n'), /was dropped/);
+    await repo.close();
+    const reopened = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
+    await reopened.service.assign(ADMIN, 'bob@example.com');
+    assert.deepEqual(reopened.service.devices().map((d) => d.email).sort(), ['alice@example.com', 'bob@example.com']);
+    await reopened.close();
+  });
+
   it('store:recover keeps a copy of the damaged files, keeps what can be read and says what it dropped', async () => {
     const { dir, journal } = await storeWithJournal();
     const deleteLine = journal.findIndex((line) => line.includes(':null'));
