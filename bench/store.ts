@@ -45,8 +45,8 @@ export interface StoreFactory {
   open(): Promise<Repository>;
   /** Runs the store's heaviest background work (a compaction) now; resolves when it is done. */
   background(repo: Repository): Promise<void>;
-  /** Reads and parses what the store reads at open, without the store: the floor of open. */
-  openFloor(): Promise<void>;
+  /** Reads and parses what the store reads at open, without the store: the floor of open; resolves with what it parsed. */
+  openFloor(): Promise<unknown>;
   /** A file on the store's disk, for the raw append + fdatasync loop. */
   scratchFile: string;
   remove(): Promise<void>;
@@ -63,9 +63,7 @@ function lowdbFactory(dir: string): StoreFactory {
     },
     open: () => LowdbRepository.open(dir, { settings: SEED, admins: [ADMIN] }),
     background: (repo) => (repo as LowdbRepository).compactNow(),
-    async openFloor() {
-      JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8'));
-    },
+    openFloor: async () => JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as unknown,
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }
@@ -124,13 +122,13 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
 /** Opens (or reads the floor of) the store in a fresh process: seconds and RSS in MB, medians of OPEN_RUNS. */
-async function inFreshProcess(what: 'open' | 'floor', factory: string, place: string): Promise<{ seconds: number; rssMb: number }> {
-  const runs: { seconds: number; rssMb: number }[] = [];
+async function inFreshProcess(what: 'open' | 'floor', factory: string, place: string): Promise<{ seconds: number; rssMb: number; baseMb: number }> {
+  const runs: { seconds: number; rssMb: number; baseMb: number }[] = [];
   for (let i = 0; i < OPEN_RUNS; i++) {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', what, factory, place], { maxBuffer: 1 << 20 });
-    runs.push(JSON.parse(stdout.trim().split('\n').at(-1)!) as { seconds: number; rssMb: number });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', what, factory, place], { maxBuffer: 1 << 20 });
+    runs.push(JSON.parse(stdout.trim().split('\n').at(-1)!) as { seconds: number; rssMb: number; baseMb: number });
   }
-  return { seconds: median(runs.map((r) => r.seconds)), rssMb: median(runs.map((r) => r.rssMb)) };
+  return { seconds: median(runs.map((r) => r.seconds)), rssMb: median(runs.map((r) => r.rssMb)), baseMb: median(runs.map((r) => r.baseMb)) };
 }
 
 /** Every figure for one store at one size; prints them as it goes. */
@@ -142,7 +140,9 @@ export async function measure(makeFactory: (place: string) => StoreFactory, fact
   const floor = await inFreshProcess('floor', factoryName, place);
   const opened = await inFreshProcess('open', factoryName, place);
   console.log(`  open: ${opened.seconds.toFixed(2)} s vs read+parse floor ${floor.seconds.toFixed(2)} s (${(opened.seconds / floor.seconds).toFixed(2)}x)`);
-  console.log(`  RSS after open: ${opened.rssMb.toFixed(0)} MB (the floor's process: ${floor.rssMb.toFixed(0)} MB)`);
+  console.log(
+    `  RSS after open: ${opened.rssMb.toFixed(0)} MB (the floor's process: ${floor.rssMb.toFixed(0)} MB; each held ${opened.baseMb.toFixed(0)} MB before, the benchmark's code loaded through tsx)`,
+  );
 
   const repo = await factory.open();
   // A start may fold in what it found; measure from a quiet store.
@@ -203,11 +203,15 @@ export async function measure(makeFactory: (place: string) => StoreFactory, fact
 if (process.argv[2] === '--child') {
   const [, , , what, name, place] = process.argv;
   const factory = FACTORIES[name!]!(place!);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const baseMb = process.memoryUsage.rss() / 2 ** 20;
   const start = performance.now();
-  if (what === 'open') await factory.open();
-  else await factory.openFloor();
+  // Kept referenced until RSS is read: what stays after the start, not the garbage it made on the way.
+  const kept = what === 'open' ? await factory.open() : await factory.openFloor();
   const seconds = (performance.now() - start) / 1000;
-  console.log(JSON.stringify({ seconds, rssMb: process.memoryUsage.rss() / 2 ** 20 }));
+  gc?.();
+  console.log(JSON.stringify({ seconds, rssMb: process.memoryUsage.rss() / 2 ** 20, baseMb, opened: kept !== undefined }));
   process.exit(0);
 } else {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);

@@ -136,14 +136,26 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /** An object whose fields pass their checks; other fields are let be (a later build may add some). */
 function fields(checks: Record<string, Check>): Check {
-  return (v) => isObject(v) && Object.entries(checks).every(([key, check]) => check(v[key]));
+  // Run once per record of a 50,000-device snapshot at every start: plain loops, nothing allocated.
+  const keys = Object.keys(checks);
+  const tests = Object.values(checks);
+  return (v) => {
+    if (!isObject(v)) return false;
+    for (let i = 0; i < keys.length; i++) if (!tests[i]!(v[keys[i]!])) return false;
+    return true;
+  };
 }
 
 /** A record keyed by each value's own `key` field. */
 function keyedBy(key: string, check: Check, orNull = false): Check {
-  return (v) =>
-    isObject(v) &&
-    Object.entries(v).every(([id, item]) => (orNull && item === null) || (check(item) && (item as Record<string, unknown>)[key] === id));
+  return (v) => {
+    if (!isObject(v)) return false;
+    for (const id in v) {
+      const item = v[id];
+      if (!((orNull && item === null) || (check(item) && (item as Record<string, unknown>)[key] === id))) return false;
+    }
+    return true;
+  };
 }
 
 const isSettings = fields({

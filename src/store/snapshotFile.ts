@@ -9,8 +9,8 @@ import type { CodeRecord, Device, ProfileRecord } from '../domain/types.js';
 import { replaceDurably } from './durableFile.js';
 import type { StoreData } from './journal.js';
 
-/** Records serialised per slice: about a millisecond of work each. */
-const SLICE = 500;
+/** Work per slice: the event loop waits at most about this long for a slice to be serialised. */
+const SLICE_MS = 4;
 
 /** A record set as of the moment the view was taken. */
 export interface FrozenRecords<T> {
@@ -67,9 +67,14 @@ function* slices(view: SnapshotView): Generator<string> {
 
 function* records<T>(name: string, set: FrozenRecords<T>, shown: (record: T) => unknown): Generator<string> {
   yield `,${JSON.stringify(name)}:{`;
-  for (let i = 0; i < set.keys.length; i += SLICE) {
-    const parts = set.keys.slice(i, i + SLICE).map((key) => `${JSON.stringify(key)}:${JSON.stringify(shown(set.get(key)))}`);
-    yield (i ? ',' : '') + parts.join(',');
+  for (let i = 0; i < set.keys.length; ) {
+    const parts: string[] = [];
+    const until = performance.now() + SLICE_MS;
+    // The clock is read every 50 records: reading it costs more than serialising one.
+    do {
+      for (const end = Math.min(i + 50, set.keys.length); i < end; i++) parts.push(`${JSON.stringify(set.keys[i])}:${JSON.stringify(shown(set.get(set.keys[i]!)))}`);
+    } while (i < set.keys.length && performance.now() < until);
+    yield parts.join(',') + (i < set.keys.length ? ',' : '');
   }
   yield '}';
 }
