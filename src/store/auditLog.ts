@@ -96,8 +96,8 @@ export class AuditLog {
     await (await this.file(auditFileName(month))).append(text);
   }
 
-  async truncate(month: string, size: number): Promise<void> {
-    await (await this.file(auditFileName(month))).truncate(size);
+  async truncate(month: string, size: number, cause?: unknown): Promise<void> {
+    await (await this.file(auditFileName(month))).truncate(size, cause);
   }
 
   /** Everything appended is on disk (before the journal lines that also hold it are dropped). */

@@ -39,6 +39,8 @@ export interface JournalEntry {
    * audit file of a store written before months) and its size before they were appended.
    */
   audit?: { month?: string; from: number; records: AuditRecord[] };
+  /** On the first line of lines written and synced together: how many they are. */
+  batch?: number;
   /** The codes whose Matching IDs went to the codes file with this line (keys only). */
   secrets?: string[];
   /** Spent codes and ended eSIM profiles forgotten after the retention period (by key and ICCID). */
@@ -79,8 +81,8 @@ export interface JournalRead {
   sound: number;
   /** The last entry is whole but its newline was not written: the next append starts with one. */
   unterminated?: boolean;
-  /** Where the last entry's line starts. */
-  lastStart: number;
+  /** Where each entry's line starts. */
+  starts: number[];
   /** Complete lines that cannot be trusted (1-based line numbers). */
   damaged: { line: number; problem: string }[];
   /** A last line cut short by a crash mid-append: it was never acknowledged. */
@@ -93,19 +95,19 @@ export async function readJournal(path: string): Promise<JournalRead> {
   try {
     content = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], damaged: [], sound: 0, lastStart: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], damaged: [], sound: 0, starts: [] };
     throw error;
   }
   const lines = content.split('\n');
   // After the last newline: empty, or what a crash left of a line being appended.
   const last = lines.pop()!;
-  const read: JournalRead = { entries: [], damaged: [], sound: 0, lastStart: 0 };
+  const read: JournalRead = { entries: [], damaged: [], sound: 0, starts: [] };
   lines.forEach((line, i) => {
     const entry = parseJournalLine(line);
     if (typeof entry === 'string') read.damaged.push({ line: i + 1, problem: entry });
     else {
       read.entries.push(entry);
-      read.lastStart = read.sound;
+      read.starts.push(read.sound);
     }
     read.sound += Buffer.byteLength(line) + 1;
   });
@@ -115,7 +117,7 @@ export async function readJournal(path: string): Promise<JournalRead> {
     else {
       read.entries.push(entry);
       read.unterminated = true;
-      read.lastStart = read.sound;
+      read.starts.push(read.sound);
     }
   }
   return read;
@@ -248,6 +250,7 @@ const isJournalEntry = fields({
       records: (v) => Array.isArray(v) && v.every(isAuditRecord),
     }),
   ),
+  batch: optional((v) => Number.isInteger(v) && (v as number) > 1),
   secrets: optional(isStrings),
   pruned: optional(fields({ codes: isStrings, profiles: isStrings })),
 }) as (value: unknown) => value is JournalEntry;

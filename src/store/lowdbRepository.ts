@@ -100,6 +100,13 @@ export function recoveryAdvice(dataDir: string): string {
   );
 }
 
+/** A unit of work waiting for its batch: `claimed` holds the delivery ids the batch claimed before it. */
+interface PendingUnit {
+  run(tx: Transaction, claimed: Set<string>): unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
 /** The record sets as they were when a compaction froze them, for the records changed since. */
 interface Frozen {
   devices: Map<string, Device | undefined>;
@@ -113,8 +120,10 @@ interface Frozen {
  * every device. A journal line holds a transaction's changes and its audit records: it is the
  * commit, and a start appends to the audit files whatever a crash kept from them. Matching IDs of
  * live codes are kept in a file of their own, so that a spent code is on disk in clear nowhere.
- * Transactions run one at a time: each is on disk before memory changes, so a failed write
- * leaves memory as it was.
+ * Transactions run one at a time, each on top of the ones before it; those that queue while a
+ * batch is being written make the next batch, written and synced once (group commit). A batch is
+ * on disk before memory changes and before any of it resolves, so a failed write leaves memory
+ * as it was.
  *
  * Compaction folds the journal into the snapshot without stopping the bot: the journal is sealed
  * (renamed) and a new one started, the snapshot of that moment is written a slice at a time while
@@ -129,6 +138,8 @@ export class LowdbRepository implements Repository {
   private sealed: string[];
   private nextSeal: number;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Units of work waiting for the next batch. */
+  private readonly pending: PendingUnit[] = [];
   private compacting: Promise<void> | undefined;
   /** Set while a compaction writes the snapshot: records as they were before any change since. */
   private frozen: Frozen | undefined;
@@ -192,13 +203,23 @@ export class LowdbRepository implements Repository {
     const stored = await CodesFile.open(paths.codes, paths.legacyCodes).catch((error: Error) => {
       throw new StoreOpenError(`The codes file ${paths.codes} cannot be read (${error.message}). ${recoveryAdvice(dataDir)}`);
     });
-    // A line and its codes' Matching IDs are synced together: a last line whose IDs did not reach the codes file was never acknowledged.
-    const last = active?.entries.at(-1);
+    // Lines and their codes' Matching IDs are synced together: from the first line whose IDs did
+    // not reach the codes file (for a code still valid: a spent one's line is erased), none was acknowledged.
     let journalEnd = active?.torn ? active.sound : undefined;
-    if (last && last === entries.at(-1) && last.secrets?.some((key) => !stored.secrets.has(key))) {
-      log(`The journal ${paths.journal} ended in a change whose activation codes were not written, cut short by a crash before it was acknowledged: it was dropped.`);
-      entries.pop();
-      journalEnd = active!.lastStart;
+    const finalState = new Map<string, string>();
+    for (const entry of entries) for (const [key, code] of Object.entries(entry.codes ?? {})) finalState.set(key, code.state);
+    const lost = (key: string) => finalState.get(key) === 'valid' && !stored.secrets.has(key);
+    const lastBatch = active ? lastBatchStart(active.entries) : 0;
+    const unacknowledged = active?.entries.slice(lastBatch).some((entry) => entry.secrets?.some(lost)) ? lastBatch : -1;
+    if (active && unacknowledged >= 0) {
+      const dropped = active.entries.length - unacknowledged;
+      log(
+        dropped === 1
+          ? `The journal ${paths.journal} ended in a change whose activation codes were not written, cut short by a crash before it was acknowledged: it was dropped.`
+          : `The journal ${paths.journal} ended in ${dropped} changes whose activation codes were not all written, cut short by a crash before they were acknowledged: they were dropped.`,
+      );
+      entries.splice(entries.length - dropped);
+      journalEnd = active.starts[unacknowledged]!;
     }
     const deliveries = new Set<string>();
     for (const id of data.deliveries ?? []) remember(deliveries, id);
@@ -259,20 +280,14 @@ export class LowdbRepository implements Repository {
   }
 
   transact<T>(fn: (tx: StoreTransaction) => T): Promise<T> {
-    return this.serially(async () => {
-      const tx = new Transaction(this.reader);
-      const result = fn(tx);
-      await this.commit(tx);
-      return result;
-    });
+    return this.enqueue((tx) => fn(tx));
   }
 
   claimDelivery(id: string): Promise<boolean> {
-    return this.serially(async () => {
-      if (this.deliveries.has(id)) return false;
-      const tx = new Transaction(this.reader);
+    return this.enqueue((tx, claimed) => {
+      if (this.deliveries.has(id) || claimed.has(id)) return false;
       tx.changes.claims.push(id);
-      await this.commit(tx);
+      claimed.add(id);
       return true;
     });
   }
@@ -283,12 +298,10 @@ export class LowdbRepository implements Repository {
   }
 
   prune(before: string): Promise<number> {
-    return this.serially(async () => {
-      const tx = new Transaction(this.reader);
+    return this.enqueue((tx) => {
       const { codes, profiles } = tx.changes.pruned;
       for (const code of Object.values(this.db.data.codes)) if (code.state !== 'valid' && code.expiresAt < before) codes.push(code.key);
       for (const profile of Object.values(this.db.data.profiles)) if (profile.state !== 'active' && profile.since < before) profiles.push(profile.iccid);
-      await this.commit(tx);
       return codes.length + profiles.length;
     });
   }
@@ -346,15 +359,63 @@ export class LowdbRepository implements Repository {
     return run;
   }
 
-  /** Writes the transaction, then applies it to memory; a failed write changes neither. */
-  private async commit(tx: Transaction): Promise<void> {
-    const records = tx.changes.audit;
-    const month = records.length ? auditMonth(records) : undefined;
-    const entry = tx.journalEntry(month ? { month, from: await this.audit.sizeOf(month) } : undefined);
-    if (!entry) return;
+  /**
+   * Queues a unit of work. Units that queue while a batch is written make the next batch: each
+   * runs on top of the ones before it, and the batch is written and synced once (group commit).
+   */
+  private enqueue<T>(run: (tx: Transaction, claimed: Set<string>) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) void this.serially(() => this.commitPending());
+    });
+  }
+
+  /**
+   * Runs the queued units of work one after the other, writes their changes, then applies them
+   * to memory and resolves each; a failed write changes neither and rejects them all.
+   */
+  private async commitPending(): Promise<void> {
+    const batch = this.pending.splice(0);
+    let base: StoreReader = this.reader;
+    const claimed = new Set<string>();
+    const ran: { unit: PendingUnit; tx: Transaction; result: unknown }[] = [];
+    for (const unit of batch) {
+      const tx = new Transaction(base);
+      try {
+        ran.push({ unit, tx, result: unit.run(tx, claimed) });
+        base = tx;
+      } catch (error) {
+        unit.reject(error);
+      }
+    }
+    const txs = ran.map((r) => r.tx);
+    try {
+      await this.commit(txs);
+    } catch (error) {
+      for (const { unit } of ran) unit.reject(error);
+      return;
+    }
+    for (const { unit, result } of ran) unit.resolve(result);
+  }
+
+  private async commit(txs: Transaction[]): Promise<void> {
+    const auditEnds = new Map<string, number>();
+    const written: { entry: JournalEntry; tx: Transaction }[] = [];
+    for (const tx of txs) {
+      const records = tx.changes.audit;
+      const month = records.length ? auditMonth(records) : undefined;
+      let at: { month: string; from: number } | undefined;
+      if (month) {
+        at = { month, from: auditEnds.get(month) ?? (await this.audit.sizeOf(month)) };
+        auditEnds.set(month, at.from + Buffer.byteLength(auditText(records)));
+      }
+      const entry = tx.journalEntry(at);
+      if (entry) written.push({ entry, tx });
+    }
+    if (!written.length) return;
     if (this.broken) throw new Error(this.failing);
     try {
-      await this.write(entry, tx);
+      await this.write(written);
       this.failing = undefined;
     } catch (error) {
       this.broken = error instanceof UndoFailed;
@@ -363,41 +424,58 @@ export class LowdbRepository implements Repository {
         : `The store could not be written (${(error as Error).message}): the last change was not made.`;
       throw error;
     }
-    this.apply(tx);
-    // Committed: the lines of codes it spent go now.
-    await this.codes.erase(tx.changes.codes.keys(), (key, matchingId) => this.secrets.get(key) === matchingId).catch((error: Error) => {
+    for (const { tx } of written) this.apply(tx);
+    // Committed: the lines of codes they spent go now.
+    const changedCodes = written.flatMap(({ tx }) => [...tx.changes.codes.keys()]);
+    await this.codes.erase(changedCodes, (key, matchingId) => this.secrets.get(key) === matchingId).catch((error: Error) => {
       this.failing = `A spent code could not be erased from ${this.paths.codes} (${error.message}).`;
     });
     if (this.journalLines >= COMPACT_AFTER) this.compactSoon();
   }
 
   /**
-   * A new code's Matching ID and the journal line are synced together (the line names the codes,
-   * so a start drops a last line whose IDs did not make it); the audit records follow the sync,
-   * unsynced: the journal line holds them until the audit files are synced at compaction.
+   * New codes' Matching IDs and the journal lines are synced together (each line names its
+   * codes, so a start drops the lines from the first whose IDs did not make it); the audit records
+   * follow the sync, unsynced: the journal lines hold them until the audit files are synced at
+   * compaction.
    */
-  private async write(entry: JournalEntry, tx: Transaction): Promise<void> {
+  private async write(written: { entry: JournalEntry; tx: Transaction }[]): Promise<void> {
     const journalAt = this.journal.size;
+    const auditFrom = new Map<string, number>();
     let added = new Map<string, string>();
     try {
-      added = await this.codes.add(this.secretsAdded(tx));
-      if (added.size) entry.secrets = [...added.keys()];
-      await this.journal.append(journalLine(entry));
+      const secrets = new Map<string, string>();
+      for (const { entry, tx } of written) {
+        const introduced = this.secretsAdded(tx, secrets);
+        if (introduced.size) entry.secrets = [...introduced.keys()];
+        for (const [key, id] of introduced) secrets.set(key, id);
+      }
+      // A start tells the last batch by this: its lines stand or fall together.
+      if (written.length > 1) written[0]!.entry.batch = written.length;
+      added = await this.codes.add(secrets);
+      await this.journal.append(written.map(({ entry }) => journalLine(entry)).join(''));
       await Promise.all([this.codes.sync(), this.journal.sync()]);
-      if (entry.audit) await this.audit.append(entry.audit.month!, auditText(entry.audit.records));
+      for (const { entry } of written) {
+        if (!entry.audit) continue;
+        const month = entry.audit.month!;
+        // A failed append cuts itself back: only the appends before it are taken back here.
+        await this.audit.append(month, auditText(entry.audit.records));
+        if (!auditFrom.has(month)) auditFrom.set(month, entry.audit.from);
+      }
     } catch (error) {
       if (this.journal.size > journalAt) await this.journal.truncate(journalAt, error);
+      for (const [month, from] of auditFrom) await this.audit.truncate(month, from, error);
       await this.codes.undo(added, error);
       throw error;
     }
-    this.journalLines++;
+    this.journalLines += written.length;
   }
 
-  /** The Matching IDs of the codes the transaction makes valid that the codes file does not hold. */
-  private secretsAdded(tx: Transaction): Map<string, string> {
+  /** The Matching IDs of the codes the transaction makes valid that neither the store nor the batch before it holds. */
+  private secretsAdded(tx: Transaction, batch: Map<string, string>): Map<string, string> {
     const added = new Map<string, string>();
     for (const [key, code] of tx.changes.codes) {
-      if (code.state === 'valid' && code.matchingId && this.secrets.get(key) !== code.matchingId) added.set(key, code.matchingId);
+      if (code.state === 'valid' && code.matchingId && this.secrets.get(key) !== code.matchingId && batch.get(key) !== code.matchingId) added.set(key, code.matchingId);
     }
     return added;
   }
@@ -511,6 +589,17 @@ export class LowdbRepository implements Repository {
     };
     return { view, journals: [...this.sealed] };
   }
+}
+
+/** Where the journal's last batch (lines written and synced together) starts. */
+function lastBatchStart(entries: JournalEntry[]): number {
+  const last = Math.max(0, entries.length - 1);
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const size = entries[i]!.batch;
+    // The nearest batch marker: its lines reach the end, or the last line is a batch of its own.
+    if (size) return i + size >= entries.length ? i : last;
+  }
+  return last;
 }
 
 /** A record set as of now, while `before` collects each record's value ahead of its first change. */

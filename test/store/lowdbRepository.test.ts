@@ -333,6 +333,24 @@ describe('lowdb store: durable and without stalls', () => {
     await h.close();
   });
 
+  it('transactions that queue while one is written share the next fdatasync (group commit)', async () => {
+    const h = await openDomain({ licenses: 100 });
+    const probe = await openFile(join(h.dir, STATE_FILE), 'r');
+    const FileHandle = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const datasync = sinon.spy(FileHandle, 'datasync');
+    try {
+      await Promise.all(Array.from({ length: 40 }, (_, i) => h.service.assign(ADMIN, `user${i}@example.com`)));
+      // Alone, each assign would sync the codes file and the journal: 80 syncs.
+      assert.ok(datasync.callCount <= 20, `${datasync.callCount} syncs for 40 assigns`);
+    } finally {
+      datasync.restore();
+    }
+    const reopened = await h.reopen();
+    assert.equal(reopened.service.devices().length, 40);
+    await reopened.close();
+  });
+
   it('a start with nothing in the journal rewrites no file', async () => {
     const h = await openDomain();
     await h.service.assign(ADMIN, 'alice@example.com');
