@@ -602,9 +602,19 @@ function lastBatchStart(entries: JournalEntry[]): number {
   return last;
 }
 
-/** A record set as of now, while `before` collects each record's value ahead of its first change. */
+/**
+ * A record set as of now, while `before` collects each record's value ahead of its first change
+ * (undefined: the record was added since). Its keys are listed later, from the set and `before`.
+ */
 function frozenView<T>(records: Record<string, T>, before: Map<string, T | undefined>): FrozenRecords<T> {
-  return { keys: Object.keys(records), get: (key) => (before.has(key) ? before.get(key)! : records[key]!) };
+  return {
+    keys: () => {
+      const keys = Object.keys(records).filter((key) => !before.has(key) || before.get(key) !== undefined);
+      for (const [key, value] of before) if (value !== undefined && !(key in records)) keys.push(key);
+      return keys;
+    },
+    get: (key) => (before.has(key) ? before.get(key)! : records[key]!),
+  };
 }
 
 /** Buffers one unit of work's writes; its reads see them before anyone else does. */
