@@ -39,7 +39,10 @@ const esim = createBuiltinEsimProvider();
 
 /** A store to measure, in a place of its own. */
 export interface StoreFactory {
+  /** Its key in FACTORIES: a fresh process makes it again from that and `place`. */
   name: string;
+  /** Where it keeps its data (a folder, a database URL). */
+  place: string;
   /** Fills a new store with `devices` devices (mostly online, codes used) and a year of audit. */
   fill(devices: number): Promise<{ auditRecords: number }>;
   open(): Promise<Repository>;
@@ -56,6 +59,7 @@ export interface StoreFactory {
 function lowdbFactory(dir: string): StoreFactory {
   return {
     name: 'lowdb',
+    place: dir,
     scratchFile: join(dir, 'raw-append.bench'),
     async fill(devices) {
       await writeFile(join(dir, STATE_FILE), JSON.stringify(storeWith(devices)), { mode: 0o600 });
@@ -122,23 +126,22 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
 /** Opens (or reads the floor of) the store in a fresh process: seconds and RSS in MB, medians of OPEN_RUNS. */
-async function inFreshProcess(what: 'open' | 'floor', factory: string, place: string): Promise<{ seconds: number; rssMb: number; baseMb: number }> {
+async function inFreshProcess(what: 'open' | 'floor', factory: StoreFactory): Promise<{ seconds: number; rssMb: number; baseMb: number }> {
   const runs: { seconds: number; rssMb: number; baseMb: number }[] = [];
   for (let i = 0; i < OPEN_RUNS; i++) {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', what, factory, place], { maxBuffer: 1 << 20 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', what, factory.name, factory.place], { maxBuffer: 1 << 20 });
     runs.push(JSON.parse(stdout.trim().split('\n').at(-1)!) as { seconds: number; rssMb: number; baseMb: number });
   }
   return { seconds: median(runs.map((r) => r.seconds)), rssMb: median(runs.map((r) => r.rssMb)), baseMb: median(runs.map((r) => r.baseMb)) };
 }
 
 /** Every figure for one store at one size; prints them as it goes. */
-export async function measure(makeFactory: (place: string) => StoreFactory, factoryName: string, place: string, devices: number): Promise<void> {
-  const factory = makeFactory(place);
+export async function measure(factory: StoreFactory, devices: number): Promise<void> {
   const { auditRecords } = await factory.fill(devices);
   console.log(`\n${factory.name}, ${devices.toLocaleString('en')} devices, ${auditRecords.toLocaleString('en')} audit records (a year):`);
 
-  const floor = await inFreshProcess('floor', factoryName, place);
-  const opened = await inFreshProcess('open', factoryName, place);
+  const floor = await inFreshProcess('floor', factory);
+  const opened = await inFreshProcess('open', factory);
   console.log(`  open: ${opened.seconds.toFixed(2)} s vs read+parse floor ${floor.seconds.toFixed(2)} s (${(opened.seconds / floor.seconds).toFixed(2)}x)`);
   console.log(
     `  RSS after open: ${opened.rssMb.toFixed(0)} MB (the floor's process: ${floor.rssMb.toFixed(0)} MB; each held ${opened.baseMb.toFixed(0)} MB before, the benchmark's code loaded through tsx)`,
@@ -217,7 +220,7 @@ if (process.argv[2] === '--child') {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
   for (const devices of sizes.length ? sizes : [50_000]) {
     for (const [name, makeFactory] of Object.entries(FACTORIES)) {
-      await measure(makeFactory, name, await mkdtemp(join(tmpdir(), `webex-go-bench-${name}-`)), devices);
+      await measure(makeFactory(await mkdtemp(join(tmpdir(), `webex-go-bench-${name}-`))), devices);
     }
   }
 }

@@ -6,7 +6,10 @@ import { LANGUAGES, isLanguage, type Language, type OrgSettings } from './domain
 export interface Config {
   port: number;
   dataDir: string;
-  /** Days the store keeps spent codes and ended eSIM profiles (STORE_RETENTION_DAYS). */
+  /**
+   * Days the store keeps spent codes and ended eSIM profiles (STORE_RETENTION_DAYS): 400, longer
+   * than a code can live (365 days), so a code is forgotten only long after it expired.
+   */
   storeRetentionDays: number;
   /** Seeds a new store's admin list. */
   adminEmails: string[];

@@ -22,11 +22,6 @@ export const CODES_FILE = 'webex-go.codes.jsonl';
 export const LEGACY_CODES_FILE = 'webex-go.codes.json';
 /** Journal entries after which the snapshot is rewritten and the journal emptied. */
 const COMPACT_AFTER = 20_000;
-/**
- * Days a spent code or an ended eSIM profile is kept (STORE_RETENTION_DAYS): longer than the
- * longest code lifetime (365 days), so a code is forgotten only once it would have expired anyway.
- */
-export const DEFAULT_RETENTION_DAYS = 400;
 const DAY_MS = 86_400_000;
 
 /** A journal sealed by a compaction, replayed before JOURNAL_FILE until the snapshot holds it. */
@@ -161,7 +156,8 @@ export class LowdbRepository implements Repository {
     private readonly options: StoreOptions,
     journal: { lines: number; sealed: string[] },
   ) {
-    for (const device of Object.values(db.data.devices)) this.emailIndex.set(device.email, device.id);
+    const devices = db.data.devices;
+    for (const id in devices) this.emailIndex.set(devices[id]!.email, id);
     this.journal = new AppendFile(paths.journal);
     this.journalLines = journal.lines;
     this.sealed = journal.sealed;
@@ -230,15 +226,20 @@ export class LowdbRepository implements Repository {
     // Only valid codes keep a Matching ID; one whose code a crash kept out of the journal is dropped.
     const secrets = new Map<string, string>();
     let secretsInSnapshot = false;
-    for (const code of Object.values(data.codes)) {
+    for (const key in data.codes) {
+      const code = data.codes[key]!;
+      let matchingId = code.matchingId;
       // A store written before the codes file kept Matching IDs in the snapshot: they move there.
-      secretsInSnapshot ||= code.matchingId !== undefined;
-      const matchingId = code.matchingId ?? stored.secrets.get(code.key);
-      // Only where there is one: deleting a field from 50,000 records costs a start seconds and memory.
-      if (code.matchingId !== undefined) delete code.matchingId;
-      if (code.state === 'valid' && matchingId) {
+      // Deleted only where there is one: deleting a field from 50,000 records costs a start seconds and memory.
+      if (matchingId !== undefined) {
+        secretsInSnapshot = true;
+        delete code.matchingId;
+      }
+      if (code.state !== 'valid') continue;
+      matchingId ??= stored.secrets.get(key);
+      if (matchingId) {
         code.matchingId = matchingId;
-        secrets.set(code.key, matchingId);
+        secrets.set(key, matchingId);
       }
     }
     const sealed = files.journals.filter((name) => name !== JOURNAL_FILE).map((name) => join(dataDir, name));
