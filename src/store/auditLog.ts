@@ -71,7 +71,9 @@ export class AuditLog {
     for (const entry of entries) {
       if (!entry.audit) continue;
       const name = auditFileName(entry.audit.month);
-      byFile.set(name, [...(byFile.get(name) ?? []), { from: entry.audit.from, text: auditText(entry.audit.records) }]);
+      let appended = byFile.get(name);
+      if (!appended) byFile.set(name, (appended = []));
+      appended.push({ from: entry.audit.from, text: auditText(entry.audit.records) });
     }
     for (const [name, appended] of byFile) {
       const file = await log.file(name);

@@ -194,7 +194,7 @@ export class LowdbRepository implements Repository {
         log(`The journal ${path} ended in a torn last line (line ${journal.torn.line}), cut short by a crash before it was acknowledged: it was dropped.`);
       }
       if (name === JOURNAL_FILE) active = journal;
-      entries.push(...journal.entries);
+      for (const entry of journal.entries) entries.push(entry);
     }
     const stored = await CodesFile.open(paths.codes, paths.legacyCodes).catch((error: Error) => {
       throw new StoreOpenError(`The codes file ${paths.codes} cannot be read (${error.message}). ${recoveryAdvice(dataDir)}`);
