@@ -16,7 +16,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -28,6 +28,7 @@ import { codeKey, WebexGoService } from '../src/domain/service.js';
 import type { AuditRecord } from '../src/domain/types.js';
 import { createBuiltinEsimProvider } from '../src/esim/builtinProvider.js';
 import { LowdbRepository, SCHEMA_VERSION, STATE_FILE, auditFileName, type StoreData } from '../src/store/lowdbRepository.js';
+import { SnapshotFile } from '../src/store/snapshotFile.js';
 
 const ADMIN = 'admin@example.com';
 const AUDIT_PER_DAY = 1_000;
@@ -62,7 +63,8 @@ function lowdbFactory(dir: string): StoreFactory {
     place: dir,
     scratchFile: join(dir, 'raw-append.bench'),
     async fill(devices) {
-      await writeFile(join(dir, STATE_FILE), JSON.stringify(storeWith(devices)), { mode: 0o600 });
+      // Written as the store writes its snapshot (with its checksum).
+      await new SnapshotFile(join(dir, STATE_FILE)).write(storeWith(devices));
       return { auditRecords: await writeYearOfAudit((month) => join(dir, auditFileName(month))) };
     },
     open: () => LowdbRepository.open(dir, { settings: SEED, admins: [ADMIN] }),

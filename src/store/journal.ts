@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { DEVICE_STATUSES, LANGUAGES, type AuditRecord, type CodeRecord, type Device, type Language, type OrgSettings, type OutboxEntry, type ProfileRecord } from '../domain/types.js';
+import { DEVICE_STATUSES, LANGUAGES, type AuditRecord, type CodeRecord, type Device, type DeviceStatus, type Language, type OrgSettings, type OutboxEntry, type ProfileRecord } from '../domain/types.js';
 
 /** The snapshot: all state as of the last compaction. Codes are kept without their Matching ID. */
 export interface StoreData {
@@ -168,30 +168,46 @@ const isSettings = fields({
   watchSpaceId: optional(isString),
 });
 
-const isDevice = fields({
-  id: isString,
-  email: isString,
-  status: oneOf(...DEVICE_STATUSES),
-  statusSince: isString,
-  createdAt: isString,
-  lastChange: fields({ at: isString, cause: isString, by: isString }),
-  iccid: optional(isString),
-  currentCodeKey: optional(isString),
-});
+// Devices, codes and profiles are checked once each at every start (150,000 records at 50,000
+// devices): written out field by field, which is several times faster than the generic checks.
+const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
 
-const isCode = fields({
-  key: isString,
-  deviceId: isString,
-  smdpAddress: isString,
-  matchingId: optional(isString),
-  issuedAt: isString,
-  expiresAt: isString,
-  state: oneOf('valid', 'used', 'invalidated'),
-  remindedAt: optional(isString),
-  expiryNoticeAt: optional(isString),
-});
+const isDevice: Check = (v) => {
+  if (!isObject(v)) return false;
+  const change = v.lastChange;
+  return (
+    typeof v.id === 'string' &&
+    typeof v.email === 'string' &&
+    DEVICE_STATUSES.includes(v.status as DeviceStatus) &&
+    typeof v.statusSince === 'string' &&
+    typeof v.createdAt === 'string' &&
+    isObject(change) &&
+    typeof change.at === 'string' &&
+    typeof change.cause === 'string' &&
+    typeof change.by === 'string' &&
+    optionalString(v.iccid) &&
+    optionalString(v.currentCodeKey)
+  );
+};
 
-const isProfile = fields({ iccid: isString, deviceId: isString, state: oneOf('active', 'revoked', 'deleted'), since: isString });
+const isCode: Check = (v) =>
+  isObject(v) &&
+  typeof v.key === 'string' &&
+  typeof v.deviceId === 'string' &&
+  typeof v.smdpAddress === 'string' &&
+  optionalString(v.matchingId) &&
+  typeof v.issuedAt === 'string' &&
+  typeof v.expiresAt === 'string' &&
+  (v.state === 'valid' || v.state === 'used' || v.state === 'invalidated') &&
+  optionalString(v.remindedAt) &&
+  optionalString(v.expiryNoticeAt);
+
+const isProfile: Check = (v) =>
+  isObject(v) &&
+  typeof v.iccid === 'string' &&
+  typeof v.deviceId === 'string' &&
+  (v.state === 'active' || v.state === 'revoked' || v.state === 'deleted') &&
+  typeof v.since === 'string';
 
 const ISSUE_KINDS = ['assign', 'new-code', 'lost-stolen'] as const;
 

@@ -752,8 +752,9 @@ async function readSnapshot(file: SnapshotFile, paths: StorePaths, names: string
     return { schemaVersion: SCHEMA_VERSION, settings: seed.settings, admins: seed.admins, devices: {}, codes: {}, profiles: {} };
   }
   let data: unknown;
+  let intact = false;
   try {
-    data = await file.read();
+    ({ data, intact } = await file.readChecked());
   } catch (error) {
     throw new StoreOpenError(
       `The store file ${paths.state} cannot be read (${(error as Error).message}). It was left untouched. ${recoveryAdvice(dataDir)}`,
@@ -763,10 +764,10 @@ async function readSnapshot(file: SnapshotFile, paths: StorePaths, names: string
   if (typeof version === 'number' && version !== SCHEMA_VERSION) {
     throw new StoreOpenError(`The store file ${paths.state} has schema version ${version}; this build reads version ${SCHEMA_VERSION}.`);
   }
-  if (!isStoreData(data)) {
+  if (!intact && !isStoreData(data)) {
     throw new StoreOpenError(`The store file ${paths.state} is not a webex-go-bot store. It was left untouched. ${recoveryAdvice(dataDir)}`);
   }
-  return data;
+  return data as StoreData;
 }
 
 export function applyEntry(data: StoreData, deliveries: Set<string>, entry: JournalEntry): void {

@@ -36,6 +36,19 @@ describe('lowdb store', () => {
     await remove();
   });
 
+  it('checks every record of a snapshot whose checksum does not match (edited, or of an older build)', async () => {
+    const h = await openDomain();
+    await h.service.assign(ADMIN, 'alice@example.com');
+    await (await h.reopen()).repo.close();
+    const path = join(h.dir, STATE_FILE);
+    const written = await readFile(path, 'utf8');
+    assert.match(written, /,"checksum":\d+}$/);
+    const edited = written.replace('"status":"pending"', '"status":"lost"');
+    await writeFile(path, edited);
+    assert.match((await openError(h.dir)).message, /is not a webex-go-bot store/);
+    await rm(h.dir, { recursive: true });
+  });
+
   it('writes a new store with its schema version at once', async () => {
     const h = await openDomain();
     const saved = JSON.parse(await readFile(join(h.dir, STATE_FILE), 'utf8')) as { schemaVersion: number; admins: string[] };
