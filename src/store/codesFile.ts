@@ -1,7 +1,7 @@
 /**
  * The Matching IDs of the codes that can still be redeemed: the one file holding codes in clear.
- * A new code is an appended line (`<checksum> {"key","matchingId"}`), synced before the journal
- * line that commits it; a spent code's line is overwritten with spaces in place, so it is in clear
+ * A new code is an appended line (`<checksum> {"key","matchingId"}`), synced together with the
+ * journal line that commits it (which names it, so a start can tell); a spent code's line is overwritten with spaces in place, so it is in clear
  * nowhere, without rewriting the file. Compaction rewrites it with the live codes alone.
  */
 import { createHash } from 'node:crypto';
@@ -55,7 +55,9 @@ export class CodesFile {
       }
       at += length + 1;
     }
-    file.file.size = content === undefined ? 0 : Buffer.byteLength(content);
+    // What follows the last newline is a line a crash cut short: the next line goes in its place.
+    const whole = content === undefined ? 0 : Buffer.byteLength(content.slice(0, content.lastIndexOf('\n') + 1));
+    if (content !== undefined && whole < Buffer.byteLength(content)) await file.file.truncate(whole);
     const legacyText = await readFile(legacyPath, 'utf8').catch(ignoreMissing);
     if (legacyText === undefined) return { file, secrets, legacy: false };
     const legacy: unknown = JSON.parse(legacyText);
@@ -93,11 +95,6 @@ export class CodesFile {
   /** The lines added are on disk. */
   sync(): Promise<void> {
     return this.file.sync();
-  }
-
-  /** Whether the file holds the Matching ID of the code with this key. */
-  holds(key: string): boolean {
-    return this.placed.has(key);
   }
 
   /** Takes back the lines `add` wrote for a transaction that then failed because of `cause`. */

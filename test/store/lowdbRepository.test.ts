@@ -268,6 +268,21 @@ describe('lowdb store: damaged files', () => {
     await reopened.close();
   });
 
+  it('a line of the codes file cut short by a crash is replaced by the next one', async () => {
+    const h = await openDomain();
+    await h.service.assign(ADMIN, 'alice@example.com');
+    await h.repo.close();
+    const codes = join(h.dir, CODES_FILE);
+    await writeFile(codes, (await readFile(codes, 'utf8')) + 'e3b0c44298fc1c14 {"key":"torn');
+    const reopened = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
+    const bob = await reopened.service.assign(ADMIN, 'bob@example.com');
+    await reopened.repo.close();
+    const again = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
+    assert.equal(again.service.currentActivation('bob@example.com')?.matchingId, bob.activation.matchingId);
+    assert.ok(again.service.currentActivation('alice@example.com'));
+    await again.close();
+  });
+
   it('store:recover keeps a copy of the damaged files, keeps what can be read and says what it dropped', async () => {
     const { dir, journal } = await storeWithJournal();
     const deleteLine = journal.findIndex((line) => line.includes(':null'));
