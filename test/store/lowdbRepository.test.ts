@@ -271,7 +271,8 @@ describe('lowdb store: damaged files', () => {
   it('a line of the codes file cut short by a crash is replaced by the next one', async () => {
     const h = await openDomain();
     await h.service.assign(ADMIN, 'alice@example.com');
-    await h.repo.close();
+    // Folded in: no compaction at the next start rewrites the codes file.
+    await (await h.reopen()).repo.close();
     const codes = join(h.dir, CODES_FILE);
     await writeFile(codes, (await readFile(codes, 'utf8')) + 'e3b0c44298fc1c14 {"key":"torn');
     const reopened = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
