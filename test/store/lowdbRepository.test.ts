@@ -302,6 +302,28 @@ describe('lowdb store: damaged files', () => {
   });
 });
 
+describe('lowdb store: store:recover after a compaction was cut short', () => {
+  it('keeps the sealed journal and the journal after it, in order, and leaves one journal', async () => {
+    const h = await openDomain();
+    await h.service.assign(ADMIN, 'alice@example.com');
+    await h.service.assign(ADMIN, 'bob@example.com');
+    await h.repo.close();
+    const journal = (await readFile(join(h.dir, JOURNAL_FILE), 'utf8')).split('\n').filter(Boolean);
+    // Sealed: alice; after it: bob's line, then a line damaged by hand.
+    await writeFile(join(h.dir, 'webex-go.journal.1.jsonl'), journal.slice(0, -1).map((l) => l + '\n').join(''), { mode: 0o600 });
+    await writeFile(join(h.dir, JOURNAL_FILE), `${journal.at(-1)}\n${journal.at(-1)!.replace('bob@', 'bxb@')}\n`);
+    assert.match((await openError(h.dir)).message, new RegExp(`${JOURNAL_FILE} is damaged at line 2`));
+    const printed: string[] = [];
+    await recoverStore(h.dir, (line) => printed.push(line));
+    assert.match(printed.join('\n'), /dropped line 2\b/);
+    assert.ok(!(await readdir(h.dir)).includes('webex-go.journal.1.jsonl'));
+    const reopened = await openDomain({}, [ADMIN], { dir: h.dir, clock: h.clock });
+    assert.deepEqual(reopened.service.devices().map((d) => d.email).sort(), ['alice@example.com', 'bob@example.com']);
+    assert.deepEqual((await reopened.service.auditTrail({ limit: 10 })).map((r) => r.email), ['bob@example.com', 'alice@example.com']);
+    await reopened.close();
+  });
+});
+
 describe('lowdb store: secrets on disk', () => {
   it('never writes a spent code in clear, keeps the current one for resend, and its files are 0600', async () => {
     const h = await openDomain();
