@@ -9,6 +9,11 @@ export interface Config {
   dataDir: string;
   /** postgres:// URL of the shared store for several instances; unset = the embedded store in dataDir. */
   databaseUrl?: string;
+  /**
+   * Days the store keeps spent codes and ended eSIM profiles (STORE_RETENTION_DAYS): 400, longer
+   * than a code can live (365 days), so a code is forgotten only long after it expired.
+   */
+  storeRetentionDays: number;
   /** Seeds a new store's admin list. */
   adminEmails: string[];
   /** Seeds a new store's org settings; admins change them at run time afterwards. */
@@ -161,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 3000, 0, 65535),
     dataDir: optional(env, 'DATA_DIR') ?? './data',
     ...(databaseUrl ? { databaseUrl } : {}),
+    storeRetentionDays: integer(env, 'STORE_RETENTION_DAYS', 400, 1, 36_500),
     adminEmails: [...new Set(adminEmails)],
     initialSettings: {
       licenses: integer(env, 'WEBEX_GO_LICENSES', 25, 0, 1_000_000),

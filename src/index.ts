@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const local = loaded.webexBotToken ? undefined : await prepareLocalMode(loaded, log);
   const config = local?.config ?? loaded;
   const seed = { settings: config.initialSettings, admins: config.adminEmails };
-  const repo = config.databaseUrl ? await PgRepository.open(config.databaseUrl, seed, { log }) : await LowdbRepository.open(config.dataDir, seed, log);
+  const repo = config.databaseUrl
+    ? await PgRepository.open(config.databaseUrl, seed, { log, retentionDays: config.storeRetentionDays })
+    : await LowdbRepository.open(config.dataDir, seed, log, { retentionDays: config.storeRetentionDays });
   const app = createApp({
     config,
     repo,

@@ -63,5 +63,11 @@ export interface Repository {
    * while another holder does. One instance per store holds each job.
    */
   holdLease(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Forgets what only history still names, once the retention period is over: spent codes (used
+   * or invalidated) that expired before `before`, and eSIM profiles revoked or deleted before it.
+   * Resolves with how many records it forgot.
+   */
+  prune(before: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -1,29 +1,46 @@
-import { createReadStream } from 'node:fs';
-import { appendFile, chmod, mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Low, type Adapter } from 'lowdb';
+import { Low } from 'lowdb';
 import { DELIVERIES_KEPT, type AuditQuery, type Repository, type StoreReader, type StoreTransaction } from '../domain/repository.js';
 import { languageKey, type AuditRecord, type CodeRecord, type Device, type DeviceStatus, type Language, type LanguageHolder, type OrgSettings, type OutboxEntry, type ProfileRecord } from '../domain/types.js';
-import { isStoreData, journalLine, parseAuditLine, readJournal, type JournalEntry, type StoreData } from './journal.js';
+import { AuditFileCut, AuditLog, auditMonth, auditText, isAuditFile } from './auditLog.js';
+import { CodesFile } from './codesFile.js';
+import { AppendFile, FILE_MODE, UndoFailed, syncFolder } from './durableFile.js';
+import { isStoreData, journalLine, readJournal, type JournalEntry, type JournalRead, type StoreData } from './journal.js';
+import { SnapshotFile, withoutSecret, type FrozenRecords, type SnapshotView } from './snapshotFile.js';
 
 export type { StoreData } from './journal.js';
+export { LEGACY_AUDIT_FILE, auditFileName } from './auditLog.js';
 
 export const SCHEMA_VERSION = 1;
 export const STATE_FILE = 'webex-go.json';
+/** The journal being appended to. */
 export const JOURNAL_FILE = 'webex-go.journal.jsonl';
-export const AUDIT_FILE = 'audit.jsonl';
 /** The Matching IDs of the codes that can still be redeemed: the one file holding codes in clear. */
-export const CODES_FILE = 'webex-go.codes.json';
+export const CODES_FILE = 'webex-go.codes.jsonl';
+/** Where a build before the line-per-code file kept them, as one JSON object. */
+export const LEGACY_CODES_FILE = 'webex-go.codes.json';
 /** Journal entries after which the snapshot is rewritten and the journal emptied. */
 const COMPACT_AFTER = 20_000;
-/** The store's files hold personal data and live codes: for the bot's own user only. */
-const FILE_MODE = 0o600;
+const DAY_MS = 86_400_000;
+
+/** A journal sealed by a compaction, replayed before JOURNAL_FILE until the snapshot holds it. */
+function sealedJournalName(n: number): string {
+  return `webex-go.journal.${n}.jsonl`;
+}
+const SEALED_JOURNAL = /^webex-go\.journal\.(\d+)\.jsonl$/;
 
 /** What a brand-new store starts with. */
 export interface StoreSeed {
   settings: OrgSettings;
   admins: string[];
+}
+
+export interface StoreOptions {
+  /** Days spent codes and ended eSIM profiles are kept; none: kept for ever. */
+  retentionDays?: number;
+  /** What "now" is for the retention period. */
+  now?: () => Date;
 }
 
 /** The store could not be opened; start-up stops with this message. */
@@ -34,27 +51,40 @@ export class StoreOpenError extends Error {
   }
 }
 
-/** A failed write whose partial effect on a file could not be taken back. */
-class UndoFailed extends Error {
-  constructor(path: string, cause: unknown, undo: unknown) {
-    super(`${(cause as Error).message}; undoing it in ${path} failed too: ${(undo as Error).message}`);
-  }
-}
-
 export interface StorePaths {
+  dir: string;
   state: string;
   journal: string;
-  audit: string;
   codes: string;
+  legacyCodes: string;
 }
 
 export function storePaths(dataDir: string): StorePaths {
   return {
+    dir: dataDir,
     state: join(dataDir, STATE_FILE),
     journal: join(dataDir, JOURNAL_FILE),
-    audit: join(dataDir, AUDIT_FILE),
     codes: join(dataDir, CODES_FILE),
+    legacyCodes: join(dataDir, LEGACY_CODES_FILE),
   };
+}
+
+/** The names of the store's files in `dataDir` (the sealed journals oldest first, JOURNAL_FILE last). */
+export async function storeFiles(dataDir: string): Promise<{ all: string[]; journals: string[] }> {
+  const names = await readdir(dataDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  const sealed = names
+    .filter((name) => SEALED_JOURNAL.test(name))
+    .sort((a, b) => sealedNumber(a) - sealedNumber(b));
+  const journals = names.includes(JOURNAL_FILE) ? [...sealed, JOURNAL_FILE] : sealed;
+  const all = names.filter((name) => [STATE_FILE, CODES_FILE, LEGACY_CODES_FILE].includes(name) || isAuditFile(name)).concat(journals);
+  return { all, journals };
+}
+
+function sealedNumber(name: string): number {
+  return Number(SEALED_JOURNAL.exec(name)?.[1] ?? 0);
 }
 
 /** What to do about damage; every damage report ends with it. */
@@ -65,22 +95,49 @@ export function recoveryAdvice(dataDir: string): string {
   );
 }
 
+/** A unit of work waiting for its batch: `claimed` holds the delivery ids the batch claimed before it. */
+interface PendingUnit {
+  run(tx: Transaction, claimed: Set<string>): unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** The record sets as they were when a compaction froze them, for the records changed since. */
+interface Frozen {
+  devices: Map<string, Device | undefined>;
+  codes: Map<string, CodeRecord | undefined>;
+  profiles: Map<string, ProfileRecord | undefined>;
+}
+
 /**
- * The embedded store. State lives in a lowdb JSON snapshot (written atomically: temp file, then
- * rename) plus a journal of the transactions since, so a write costs an append, not a rewrite of
- * every device; the journal is folded into the snapshot on start and when it grows long. A
- * journal line holds a transaction's changes and its audit records: it is the commit, and a
- * start appends to the audit file whatever a crash kept from it. The audit trail is its own
- * append-only file, so its growth never slows other writes. Matching IDs of live codes are kept
- * in a small file of their own, rewritten whole, so that a spent code is on disk in clear nowhere.
- * Transactions run one at a time: each is on disk before memory changes, so a failed write
- * leaves memory as it was.
+ * The embedded store. State lives in a lowdb JSON snapshot plus a journal of the transactions
+ * since, so a write costs an append (fdatasync'ed before it is acknowledged), not a rewrite of
+ * every device. A journal line holds a transaction's changes and its audit records: it is the
+ * commit, and a start appends to the audit files whatever a crash kept from them. Matching IDs of
+ * live codes are kept in a file of their own, so that a spent code is on disk in clear nowhere.
+ * Transactions run one at a time, each on top of the ones before it; those that queue while a
+ * batch is being written make the next batch, written and synced once (group commit). A batch is
+ * on disk before memory changes and before any of it resolves, so a failed write leaves memory
+ * as it was.
+ *
+ * Compaction folds the journal into the snapshot without stopping the bot: the journal is sealed
+ * (renamed) and a new one started, the snapshot of that moment is written a slice at a time while
+ * transactions go on, then the sealed journal is removed. A crash at any point reopens to the same
+ * state: journal lines re-applied over a snapshot that already holds them change nothing.
  */
 export class LowdbRepository implements Repository {
   private readonly emailIndex = new Map<string, string>();
-  private journalSize = 0;
-  private journalLines = 0;
+  private journal: AppendFile;
+  private journalLines: number;
+  /** Sealed journals the snapshot does not hold yet, oldest first. */
+  private sealed: string[];
+  private nextSeal: number;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Units of work waiting for the next batch. */
+  private readonly pending: PendingUnit[] = [];
+  private compacting: Promise<void> | undefined;
+  /** Set while a compaction writes the snapshot: records as they were before any change since. */
+  private frozen: Frozen | undefined;
   /** Why the last write failed, until a write succeeds. */
   private failing: string | undefined;
   /** Set when a failed write could not be undone: the files may hold what memory does not. */
@@ -88,58 +145,135 @@ export class LowdbRepository implements Repository {
 
   private constructor(
     private readonly db: Low<StoreData>,
+    private readonly snapshot: SnapshotFile,
     private readonly paths: StorePaths,
+    private readonly codes: CodesFile,
     /** Matching IDs of the codes that can still be redeemed, by code key, as in the codes file. */
     private readonly secrets: Map<string, string>,
     /** Claimed delivery ids, oldest first. */
     private readonly deliveries: Set<string>,
-    private auditSize: number,
+    private readonly audit: AuditLog,
+    private readonly options: StoreOptions,
+    journal: { lines: number; sealed: string[] },
   ) {
-    for (const device of Object.values(db.data.devices)) this.emailIndex.set(device.email, device.id);
+    const devices = db.data.devices;
+    for (const id in devices) this.emailIndex.set(devices[id]!.email, id);
+    this.journal = new AppendFile(paths.journal);
+    this.journalLines = journal.lines;
+    this.sealed = journal.sealed;
+    this.nextSeal = journal.sealed.length ? sealedNumber(journal.sealed.at(-1)!) + 1 : 1;
   }
 
-  /** `log` hears what the start did about a crash (a torn last journal line dropped). */
-  static async open(dataDir: string, seed: StoreSeed, log: (line: string) => void = () => undefined): Promise<LowdbRepository> {
+  /**
+   * `log` hears what the start did about a crash (a torn last journal line dropped). A start
+   * writes only what needs it: a new store's snapshot, what a crash left half done, what an older
+   * build kept elsewhere; a journal with entries is folded in after the start, in the background.
+   */
+  static async open(dataDir: string, seed: StoreSeed, log: (line: string) => void = () => undefined, options: StoreOptions = {}): Promise<LowdbRepository> {
     try {
       await mkdir(dataDir, { recursive: true });
     } catch (error) {
       throw new StoreOpenError(`Cannot create the data directory ${dataDir}: ${(error as Error).message}`);
     }
     const paths = storePaths(dataDir);
-    const snapshot = new PrivateJsonFile(paths.state);
-    const data = await readSnapshot(snapshot, paths, seed, dataDir);
-    const journal = await readJournal(paths.journal).catch((error: Error) => {
-      throw new StoreOpenError(`The journal ${paths.journal} cannot be read (${error.message}). It was left untouched.`);
-    });
-    const damaged = journal.damaged[0];
-    if (damaged) {
-      throw new StoreOpenError(
-        `The journal ${paths.journal} is damaged at line ${damaged.line} (${damaged.problem}). ${recoveryAdvice(dataDir)}`,
-      );
+    const files = await storeFiles(dataDir);
+    const snapshot = new SnapshotFile(paths.state);
+    const data = await readSnapshot(snapshot, paths, files.all, seed, dataDir);
+    const entries: JournalEntry[] = [];
+    let active: JournalRead | undefined;
+    for (const name of files.journals) {
+      const path = join(dataDir, name);
+      const journal = await readJournal(path).catch((error: Error) => {
+        throw new StoreOpenError(`The journal ${path} cannot be read (${error.message}). It was left untouched.`);
+      });
+      const damaged = journal.damaged[0];
+      if (damaged) {
+        throw new StoreOpenError(`The journal ${path} is damaged at line ${damaged.line} (${damaged.problem}). ${recoveryAdvice(dataDir)}`);
+      }
+      if (journal.torn) {
+        log(`The journal ${path} ended in a torn last line (line ${journal.torn.line}), cut short by a crash before it was acknowledged: it was dropped.`);
+      }
+      if (name === JOURNAL_FILE) active = journal;
+      for (const entry of journal.entries) entries.push(entry);
     }
-    if (journal.torn) {
-      log(`The journal ${paths.journal} ended in a torn last line (line ${journal.torn.line}), cut short by a crash before it was acknowledged: it was dropped.`);
+    const stored = await CodesFile.open(paths.codes, paths.legacyCodes).catch((error: Error) => {
+      throw new StoreOpenError(`The codes file ${paths.codes} cannot be read (${error.message}). ${recoveryAdvice(dataDir)}`);
+    });
+    // Lines and their codes' Matching IDs are synced together: from the first line whose IDs did
+    // not reach the codes file (for a code still valid: a spent one's line is erased), none was acknowledged.
+    let journalEnd = active?.torn ? active.sound : undefined;
+    const finalState = new Map<string, string>();
+    for (const entry of entries) for (const [key, code] of Object.entries(entry.codes ?? {})) finalState.set(key, code.state);
+    const lost = (key: string) => finalState.get(key) === 'valid' && !stored.secrets.has(key);
+    const lastBatch = active ? lastBatchStart(active.entries) : 0;
+    const unacknowledged = active?.entries.slice(lastBatch).some((entry) => entry.secrets?.some(lost)) ? lastBatch : -1;
+    if (active && unacknowledged >= 0) {
+      const dropped = active.entries.length - unacknowledged;
+      log(
+        dropped === 1
+          ? `The journal ${paths.journal} ended in a change whose activation codes were not written, cut short by a crash before it was acknowledged: it was dropped.`
+          : `The journal ${paths.journal} ended in ${dropped} changes whose activation codes were not all written, cut short by a crash before they were acknowledged: they were dropped.`,
+      );
+      entries.splice(entries.length - dropped);
+      journalEnd = active.starts[unacknowledged]!;
     }
     const deliveries = new Set<string>();
     for (const id of data.deliveries ?? []) remember(deliveries, id);
-    for (const entry of journal.entries) applyEntry(data, deliveries, entry);
-    const stored = await readSecrets(paths.codes, dataDir);
-    const auditSize = await completeAudit(paths.audit, journal.entries, dataDir);
+    for (const entry of entries) applyEntry(data, deliveries, entry);
+    const audit = await AuditLog.open(dataDir, entries).catch((error: Error) => {
+      throw error instanceof AuditFileCut ? new StoreOpenError(`${error.message} ${recoveryAdvice(dataDir)}`) : error;
+    });
     // Only valid codes keep a Matching ID; one whose code a crash kept out of the journal is dropped.
     const secrets = new Map<string, string>();
-    for (const code of Object.values(data.codes)) {
+    let secretsInSnapshot = false;
+    for (const key in data.codes) {
+      const code = data.codes[key]!;
+      let matchingId = code.matchingId;
       // A store written before the codes file kept Matching IDs in the snapshot: they move there.
-      const matchingId = code.matchingId ?? stored.get(code.key);
-      delete code.matchingId;
-      if (code.state === 'valid' && matchingId) {
+      // Deleted only where there is one: deleting a field from 50,000 records costs a start seconds and memory.
+      if (matchingId !== undefined) {
+        secretsInSnapshot = true;
+        delete code.matchingId;
+      }
+      if (code.state !== 'valid') continue;
+      matchingId ??= stored.secrets.get(key);
+      if (matchingId) {
         code.matchingId = matchingId;
-        secrets.set(code.key, matchingId);
+        secrets.set(key, matchingId);
       }
     }
-    const repo = new LowdbRepository(new Low(snapshot, data), paths, secrets, deliveries, auditSize);
-    // Start from a snapshot that holds everything (a new store's seed included) and an empty journal.
-    await repo.compact();
+    const sealed = files.journals.filter((name) => name !== JOURNAL_FILE).map((name) => join(dataDir, name));
+    const repo = new LowdbRepository(new Low(snapshot, data), snapshot, paths, stored.file, secrets, deliveries, audit, options, {
+      lines: entries.length,
+      sealed,
+    });
+    await repo.settle(journalEnd, journalEnd === undefined && active?.unterminated === true, files.all);
+    if (!files.all.includes(STATE_FILE)) await repo.db.write();
+    if (stored.legacy || secretsInSnapshot) {
+      // Codes in clear where this build keeps none: moved before the start goes on.
+      await repo.codes.rewrite(secrets);
+      await CodesFile.removeLegacy(paths.legacyCodes);
+      await repo.compact({ always: true });
+    }
+    await repo.pruneExpired();
+    if (repo.journalLines || repo.sealed.length) repo.compactSoon();
     return repo;
+  }
+
+  /** Finishes what a crash left half done in the files, and takes back what older builds let others read. */
+  private async settle(journalEnd: number | undefined, unterminated: boolean, names: string[]): Promise<void> {
+    this.journal.size = await stat(this.paths.journal).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (journalEnd !== undefined) await this.journal.truncate(journalEnd);
+    if (unterminated) await this.journal.append('\n');
+    await this.journal.sync();
+    await this.codes.eraseAllBut(this.secrets);
+    for (const name of names) {
+      const path = join(this.paths.dir, name);
+      if (((await stat(path)).mode & 0o777) !== FILE_MODE) await chmod(path, FILE_MODE);
+    }
   }
 
   read<T>(fn: (reader: StoreReader) => T): T {
@@ -147,20 +281,14 @@ export class LowdbRepository implements Repository {
   }
 
   transact<T>(fn: (tx: StoreTransaction) => T): Promise<T> {
-    return this.serially(async () => {
-      const tx = new Transaction(this.reader);
-      const result = fn(tx);
-      await this.commit(tx);
-      return result;
-    });
+    return this.enqueue((tx) => fn(tx));
   }
 
   claimDelivery(id: string): Promise<boolean> {
-    return this.serially(async () => {
-      if (this.deliveries.has(id)) return false;
-      const tx = new Transaction(this.reader);
+    return this.enqueue((tx, claimed) => {
+      if (this.deliveries.has(id) || claimed.has(id)) return false;
       tx.changes.claims.push(id);
-      await this.commit(tx);
+      claimed.add(id);
       return true;
     });
   }
@@ -170,32 +298,39 @@ export class LowdbRepository implements Repository {
     return Promise.resolve(true);
   }
 
+  prune(before: string): Promise<number> {
+    return this.enqueue((tx) => {
+      const { codes, profiles } = tx.changes.pruned;
+      for (const code of Object.values(this.db.data.codes)) if (code.state !== 'valid' && code.expiresAt < before) codes.push(code.key);
+      for (const profile of Object.values(this.db.data.profiles)) if (profile.state !== 'active' && profile.since < before) profiles.push(profile.iccid);
+      return codes.length + profiles.length;
+    });
+  }
+
   async auditTrail(query: AuditQuery): Promise<AuditRecord[]> {
     await this.queue;
-    const newest: AuditRecord[] = [];
-    try {
-      await stat(this.paths.audit);
-    } catch {
-      return newest;
-    }
-    const lines = createInterface({ input: createReadStream(this.paths.audit, 'utf8'), crlfDelay: Infinity });
-    for await (const line of lines) {
-      const record = parseAuditLine(line);
-      if (!record || (query.email && record.email !== query.email)) continue;
-      newest.push(record);
-      if (newest.length > query.limit) newest.shift();
-    }
-    return newest.reverse();
+    return this.audit.newest(query);
   }
 
   async close(): Promise<void> {
+    await this.compacting;
     await this.queue;
+    await this.journal.close();
+    await this.audit.close();
+    await this.codes.close();
   }
 
   /** How big the store is and whether it can write, for /healthz. */
   describe(): { schemaVersion: number; devices: number; ok: boolean; failing?: string } {
     const state = { schemaVersion: this.db.data.schemaVersion, devices: this.emailIndex.size, ok: !this.failing };
     return this.failing ? { ...state, failing: this.failing } : state;
+  }
+
+  /** Folds every journal written so far into the snapshot; resolves once it is done (a test's or a benchmark's wait). */
+  async compactNow(): Promise<void> {
+    await this.compacting;
+    this.compactSoon();
+    await this.compacting;
   }
 
   private get reader(): StoreReader {
@@ -225,13 +360,63 @@ export class LowdbRepository implements Repository {
     return run;
   }
 
-  /** Writes the transaction, then applies it to memory; a failed write changes neither. */
-  private async commit(tx: Transaction): Promise<void> {
-    const entry = tx.journalEntry(this.auditSize);
-    if (!entry) return;
+  /**
+   * Queues a unit of work. Units that queue while a batch is written make the next batch: each
+   * runs on top of the ones before it, and the batch is written and synced once (group commit).
+   */
+  private enqueue<T>(run: (tx: Transaction, claimed: Set<string>) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.length === 1) void this.serially(() => this.commitPending());
+    });
+  }
+
+  /**
+   * Runs the queued units of work one after the other, writes their changes, then applies them
+   * to memory and resolves each; a failed write changes neither and rejects them all.
+   */
+  private async commitPending(): Promise<void> {
+    const batch = this.pending.splice(0);
+    let base: StoreReader = this.reader;
+    const claimed = new Set<string>();
+    const ran: { unit: PendingUnit; tx: Transaction; result: unknown }[] = [];
+    for (const unit of batch) {
+      const tx = new Transaction(base);
+      try {
+        ran.push({ unit, tx, result: unit.run(tx, claimed) });
+        base = tx;
+      } catch (error) {
+        unit.reject(error);
+      }
+    }
+    const txs = ran.map((r) => r.tx);
+    try {
+      await this.commit(txs);
+    } catch (error) {
+      for (const { unit } of ran) unit.reject(error);
+      return;
+    }
+    for (const { unit, result } of ran) unit.resolve(result);
+  }
+
+  private async commit(txs: Transaction[]): Promise<void> {
+    const auditEnds = new Map<string, number>();
+    const written: { entry: JournalEntry; tx: Transaction }[] = [];
+    for (const tx of txs) {
+      const records = tx.changes.audit;
+      const month = records.length ? auditMonth(records) : undefined;
+      let at: { month: string; from: number } | undefined;
+      if (month) {
+        at = { month, from: auditEnds.get(month) ?? (await this.audit.sizeOf(month)) };
+        auditEnds.set(month, at.from + Buffer.byteLength(auditText(records)));
+      }
+      const entry = tx.journalEntry(at);
+      if (entry) written.push({ entry, tx });
+    }
+    if (!written.length) return;
     if (this.broken) throw new Error(this.failing);
     try {
-      await this.write(entry, tx);
+      await this.write(written);
       this.failing = undefined;
     } catch (error) {
       this.broken = error instanceof UndoFailed;
@@ -240,48 +425,66 @@ export class LowdbRepository implements Repository {
         : `The store could not be written (${(error as Error).message}): the last change was not made.`;
       throw error;
     }
-    this.apply(tx);
-    if (this.journalLines >= COMPACT_AFTER) {
-      // The change is committed in the journal whatever happens here; a failed compaction is retried at the next write.
-      await this.compact().catch((error: Error) => {
-        this.failing = `The store could not be compacted (${error.message}).`;
-      });
-    }
+    for (const { tx } of written) this.apply(tx);
+    // Committed: the lines of codes they spent go now.
+    const changedCodes = written.flatMap(({ tx }) => [...tx.changes.codes.keys()]);
+    await this.codes.erase(changedCodes, (key, matchingId) => this.secrets.get(key) === matchingId).catch((error: Error) => {
+      this.failing = `A spent code could not be erased from ${this.paths.codes} (${error.message}).`;
+    });
+    if (this.journalLines >= COMPACT_AFTER) this.compactSoon();
   }
 
-  private async write(entry: JournalEntry, tx: Transaction): Promise<void> {
-    const secrets = this.secretsAfter(tx);
-    if (secrets) await writePrivately(this.paths.codes, secretsText(secrets));
-    const line = journalLine(entry);
-    const audit = entry.audit ? auditText(entry.audit.records) : '';
+  /**
+   * New codes' Matching IDs and the journal lines are synced together (each line names its
+   * codes, so a start drops the lines from the first whose IDs did not make it); the audit records
+   * follow the sync, unsynced: the journal lines hold them until the audit files are synced at
+   * compaction.
+   */
+  private async write(written: { entry: JournalEntry; tx: Transaction }[]): Promise<void> {
+    const journalAt = this.journal.size;
+    const auditFrom = new Map<string, number>();
+    let added = new Map<string, string>();
     try {
-      await appendUndoably(this.paths.journal, this.journalSize, line, async () => {
-        if (audit) await appendUndoably(this.paths.audit, this.auditSize, audit, async () => undefined);
-      });
-    } catch (error) {
-      if (secrets) {
-        await writePrivately(this.paths.codes, secretsText(this.secrets)).catch((undo: unknown) => {
-          throw new UndoFailed(this.paths.codes, error, undo);
-        });
+      const secrets = new Map<string, string>();
+      for (const { entry, tx } of written) {
+        const introduced = this.secretsAdded(tx, secrets);
+        if (introduced.size) entry.secrets = [...introduced.keys()];
+        for (const [key, id] of introduced) secrets.set(key, id);
       }
+      // A start tells the last batch by this: its lines stand or fall together.
+      if (written.length > 1) written[0]!.entry.batch = written.length;
+      added = await this.codes.add(secrets);
+      await this.journal.append(written.map(({ entry }) => journalLine(entry)).join(''));
+      await Promise.all([this.codes.sync(), this.journal.sync()]);
+      for (const { entry } of written) {
+        if (!entry.audit) continue;
+        const month = entry.audit.month!;
+        // A failed append cuts itself back: only the appends before it are taken back here.
+        await this.audit.append(month, auditText(entry.audit.records));
+        if (!auditFrom.has(month)) auditFrom.set(month, entry.audit.from);
+      }
+    } catch (error) {
+      if (this.journal.size > journalAt) await this.journal.truncate(journalAt, error);
+      for (const [month, from] of auditFrom) await this.audit.truncate(month, from, error);
+      await this.codes.undo(added, error);
       throw error;
     }
-    this.journalSize += Buffer.byteLength(line);
-    this.auditSize += Buffer.byteLength(audit);
-    this.journalLines++;
+    this.journalLines += written.length;
   }
 
-  /** The live codes' Matching IDs once the transaction is in, or nothing if it changes none. */
-  private secretsAfter(tx: Transaction): Map<string, string> | undefined {
-    let next: Map<string, string> | undefined;
+  /** The Matching IDs of the codes the transaction makes valid that neither the store nor the batch before it holds. */
+  private secretsAdded(tx: Transaction, batch: Map<string, string>): Map<string, string> {
+    const added = new Map<string, string>();
     for (const [key, code] of tx.changes.codes) {
-      const secret = code.state === 'valid' ? code.matchingId : undefined;
-      if (this.secrets.get(key) === secret) continue;
-      next ??= new Map(this.secrets);
-      if (secret) next.set(key, secret);
-      else next.delete(key);
+      if (code.state === 'valid' && code.matchingId && this.secrets.get(key) !== code.matchingId && batch.get(key) !== code.matchingId) added.set(key, code.matchingId);
     }
-    return next;
+    return added;
+  }
+
+  /** Keeps a record as the running compaction's snapshot must see it, before its first change. */
+  private freezeRecord<K extends keyof Frozen>(set: K, key: string): void {
+    const frozen = this.frozen?.[set] as Map<string, unknown> | undefined;
+    if (frozen && !frozen.has(key)) frozen.set(key, this.db.data[set][key]);
   }
 
   private apply(tx: Transaction): void {
@@ -290,6 +493,7 @@ export class LowdbRepository implements Repository {
     if (changes.settings) data.settings = changes.settings;
     if (changes.admins) data.admins = changes.admins;
     for (const [id, device] of changes.devices) {
+      this.freezeRecord('devices', id);
       const before = data.devices[id];
       if (before) this.emailIndex.delete(before.email);
       if (device) {
@@ -300,30 +504,118 @@ export class LowdbRepository implements Repository {
       }
     }
     for (const [key, code] of changes.codes) {
+      this.freezeRecord('codes', key);
       data.codes[key] = code;
       if (code.state === 'valid' && code.matchingId) this.secrets.set(key, code.matchingId);
       else this.secrets.delete(key);
     }
-    for (const [iccid, profile] of changes.profiles) data.profiles[iccid] = profile;
+    for (const [iccid, profile] of changes.profiles) {
+      this.freezeRecord('profiles', iccid);
+      data.profiles[iccid] = profile;
+    }
+    for (const key of changes.pruned.codes) {
+      this.freezeRecord('codes', key);
+      delete data.codes[key];
+    }
+    for (const iccid of changes.pruned.profiles) {
+      this.freezeRecord('profiles', iccid);
+      delete data.profiles[iccid];
+    }
     for (const id of changes.claims) remember(this.deliveries, id);
     if (changes.outbox.size) data.outbox = applyOutbox(data.outbox, changes.outbox);
     if (changes.languages.size) data.languages = { ...data.languages, ...Object.fromEntries(changes.languages) };
   }
 
-  /**
-   * Folds the journal into the snapshot. A crash between the steps is harmless: the journal is
-   * replayed over a snapshot that already holds it.
-   */
-  private async compact(): Promise<void> {
-    await writePrivately(this.paths.codes, secretsText(this.secrets));
-    this.db.data.deliveries = [...this.deliveries];
-    await this.db.write();
-    await truncate(this.paths.journal, 0).catch(ignoreMissing);
-    this.journalSize = 0;
-    this.journalLines = 0;
-    // Files written by an older build may be readable by others.
-    for (const path of [this.paths.journal, this.paths.audit]) await chmod(path, FILE_MODE).catch(ignoreMissing);
+  /** Forgets what the retention period is over for (a journal line like any change). */
+  private async pruneExpired(): Promise<void> {
+    const days = this.options.retentionDays;
+    if (!days) return;
+    const now = (this.options.now ?? (() => new Date()))();
+    await this.prune(new Date(now.getTime() - days * DAY_MS).toISOString());
   }
+
+  /** Starts a compaction unless one runs; a failed one is said by describe() and tried again at the next write. */
+  private compactSoon(): void {
+    this.compacting ??= this.compact()
+      .catch((error: Error) => {
+        this.failing = `The store could not be compacted (${error.message}).`;
+      })
+      .finally(() => {
+        this.compacting = undefined;
+      });
+  }
+
+  /**
+   * Folds the journal into the snapshot while transactions go on: seals the journal and freezes
+   * the records (in the queue: between two transactions), writes the frozen snapshot a slice at a
+   * time, then syncs the audit files that the sealed journal's lines also hold, rewrites the codes
+   * file with the live codes alone and removes the sealed journals.
+   */
+  private async compact({ always = false } = {}): Promise<void> {
+    await this.pruneExpired();
+    const sealed = await this.serially(() => this.seal(always));
+    if (!sealed) return;
+    try {
+      await this.snapshot.writeView(sealed.view);
+    } finally {
+      this.frozen = undefined;
+    }
+    await this.serially(async () => {
+      await this.audit.sync();
+      await this.codes.rewrite(this.secrets);
+    });
+    for (const path of sealed.journals) await rm(path, { force: true });
+    this.sealed = this.sealed.filter((path) => !sealed.journals.includes(path));
+  }
+
+  /** Seals the journal and freezes the records; nothing when no journal has entries, unless `always`. */
+  private async seal(always: boolean): Promise<{ view: SnapshotView; journals: string[] } | undefined> {
+    if (this.journal.size > 0) {
+      await this.journal.close();
+      const path = join(this.paths.dir, sealedJournalName(this.nextSeal++));
+      await rename(this.paths.journal, path);
+      await syncFolder(this.paths.dir);
+      this.sealed.push(path);
+      this.journal = new AppendFile(this.paths.journal);
+      this.journalLines = 0;
+    }
+    if (!this.sealed.length && !always) return undefined;
+    const { devices, codes, profiles, ...head } = this.db.data;
+    this.frozen = { devices: new Map(), codes: new Map(), profiles: new Map() };
+    const view: SnapshotView = {
+      head: { ...head, deliveries: [...this.deliveries] },
+      devices: frozenView(devices, this.frozen.devices),
+      codes: frozenView(codes, this.frozen.codes),
+      profiles: frozenView(profiles, this.frozen.profiles),
+    };
+    return { view, journals: [...this.sealed] };
+  }
+}
+
+/** Where the journal's last batch (lines written and synced together) starts. */
+function lastBatchStart(entries: JournalEntry[]): number {
+  const last = Math.max(0, entries.length - 1);
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const size = entries[i]!.batch;
+    // The nearest batch marker: its lines reach the end, or the last line is a batch of its own.
+    if (size) return i + size >= entries.length ? i : last;
+  }
+  return last;
+}
+
+/**
+ * A record set as of now, while `before` collects each record's value ahead of its first change
+ * (undefined: the record was added since). Its keys are listed later, from the set and `before`.
+ */
+function frozenView<T>(records: Record<string, T>, before: Map<string, T | undefined>): FrozenRecords<T> {
+  return {
+    keys: () => {
+      const keys = Object.keys(records).filter((key) => !before.has(key) || before.get(key) !== undefined);
+      for (const [key, value] of before) if (value !== undefined && !(key in records)) keys.push(key);
+      return keys;
+    },
+    get: (key) => (before.has(key) ? before.get(key)! : records[key]!),
+  };
 }
 
 /** Buffers one unit of work's writes; its reads see them before anyone else does. */
@@ -336,6 +628,7 @@ class Transaction implements StoreTransaction {
     profiles: new Map<string, ProfileRecord>(),
     audit: [] as AuditRecord[],
     claims: [] as string[],
+    pruned: { codes: [] as string[], profiles: [] as string[] },
     outbox: new Map<string, OutboxEntry | null>(),
     languages: new Map<string, Language>(),
   };
@@ -343,7 +636,7 @@ class Transaction implements StoreTransaction {
   constructor(private readonly base: StoreReader) {}
 
   /** The journal line's content (codes without their Matching ID), or nothing if nothing changed. */
-  journalEntry(auditFrom: number): JournalEntry | undefined {
+  journalEntry(auditAt?: { month: string; from: number }): JournalEntry | undefined {
     const c = this.changes;
     const entry: JournalEntry = {};
     if (c.settings) entry.settings = c.settings;
@@ -354,7 +647,8 @@ class Transaction implements StoreTransaction {
     if (c.claims.length) entry.deliveries = c.claims;
     if (c.outbox.size) entry.outbox = Object.fromEntries(c.outbox);
     if (c.languages.size) entry.languages = Object.fromEntries(c.languages);
-    if (c.audit.length) entry.audit = { from: auditFrom, records: c.audit };
+    if (auditAt && c.audit.length) entry.audit = { ...auditAt, records: c.audit };
+    if (c.pruned.codes.length || c.pruned.profiles.length) entry.pruned = c.pruned;
     return Object.keys(entry).length ? entry : undefined;
   }
 
@@ -440,78 +734,6 @@ class Transaction implements StoreTransaction {
   }
 }
 
-/** A JSON file replaced whole (temp file, then rename) and readable by the bot's user alone; codes go without their Matching ID. */
-class PrivateJsonFile implements Adapter<StoreData> {
-  constructor(private readonly path: string) {}
-
-  /** The parsed file; null when it is missing (or holds null). */
-  async read(): Promise<StoreData | null> {
-    try {
-      return JSON.parse(await readFile(this.path, 'utf8')) as StoreData | null;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-  }
-
-  write(data: StoreData): Promise<void> {
-    const codes = Object.fromEntries(Object.entries(data.codes).map(([key, code]) => [key, withoutSecret(code)]));
-    return writePrivately(this.path, JSON.stringify({ ...data, codes }));
-  }
-}
-
-export async function writePrivately(path: string, text: string): Promise<void> {
-  const temp = `${path}.tmp`;
-  // A temp file left by a crash keeps its mode when written again: start from none.
-  await rm(temp, { force: true });
-  await writeFile(temp, text, { mode: FILE_MODE });
-  await rename(temp, path);
-}
-
-/** Appends `text` to a file of `size` bytes, then runs `next`; if either fails, the file is cut back to `size`. */
-async function appendUndoably(path: string, size: number, text: string, next: () => Promise<void>): Promise<void> {
-  // Failing to open writes nothing: there is nothing to take back.
-  const file = await open(path, 'a', FILE_MODE);
-  try {
-    await file.appendFile(text);
-    await next();
-  } catch (error) {
-    await file.truncate(size).catch((undo: unknown) => {
-      throw new UndoFailed(path, error, undo);
-    });
-    throw error;
-  } finally {
-    await file.close();
-  }
-}
-
-function withoutSecret(code: CodeRecord): CodeRecord {
-  const { matchingId: _secret, ...rest } = code;
-  return rest;
-}
-
-export function secretsText(secrets: Map<string, string>): string {
-  return JSON.stringify(Object.fromEntries(secrets));
-}
-
-export function auditText(records: AuditRecord[]): string {
-  return records.map((r) => JSON.stringify(r)).join('\n') + '\n';
-}
-
-function ignoreMissing(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'ENOENT') throw error;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw error;
-    },
-  );
-}
-
 /** Adds to a set that keeps only the newest DELIVERIES_KEPT ids. */
 function remember(deliveries: Set<string>, id: string): void {
   deliveries.add(id);
@@ -519,10 +741,9 @@ function remember(deliveries: Set<string>, id: string): void {
 }
 
 /** The snapshot, or the seed for a new store; never a store made up when files of one are there. */
-async function readSnapshot(file: PrivateJsonFile, paths: StorePaths, seed: StoreSeed, dataDir: string): Promise<StoreData> {
-  if (!(await exists(paths.state))) {
-    const left = [];
-    for (const path of [paths.journal, paths.audit, paths.codes]) if (await exists(path)) left.push(path);
+async function readSnapshot(file: SnapshotFile, paths: StorePaths, names: string[], seed: StoreSeed, dataDir: string): Promise<StoreData> {
+  if (!names.includes(STATE_FILE)) {
+    const left = names.map((name) => join(dataDir, name));
     if (left.length) {
       throw new StoreOpenError(
         `The store file ${paths.state} is missing, but ${left.join(' and ')} ${left.length > 1 ? 'are' : 'is'} there: it was moved or deleted. ${recoveryAdvice(dataDir)}`,
@@ -531,8 +752,9 @@ async function readSnapshot(file: PrivateJsonFile, paths: StorePaths, seed: Stor
     return { schemaVersion: SCHEMA_VERSION, settings: seed.settings, admins: seed.admins, devices: {}, codes: {}, profiles: {} };
   }
   let data: unknown;
+  let intact = false;
   try {
-    data = await file.read();
+    ({ data, intact } = await file.readChecked());
   } catch (error) {
     throw new StoreOpenError(
       `The store file ${paths.state} cannot be read (${(error as Error).message}). It was left untouched. ${recoveryAdvice(dataDir)}`,
@@ -542,25 +764,10 @@ async function readSnapshot(file: PrivateJsonFile, paths: StorePaths, seed: Stor
   if (typeof version === 'number' && version !== SCHEMA_VERSION) {
     throw new StoreOpenError(`The store file ${paths.state} has schema version ${version}; this build reads version ${SCHEMA_VERSION}.`);
   }
-  if (!isStoreData(data)) {
+  if (!intact && !isStoreData(data)) {
     throw new StoreOpenError(`The store file ${paths.state} is not a webex-go-bot store. It was left untouched. ${recoveryAdvice(dataDir)}`);
   }
-  return data;
-}
-
-async function readSecrets(path: string, dataDir: string): Promise<Map<string, string>> {
-  let secrets: unknown;
-  try {
-    secrets = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw new StoreOpenError(`The codes file ${path} cannot be read (${(error as Error).message}). ${recoveryAdvice(dataDir)}`);
-  }
-  const entries = typeof secrets === 'object' && secrets !== null && !Array.isArray(secrets) ? Object.entries(secrets) : undefined;
-  if (!entries?.every(([, id]) => typeof id === 'string')) {
-    throw new StoreOpenError(`The codes file ${path} is not a webex-go-bot codes file. ${recoveryAdvice(dataDir)}`);
-  }
-  return new Map(entries as [string, string][]);
+  return data as StoreData;
 }
 
 export function applyEntry(data: StoreData, deliveries: Set<string>, entry: JournalEntry): void {
@@ -572,6 +779,8 @@ export function applyEntry(data: StoreData, deliveries: Set<string>, entry: Jour
   }
   Object.assign(data.codes, entry.codes);
   Object.assign(data.profiles, entry.profiles);
+  for (const key of entry.pruned?.codes ?? []) delete data.codes[key];
+  for (const iccid of entry.pruned?.profiles ?? []) delete data.profiles[iccid];
   for (const id of entry.deliveries ?? []) remember(deliveries, id);
   if (entry.outbox) data.outbox = applyOutbox(data.outbox, new Map(Object.entries(entry.outbox)));
   if (entry.languages) data.languages = { ...data.languages, ...entry.languages };
@@ -590,25 +799,4 @@ function applyOutbox(outbox: Record<string, OutboxEntry> = {}, changes: Map<stri
 /** Oldest first. */
 function byAge(entries: OutboxEntry[]): OutboxEntry[] {
   return entries.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
-}
-
-/**
- * Appends the audit records that a crash kept out of the audit file (their journal lines hold
- * them); returns the file's size. An audit file shorter than the journal knew it is damage.
- */
-async function completeAudit(path: string, entries: JournalEntry[], dataDir: string): Promise<number> {
-  let size = (await exists(path)) ? (await stat(path)).size : 0;
-  const missing = entries.flatMap((e) => (e.audit ? [{ from: e.audit.from, text: auditText(e.audit.records) }] : [])).filter((a) => a.from + Buffer.byteLength(a.text) > size);
-  const first = missing[0];
-  if (!first) return size;
-  if (first.from > size) {
-    throw new StoreOpenError(
-      `The audit file ${path} holds ${size} bytes, but the journal knew it with ${first.from}: it was cut or replaced. ${recoveryAdvice(dataDir)}`,
-    );
-  }
-  // A crash mid-append may have left part of the first missing records.
-  if (size > first.from) await truncate(path, first.from);
-  await appendFile(path, missing.map((a) => a.text).join(''), { mode: FILE_MODE });
-  size = first.from + missing.reduce((bytes, a) => bytes + Buffer.byteLength(a.text), 0);
-  return size;
 }

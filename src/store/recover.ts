@@ -4,63 +4,69 @@
  * then opens what is left.
  */
 import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isStoreData, journalLine, readJournal, type StoreData } from './journal.js';
-import { SCHEMA_VERSION, auditText, storePaths, writePrivately } from './lowdbRepository.js';
+import { auditFileName, auditText } from './auditLog.js';
+import { CodesFile } from './codesFile.js';
+import { replaceDurably } from './durableFile.js';
+import { isStoreData, journalLine, readJournal, type JournalEntry, type StoreData } from './journal.js';
+import { JOURNAL_FILE, SCHEMA_VERSION, storeFiles, storePaths } from './lowdbRepository.js';
 
 /** Recovers the store in `dataDir`; returns the folder holding the copy of the files as they were. */
 export async function recoverStore(dataDir: string, print: (line: string) => void): Promise<string> {
   const paths = storePaths(dataDir);
-  const present = await Promise.all(Object.values(paths).map((path) => stat(path).then(() => true, () => false)));
-  if (!present.includes(true)) throw new Error(`There is no store in ${dataDir}.`);
+  const files = await storeFiles(dataDir);
+  if (!files.all.length) throw new Error(`There is no store in ${dataDir}.`);
   const backup = join(dataDir, `damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   // The copy holds the live codes too: for the bot's user alone.
   await mkdir(backup, { mode: 0o700 });
-  for (const path of Object.values(paths)) {
-    await copyFile(path, join(backup, basename(path))).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
-  }
+  for (const name of files.all) await copyFile(join(dataDir, name), join(backup, name));
   print(`A copy of the store's files as they were is in ${backup}.`);
 
-  const journal = await readJournal(paths.journal);
-  for (const { line, problem } of journal.damaged) print(`The journal ${paths.journal}: dropped line ${line} (${problem}).`);
-  if (journal.torn) print(`The journal ${paths.journal}: dropped line ${journal.torn.line} (cut short by a crash, never acknowledged).`);
+  const entries: JournalEntry[] = [];
+  for (const name of files.journals) {
+    const path = join(dataDir, name);
+    const journal = await readJournal(path);
+    for (const { line, problem } of journal.damaged) print(`The journal ${path}: dropped line ${line} (${problem}).`);
+    if (journal.torn) print(`The journal ${path}: dropped line ${journal.torn.line} (cut short by a crash, never acknowledged).`);
+    entries.push(...journal.entries);
+  }
 
   const snapshot = await readSnapshot(paths.state);
   if (typeof snapshot === 'string') {
     // Rebuilt from the journal alone: it must at least say who administers what.
-    const settings = [...journal.entries].reverse().find((e) => e.settings)?.settings;
-    const admins = [...journal.entries].reverse().find((e) => e.admins)?.admins;
+    const settings = [...entries].reverse().find((e) => e.settings)?.settings;
+    const admins = [...entries].reverse().find((e) => e.admins)?.admins;
     if (!settings || !admins) {
       throw new Error(`The store file ${paths.state} ${snapshot}, and the journal does not hold the settings and admins: restore ${paths.state} from a backup.`);
     }
-    await writePrivately(paths.state, JSON.stringify({ schemaVersion: SCHEMA_VERSION, settings, admins, devices: {}, codes: {}, profiles: {} } satisfies StoreData));
+    await replaceDurably(paths.state, [JSON.stringify({ schemaVersion: SCHEMA_VERSION, settings, admins, devices: {}, codes: {}, profiles: {} } satisfies StoreData)]);
     print(`The store file ${paths.state} ${snapshot}: rebuilt from the journal alone; what only it held is lost.`);
   }
 
-  try {
-    JSON.parse(await readFile(paths.codes, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      await rm(paths.codes);
-      print(`The codes file ${paths.codes} could not be read: dropped. Pending users need a new activation code.`);
-    }
+  // Lines of the codes file that cannot be read are skipped at start; an older build's JSON file cannot be skipped in part.
+  const codes = await CodesFile.open(paths.codes, paths.legacyCodes).catch(() => undefined);
+  if (codes) await codes.file.close();
+  else {
+    await rm(paths.legacyCodes);
+    print(`The codes file ${paths.legacyCodes} could not be read: dropped. Pending users need a new activation code.`);
   }
 
-  // Audit records the audit file lost are appended again at the next start, from the journal.
-  let auditSize = await stat(paths.audit).then((s) => s.size, () => 0);
-  for (const entry of journal.entries) {
+  // Audit records an audit file lost are appended again at the next start, from the journal.
+  const auditSizes = new Map<string, number>();
+  for (const entry of entries) {
     if (!entry.audit) continue;
-    if (entry.audit.from > auditSize) {
-      print(`The audit file ${paths.audit} is shorter than the journal knew it: the journal's audit records are added again.`);
-      entry.audit.from = auditSize;
+    const path = join(dataDir, auditFileName(entry.audit.month));
+    const size = auditSizes.get(path) ?? (await stat(path).then((s) => s.size, () => 0));
+    if (entry.audit.from > size) {
+      print(`The audit file ${path} is shorter than the journal knew it: the journal's audit records are added again.`);
+      entry.audit.from = size;
     }
-    auditSize = Math.max(auditSize, entry.audit.from + Buffer.byteLength(auditText(entry.audit.records)));
+    auditSizes.set(path, Math.max(size, entry.audit.from + Buffer.byteLength(auditText(entry.audit.records))));
   }
-  await writePrivately(paths.journal, journal.entries.map(journalLine).join(''));
-  const kept = journal.entries.length;
+  await replaceDurably(paths.journal, [entries.map(journalLine).join('')]);
+  for (const name of files.journals) if (name !== JOURNAL_FILE) await rm(join(dataDir, name));
+  const kept = entries.length;
   print(`Kept ${kept} journal line${kept === 1 ? '' : 's'}. Start the bot again.`);
   return backup;
 }

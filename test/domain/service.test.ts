@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Refusal, type RefusalReason } from '../../src/domain/refusal.js';
-import { AUDIT_FILE, STATE_FILE } from '../../src/store/lowdbRepository.js';
+import { STATE_FILE, auditFileName } from '../../src/store/lowdbRepository.js';
 import { ADMIN, openDomain, type DomainHarness } from '../support/domain.js';
 import { refusalMessage } from '../../src/render/messages/refusals.js';
 
@@ -281,7 +281,7 @@ describe('Webex Go line service', () => {
         ],
       );
       assert.ok(trail.every((r) => r.deviceId === first.device.id && r.at));
-      const auditText = await readFile(join(h.dir, AUDIT_FILE), 'utf8');
+      const auditText = await readFile(join(h.dir, auditFileName(h.clock.now.toISOString().slice(0, 7))), 'utf8');
       for (const secret of [first.activation.matchingId, second.activation.matchingId]) {
         assert.ok(!auditText.includes(secret), 'a Matching ID leaked into the audit trail');
       }

@@ -344,6 +344,74 @@ export function repositoryContract(name: string, subject: ContractSubject): void
         ]);
         assert.deepEqual((await repo.auditTrail({ limit: 10 })).map((r) => r.action), ['delete', 'assign']);
       });
+      it('reads newest first across months, for everyone and for one email', async () => {
+        const months = ['2026-10-31T23:59:00.000Z', '2026-11-15T09:00:00.000Z', '2026-12-01T00:00:00.000Z'];
+        for (const at of months) {
+          await repo.transact((tx) => {
+            tx.audit(record('assign', { email: 'alice@example.com', at }));
+            tx.audit(record('settings', { at }));
+          });
+        }
+        await repo.transact((tx) => tx.audit(record('new-code', { email: 'bob@example.com', at: '2026-12-02T08:00:00.000Z' })));
+        assert.deepEqual(
+          (await repo.auditTrail({ limit: 5 })).map((r) => `${r.at.slice(0, 7)} ${r.action}`),
+          ['2026-12 new-code', '2026-12 settings', '2026-12 assign', '2026-11 settings', '2026-11 assign'],
+        );
+        assert.deepEqual((await repo.auditTrail({ email: 'alice@example.com', limit: 10 })).map((r) => r.at), [...months].reverse());
+        assert.deepEqual((await repo.auditTrail({ email: 'alice@example.com', limit: 2 })).map((r) => r.at), [months[2], months[1]]);
+        assert.deepEqual(await repo.auditTrail({ email: 'carol@example.com', limit: 10 }), []);
+        assert.equal((await repo.auditTrail({ limit: 100 })).length, 7);
+      });
+    });
+
+    describe('retention', () => {
+      const CUTOFF = '2025-11-01T00:00:00.000Z';
+      const OLD = '2025-06-01T00:00:00.000Z';
+
+      async function storeWithHistory(): Promise<void> {
+        await repo.transact((tx) => {
+          tx.putDevice(device('d1', 'alice@example.com', { status: 'online', iccid: '8902' }));
+          tx.putCode(code('used-old', 'd1', { state: 'used', issuedAt: OLD, expiresAt: '2025-09-01T00:00:00.000Z' }));
+          tx.putCode(code('invalidated-old', 'gone', { state: 'invalidated', issuedAt: OLD, expiresAt: '2025-09-01T00:00:00.000Z' }));
+          tx.putCode(code('used-recent', 'd1', { state: 'used', expiresAt: '2026-02-01T00:00:00.000Z' }));
+          tx.putCode(code('valid-expired', 'd2', { issuedAt: OLD, expiresAt: '2025-09-01T00:00:00.000Z', matchingId: 'CCCCC-CCCCC-CCCCC-CCCCC' }));
+          tx.putProfile(profile('8901', 'gone', { state: 'deleted', since: OLD }));
+          tx.putProfile(profile('8903', 'gone', { state: 'revoked', since: OLD }));
+          tx.putProfile(profile('8904', 'd3', { state: 'revoked', since: AT }));
+          tx.putProfile(profile('8902', 'd1', { since: OLD }));
+        });
+      }
+
+      it('forgets spent codes and ended eSIM profiles from before the cut-off, and nothing else', async () => {
+        await storeWithHistory();
+        assert.equal(await repo.prune(CUTOFF), 4);
+        repo.read((r) => {
+          assert.equal(r.code('used-old'), undefined);
+          assert.equal(r.code('invalidated-old'), undefined);
+          assert.equal(r.profile('8901'), undefined);
+          assert.equal(r.profile('8903'), undefined);
+          assert.equal(r.code('used-recent')?.state, 'used');
+          assert.equal(r.code('valid-expired')?.matchingId, 'CCCCC-CCCCC-CCCCC-CCCCC', 'a code that can still be redeemed (or told expired) is kept');
+          assert.equal(r.profile('8904')?.state, 'revoked');
+          assert.equal(r.profile('8902')?.state, 'active');
+          assert.equal(r.device('d1')?.email, 'alice@example.com');
+        });
+        assert.equal(await repo.prune(CUTOFF), 0, 'nothing left to forget');
+      });
+
+      if (subject.persistent) {
+        it('what was forgotten stays forgotten after a restart', async () => {
+          await storeWithHistory();
+          await repo.prune(CUTOFF);
+          await restart();
+          repo.read((r) => {
+            assert.equal(r.code('used-old'), undefined);
+            assert.equal(r.profile('8901'), undefined);
+            assert.equal(r.code('used-recent')?.state, 'used');
+            assert.equal(r.code('valid-expired')?.matchingId, 'CCCCC-CCCCC-CCCCC-CCCCC');
+          });
+        });
+      }
     });
 
     if (subject.persistent) {

@@ -6,8 +6,9 @@ export interface Changes {
   settings?: OrgSettings;
   admins?: string[];
   devices: Map<string, Device | null>;
-  codes: Map<string, CodeRecord>;
-  profiles: Map<string, ProfileRecord>;
+  /** null: forgotten (retention). */
+  codes: Map<string, CodeRecord | null>;
+  profiles: Map<string, ProfileRecord | null>;
   outbox: Map<string, OutboxEntry | null>;
   /** By languageKey. */
   languages: Map<string, Language>;
@@ -89,8 +90,14 @@ export class Mirror implements StoreReader {
         this.deviceRows.delete(id);
       }
     }
-    for (const [key, code] of changes.codes) this.codeRows.set(key, redeemableSecret(code) ? code : withoutSecret(code));
-    for (const [iccid, profile] of changes.profiles) this.profileRows.set(iccid, profile);
+    for (const [key, code] of changes.codes) {
+      if (code) this.codeRows.set(key, redeemableSecret(code) ? code : withoutSecret(code));
+      else this.codeRows.delete(key);
+    }
+    for (const [iccid, profile] of changes.profiles) {
+      if (profile) this.profileRows.set(iccid, profile);
+      else this.profileRows.delete(iccid);
+    }
     for (const [id, entry] of changes.outbox) {
       if (entry) this.outboxRows.set(id, entry);
       else this.outboxRows.delete(id);
@@ -123,6 +130,13 @@ export class Mirror implements StoreReader {
   }
   profile(iccid: string): ProfileRecord | undefined {
     return this.profileRows.get(iccid);
+  }
+  /** What retention may forget: every code and eSIM profile. */
+  allCodes(): IterableIterator<CodeRecord> {
+    return this.codeRows.values();
+  }
+  allProfiles(): IterableIterator<ProfileRecord> {
+    return this.profileRows.values();
   }
   outbox(): OutboxEntry[] {
     return byAge([...this.outboxRows.values()]);
@@ -172,10 +186,12 @@ export class WriteBuffer implements StoreTransaction {
     return count;
   }
   code(key: string): CodeRecord | undefined {
-    return this.changes.codes.get(key) ?? this.base.code(key);
+    const changed = this.changes.codes.get(key);
+    return changed === null ? undefined : (changed ?? this.base.code(key));
   }
   profile(iccid: string): ProfileRecord | undefined {
-    return this.changes.profiles.get(iccid) ?? this.base.profile(iccid);
+    const changed = this.changes.profiles.get(iccid);
+    return changed === null ? undefined : (changed ?? this.base.profile(iccid));
   }
   outbox(): OutboxEntry[] {
     const merged = new Map(this.base.outbox().map((e) => [e.id, e]));
@@ -206,6 +222,13 @@ export class WriteBuffer implements StoreTransaction {
   }
   putProfile(profile: ProfileRecord): void {
     this.changes.profiles.set(profile.iccid, profile);
+  }
+  /** Retention only (not part of StoreTransaction): the domain never forgets a record itself. */
+  forgetCode(key: string): void {
+    this.changes.codes.set(key, null);
+  }
+  forgetProfile(iccid: string): void {
+    this.changes.profiles.set(iccid, null);
   }
   putOutbox(entry: OutboxEntry): void {
     this.changes.outbox.set(entry.id, entry);

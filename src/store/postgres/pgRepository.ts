@@ -20,6 +20,8 @@ export interface PgStoreOptions {
   /** Connections this instance opens at most (one more listens for other instances' commits). */
   poolSize?: number;
   log?: (line: string) => void;
+  /** Days spent codes and ended eSIM profiles are kept (STORE_RETENTION_DAYS); forgotten at open. None: kept for ever. */
+  retentionDays?: number;
 }
 
 /**
@@ -85,6 +87,7 @@ export class PgRepository implements Repository {
       // Listening first, so that nothing committed after the load goes unheard.
       await opened.listen();
       await opened.readConsistently((client) => opened.reload(client));
+      if (options.retentionDays) await opened.prune(new Date(Date.now() - options.retentionDays * 24 * 60 * 60 * 1000).toISOString());
       return opened;
     } catch (error) {
       // Closing the store ends its pool and its listener.
@@ -98,6 +101,28 @@ export class PgRepository implements Repository {
   }
 
   transact<T>(fn: (tx: StoreTransaction) => T): Promise<T> {
+    return this.unitOfWork(fn);
+  }
+
+  /** Forgets spent codes and ended eSIM profiles from before `before`, in one transaction like any other. */
+  prune(before: string): Promise<number> {
+    return this.unitOfWork((tx) => {
+      let forgotten = 0;
+      for (const code of this.mirror.allCodes()) {
+        if (code.state === 'valid' || code.expiresAt >= before) continue;
+        tx.forgetCode(code.key);
+        forgotten++;
+      }
+      for (const profile of this.mirror.allProfiles()) {
+        if (profile.state === 'active' || profile.since >= before) continue;
+        tx.forgetProfile(profile.iccid);
+        forgotten++;
+      }
+      return forgotten;
+    });
+  }
+
+  private unitOfWork<T>(fn: (tx: WriteBuffer) => T): Promise<T> {
     return this.serially(() =>
       this.reported(async () => {
         const client = await this.pool.connect();
@@ -238,8 +263,12 @@ export class PgRepository implements Repository {
       );
     }
     if (goneDevices.length) statement.add('DELETE FROM devices WHERE id = ANY($1::text[])', [goneDevices]);
-    if (changes.codes.size) {
-      const codes = [...changes.codes.values()];
+    const { put: codes, removed: forgottenCodes } = split(changes.codes);
+    if (forgottenCodes.length) {
+      statement.add('DELETE FROM code_secrets WHERE key = ANY($1::text[])', [forgottenCodes]);
+      statement.add('DELETE FROM codes WHERE key = ANY($1::text[])', [forgottenCodes]);
+    }
+    if (codes.length) {
       statement.add(
         `INSERT INTO codes (key, device_id, state, data) SELECT c->>'key', c->>'deviceId', c->>'state', c FROM jsonb_array_elements($1::jsonb) c
          ON CONFLICT (key) DO UPDATE SET device_id = excluded.device_id, state = excluded.state, data = excluded.data`,
@@ -256,11 +285,13 @@ export class PgRepository implements Repository {
       }
       if (spent.length) statement.add('DELETE FROM code_secrets WHERE key = ANY($1::text[])', [spent]);
     }
-    if (changes.profiles.size) {
+    const { put: profiles, removed: forgottenProfiles } = split(changes.profiles);
+    if (forgottenProfiles.length) statement.add('DELETE FROM profiles WHERE iccid = ANY($1::text[])', [forgottenProfiles]);
+    if (profiles.length) {
       statement.add(
         `INSERT INTO profiles (iccid, data) SELECT p->>'iccid', p FROM jsonb_array_elements($1::jsonb) p
          ON CONFLICT (iccid) DO UPDATE SET data = excluded.data`,
-        [JSON.stringify([...changes.profiles.values()])],
+        [JSON.stringify(profiles)],
       );
     }
     const { put: queued, removed: sent } = split(changes.outbox);
@@ -429,6 +460,7 @@ async function readRows(client: PoolClient, keys: ChangedKeys | undefined): Prom
     for (const row of rows) changes.devices.set(row.data.id, row.data);
   }
   if (wants('codes')) {
+    for (const key of keys?.codes ?? []) changes.codes.set(key, null);
     const { sql, values } = where('c.key', keys?.codes);
     const { rows } = await client.query<{ data: CodeRecord; matching_id: string | null }>(
       `SELECT c.data, s.matching_id FROM codes c LEFT JOIN code_secrets s ON s.key = c.key${sql}`,
@@ -437,6 +469,7 @@ async function readRows(client: PoolClient, keys: ChangedKeys | undefined): Prom
     for (const { data, matching_id } of rows) changes.codes.set(data.key, matching_id ? { ...data, matchingId: matching_id } : data);
   }
   if (wants('profiles')) {
+    for (const iccid of keys?.profiles ?? []) changes.profiles.set(iccid, null);
     const { sql, values } = where('iccid', keys?.profiles);
     const { rows } = await client.query<{ data: ProfileRecord }>(`SELECT data FROM profiles${sql}`, values);
     for (const row of rows) changes.profiles.set(row.data.iccid, row.data);
