@@ -39,6 +39,7 @@ import { analyseExport, CSV_PARSE_OPTIONS, DEFAULT_MAX_BYTES } from '../src/call
 import { loadConfig } from '../src/config.js';
 import { WebexClient } from '../src/webex/webexClient.js';
 import { WebexMessenger } from '../src/webex/messenger.js';
+import { RenderPool } from '../src/render/worker/renderPool.js';
 import { admin, DM_ADMIN, openBot } from '../test/support/botFakes.js';
 
 const COLUMNS = [
@@ -154,7 +155,9 @@ async function generate(path: string, records: number): Promise<number> {
 /** The bot, ready to take `calls` with the file attached from an admin in its 1:1; run() returns what it said. */
 async function uploadingBot(url: string): Promise<{ run(): Promise<string>; close(): Promise<void> }> {
   const config = loadConfig({});
-  const bot = await openBot({}, undefined, { maxUploadBytes: config.maxUploadBytes });
+  // The chart is drawn as the app draws it: in the render pool, off the event loop.
+  const renderer = new RenderPool();
+  const bot = await openBot({}, undefined, { maxUploadBytes: config.maxUploadBytes, chartPng: renderer.callsChart.bind(renderer) });
   const noSdk = () => {
     throw new Error('the bench only downloads');
   };
@@ -163,9 +166,13 @@ async function uploadingBot(url: string): Promise<{ run(): Promise<string>; clos
   return {
     run: async () => {
       await bot.type(admin, DM_ADMIN, 'calls', [url]);
-      return bot.said(DM_ADMIN.id).map((m) => m.markdown).join('\n');
+      // The result replaces the progress message: it is among the updates.
+      return [...bot.said(DM_ADMIN.id), ...bot.updates().map((u) => u.message)].map((m) => m.markdown).join('\n');
     },
-    close: () => bot.close(),
+    close: async () => {
+      await bot.close();
+      await renderer.close();
+    },
   };
 }
 

@@ -108,7 +108,7 @@ export function fakeMessenger(): FakeMessenger {
 export async function openBot(
   settings: Partial<OrgSettings> = {},
   admins = [ADMIN],
-  delivery: Partial<Pick<BotDeps, 'mailer' | 'deliverByWebex' | 'callHistory' | 'maxUploadBytes' | 'org'>> = {},
+  delivery: Partial<Pick<BotDeps, 'mailer' | 'deliverByWebex' | 'callHistory' | 'maxUploadBytes' | 'org' | 'chartPng'>> = {},
 ): Promise<BotFixture> {
   const domain = await openDomain(settings, admins);
   const messenger = fakeMessenger();
