@@ -6,6 +6,7 @@ import { Dispatcher } from './bot/dispatcher.js';
 import { StatusNotifier } from './bot/notifier.js';
 import { OUTBOX_TIMINGS, OutboxSender, type OutboxTimings } from './bot/outbox.js';
 import { ReminderScheduler } from './bot/reminders.js';
+import { leaseTimings, storeLeases } from './bot/periodicPass.js';
 import type { Config } from './config.js';
 import type { Clock, EsimProvider } from './domain/ports.js';
 import type { ActivationDetails, Language } from './domain/types.js';
@@ -120,8 +121,10 @@ export function createApp(deps: AppDeps): App {
   }));
 
   const notifier = new StatusNotifier(service, messenger, log, config.watchWindowMs);
-  const reminders = new ReminderScheduler({ service, messenger, log, qrPng, remindDays: config.remindDays });
-  const outbox = new OutboxSender({ service, messenger, log, qrPng }, { ...OUTBOX_TIMINGS, ...deps.outboxTimings, giveUpMs: config.outboxGiveUpMs });
+  // One instance at a time runs each background job; a holder id is never shared by two processes.
+  const leases = storeLeases(deps.repo, `${config.instanceId}/${process.pid}/${randomUUID().slice(0, 8)}`, log, leaseTimings(config.leaseTtlMs));
+  const reminders = new ReminderScheduler({ service, messenger, log, qrPng, remindDays: config.remindDays, leases });
+  const outbox = new OutboxSender({ service, messenger, log, qrPng }, { ...OUTBOX_TIMINGS, ...deps.outboxTimings, giveUpMs: config.outboxGiveUpMs }, Date.now, leases);
 
   // The webhook route exists from the start and answers once the framework is up.
   let webhook: express.Router | undefined;

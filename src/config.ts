@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { isSmdpAddress } from './domain/activationCode.js';
 import { isEmail, normalizeEmail } from './domain/email.js';
 import { LANGUAGES, isLanguage, type Language, type OrgSettings } from './domain/types.js';
@@ -39,6 +40,10 @@ export interface Config {
   downloadTimeoutMs: number;
   /** The org's language: what a person or a space reads until they choose one with `language`. */
   defaultLanguage: Language;
+  /** Names this instance in logs and in the leases of background work (default: the host name). */
+  instanceId: string;
+  /** How long an instance holds a background job (reminders, outbox) without renewing it: a dead one's is taken over within this and a third. */
+  leaseTtlMs: number;
 }
 
 export type Delivery = 'webex' | 'email' | 'both';
@@ -143,5 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
     downloadTimeoutMs: integer(env, 'DOWNLOAD_TIMEOUT_SECONDS', 120, 1, 3600) * 1000,
     outboxGiveUpMs: integer(env, 'OUTBOX_GIVE_UP_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
     defaultLanguage,
+    instanceId: optional(env, 'INSTANCE_ID') ?? hostname(),
+    leaseTtlMs: integer(env, 'LEASE_TTL_SECONDS', 30, 1, 300) * 1000,
   };
 }
