@@ -82,14 +82,16 @@ export abstract class PeriodicPass {
     if (await this.hold()) await this.pass();
   }
 
-  /** Takes or renews the lease; a store that fails keeps what was held until it lapses. */
+  /** Takes or renews the lease, and says when it changes hands; a store that fails keeps what was held until it lapses. */
   private async hold(): Promise<boolean> {
     if (!this.lease) return true;
     const { name, leases } = this.lease;
     const askedAt = this.clock();
+    const had = this.holdsLease();
     try {
       const held = await leases.hold(name, leases.ttlMs);
       this.heldUntil = held ? askedAt + leases.ttlMs : -Infinity;
+      if (held !== had) leases.log(held ? `${name}: this instance runs it now` : `${name}: another instance runs it now`);
       return held;
     } catch (error) {
       leases.log(`${name}: could not hold its lease: ${(error as Error).message}`);
@@ -100,9 +102,6 @@ export abstract class PeriodicPass {
   /** Renews while holding; an instance that takes the job over runs a pass at once. */
   private async renew(): Promise<void> {
     const had = this.holdsLease();
-    if ((await this.hold()) && !had) {
-      this.lease!.leases.log(`${this.lease!.name}: taken over by this instance`);
-      void this.runOnce();
-    }
+    if ((await this.hold()) && !had) void this.runOnce();
   }
 }
