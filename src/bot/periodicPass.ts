@@ -58,10 +58,15 @@ export abstract class PeriodicPass {
     if (this.lease) this.renewer = setInterval(() => void this.renew(), this.lease.leases.renewMs).unref();
   }
 
-  stop(): Promise<void> {
+  /** Stops the timers and waits for the pass in flight; a lease held is let go, so another instance takes over at its next renewal. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     clearInterval(this.renewer);
-    return this.running ?? Promise.resolve();
+    await this.running;
+    if (!this.lease || !this.holdsLease()) return;
+    this.heldUntil = -Infinity;
+    // Held until now: lapsed at once (a rolling update hands the job over in seconds, not a ttl).
+    await this.lease.leases.hold(this.lease.name, 0).catch(() => undefined);
   }
 
   /** A pass now, if this instance holds the job (or nothing is shared). */

@@ -98,15 +98,30 @@ describe('PeriodicPass: one owner for background work', () => {
     const b = started('b', hourly);
     await clock.tickAsync(60_000);
     assert.deepEqual([a.passes, b.passes], [1, 0]);
-    // a dies: its timers stop, its lease is renewed no more.
+    // a dies: its timers stop, its lease is neither renewed nor let go (the store never hears from it again).
+    const hold = store.holdLease.bind(store);
+    store.holdLease = (name, holder, ttlMs) => (holder === 'a' ? Promise.reject(new Error('a is dead')) : hold(name, holder, ttlMs));
     await a.stop();
     const diedAt = Date.now();
     while (b.passes === 0) await clock.tickAsync(1_000);
     const tookMs = Date.now() - diedAt;
     assert.ok(tookMs <= LEASE_TIMINGS.ttlMs + LEASE_TIMINGS.renewMs, `taken over after ${tookMs} ms`);
     assert.ok(tookMs < 60_000);
+    assert.ok(tookMs > LEASE_TIMINGS.renewMs, 'only once the dead instance\'s lease lapsed');
     assert.equal(store.rows.get('job')!.holder, 'b');
     assert.ok(logs.some((line) => /b: job: this instance runs it now/.test(line)), logs.join('\n'));
+  });
+
+  it('an instance stopped (a rolling update) lets its lease go: another takes over at its next renewal', async () => {
+    const hourly = 60 * 60_000;
+    const a = started('a', hourly);
+    await clock.tickAsync(1);
+    const b = started('b', hourly);
+    await clock.tickAsync(30_000);
+    const stoppedAt = Date.now();
+    await a.stop();
+    while (b.passes === 0) await clock.tickAsync(100);
+    assert.ok(Date.now() - stoppedAt <= LEASE_TIMINGS.renewMs, `taken over after ${Date.now() - stoppedAt} ms`);
   });
 
   it('a holder whose store stops answering stops between two items before its lease can pass on, and the other goes on', async () => {
