@@ -36,6 +36,8 @@ export interface ReplicaOptions {
   run: 'sources' | 'dist';
   /** Further settings for every instance (WEBEX_GO_LICENSES, REMIND_DAYS, LEASE_TTL_SECONDS, …). */
   env?: Record<string, string>;
+  /** Where the webhooks point instead of the front: a real proxy in front of the instances. */
+  webhookUrl?: string;
 }
 
 export interface Instance {
@@ -138,7 +140,7 @@ export async function startReplicas(options: ReplicaOptions, beforeStart: (fake:
       DATA_DIR: join(scratch, `bot${i + 1}`),
       INSTANCE_ID: `bot${i + 1}`,
       WEBEX_BOT_TOKEN: REPLICA_BOT_TOKEN,
-      WEBHOOK_URL: `http://127.0.0.1:${frontPort}/webex/webhook`,
+      WEBHOOK_URL: options.webhookUrl ?? `http://127.0.0.1:${frontPort}/webex/webhook`,
       WEBHOOK_SECRET: REPLICA_WEBHOOK_SECRET,
       ADMIN_EMAILS: REPLICA_ADMIN,
       HYDRA_SERVICE_URL: `${fakeUrl}/v1`,
