@@ -19,6 +19,7 @@ import { webhookRouter } from './http/webhook.js';
 import { createMailer } from './mail/mailer.js';
 import { sendError } from './http/errors.js';
 import type { LowdbRepository } from './store/lowdbRepository.js';
+import type { Repository } from './domain/repository.js';
 import { connectDispatcher, createFramework, frameworkWebhookDelivery, webexApiBaseUrl, type Framework } from './webex/botAdapter.js';
 import { WEBEX_STARTUP_TIMINGS, WebexConnection, type StartupTimings } from './webex/connection.js';
 import { type Messenger } from './bot/ports.js';
@@ -28,7 +29,8 @@ import { WebexClient } from './webex/webexClient.js';
 
 export interface AppDeps {
   config: Config;
-  repo: LowdbRepository;
+  /** Either store (embedded or PostgreSQL); `describe` feeds /healthz. */
+  repo: Repository & Pick<LowdbRepository, 'describe'>;
   version: string;
   log: (line: string) => void;
   clock?: Clock;

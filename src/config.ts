@@ -7,6 +7,8 @@ import { LANGUAGES, isLanguage, type Language, type OrgSettings } from './domain
 export interface Config {
   port: number;
   dataDir: string;
+  /** postgres:// URL of the shared store for several instances; unset = the embedded store in dataDir. */
+  databaseUrl?: string;
   /** Seeds a new store's admin list. */
   adminEmails: string[];
   /** Seeds a new store's org settings; admins change them at run time afterwards. */
@@ -103,6 +105,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!isSmdpAddress(smdpAddress)) {
     throw new ConfigError(`ESIM_SMDP_ADDRESS must be a host name like smdp.example.com; it is "${smdpAddress}".`);
   }
+  const databaseUrl = optional(env, 'DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// URL, such as postgres://gobot:secret@db.example.com:5432/gobot.');
+  }
   const webhookUrl = optional(env, 'WEBHOOK_URL');
   if (webhookUrl && !/^https?:\/\//.test(webhookUrl)) {
     throw new ConfigError(`WEBHOOK_URL must be an http(s) URL; it is "${webhookUrl}".`);
@@ -123,6 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     dataDir: optional(env, 'DATA_DIR') ?? './data',
+    ...(databaseUrl ? { databaseUrl } : {}),
     adminEmails: [...new Set(adminEmails)],
     initialSettings: {
       licenses: integer(env, 'WEBEX_GO_LICENSES', 25, 0, 1_000_000),

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { prepareLocalMode } from './localwebex/localMode.js';
 import { createLog } from './log.js';
 import { LowdbRepository, StoreOpenError } from './store/lowdbRepository.js';
+import { PgRepository } from './store/postgres/pgRepository.js';
 import { WebexStartError } from './webex/botAdapter.js';
 
 const log = createLog();
@@ -18,10 +19,8 @@ async function main(): Promise<void> {
   log(`Starting webex-go-bot ${version}${loaded.webexBotToken ? '' : ' offline'}\u2026`);
   const local = loaded.webexBotToken ? undefined : await prepareLocalMode(loaded, log);
   const config = local?.config ?? loaded;
-  const repo = await LowdbRepository.open(config.dataDir, {
-    settings: config.initialSettings,
-    admins: config.adminEmails,
-  }, log);
+  const seed = { settings: config.initialSettings, admins: config.adminEmails };
+  const repo = config.databaseUrl ? await PgRepository.open(config.databaseUrl, seed, { log }) : await LowdbRepository.open(config.dataDir, seed, log);
   const app = createApp({
     config,
     repo,

@@ -40,6 +40,7 @@ const PACKAGE_OWNERS: Record<string, readonly string[]> = {
   qrcode: ['render'],
   nodemailer: ['mail'],
   lowdb: ['store'],
+  pg: ['store'],
 };
 
 function sourceFiles(dir: string): string[] {

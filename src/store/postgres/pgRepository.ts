@@ -1,0 +1,498 @@
+import pg, { type Pool, type PoolClient, type QueryResult } from 'pg';
+import { DELIVERIES_KEPT, type AuditQuery, type Repository, type StoreReader, type StoreTransaction } from '../../domain/repository.js';
+import type { AuditRecord, CodeRecord, Device, Language, OrgSettings, OutboxEntry, ProfileRecord } from '../../domain/types.js';
+import { StoreOpenError, type StoreSeed } from '../lowdbRepository.js';
+import { migrate, SCHEMA_VERSION } from './migrations.js';
+import { changedKeys, mergeKeys, Mirror, noChanges, redeemableSecret, withoutSecret, WriteBuffer, type Changes, type ChangedKeys } from './mirror.js';
+
+/** Key of the transaction lock every writer of the store takes, in every instance. */
+const WRITER_LOCK = 0x5765_6278_5772;
+/** Where a commit is announced to the other instances (its change log seq as payload). */
+const CHANNEL = 'webex_go_store';
+/** Change log rows kept; an instance further behind reloads everything. */
+const CHANGES_KEPT = 10_000;
+/** Old change log rows and delivery ids are pruned after this many of this instance's writes. */
+const PRUNE_EVERY = 1_000;
+/** Wait before listening again after the listening connection was lost. */
+const RELISTEN_MS = 1_000;
+
+export interface PgStoreOptions {
+  /** Connections this instance opens at most (one more listens for other instances' commits). */
+  poolSize?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * The store on PostgreSQL, for several bot instances on one database.
+ *
+ * The domain reads synchronously and runs a transaction as a synchronous function, so each
+ * instance keeps the committed state in memory (the mirror) and serialises writes with one
+ * transaction-scoped advisory lock shared by every instance: a writer takes the lock, catches the
+ * mirror up on what the others committed since it last looked (the change log: the keys each
+ * transaction changed), runs the unit of work on the mirror plus a write buffer, writes only the
+ * changed rows, its audit records and a change log row, and commits; only then does the mirror
+ * change. The domain's checks (license pool, one device per user) thus always run on the latest
+ * committed state, and no update is lost. A single writer lock rather than row locks because the
+ * unit of work cannot wait for a row lock halfway (it is synchronous and may read anything), and
+ * rather than serializable transactions with retry because a unit of work would then run twice;
+ * the bot's writes are few and short, so one lock costs nothing that matters (bench/storePostgres.ts).
+ * Other instances' commits reach the mirror at the next write and at once through LISTEN/NOTIFY.
+ *
+ * Matching IDs live in `code_secrets` only while their code can be redeemed; a spent code keeps
+ * only its hash (the key), as in the embedded store's codes file.
+ */
+export class PgRepository implements Repository {
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The newest change log row the mirror holds. */
+  private lastSeen = 0;
+  /** Why the last store operation failed, until one succeeds. */
+  private failing: string | undefined;
+  private writes = 0;
+  private claims = 0;
+  private refreshQueued = false;
+  private listener: pg.Client | undefined;
+  private closing = false;
+  private housekeeping: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly databaseUrl: string,
+    private readonly connection: string,
+    private mirror: Mirror,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /**
+   * Connects, brings the schema up to date, seeds a new store and loads it. `databaseUrl` is a
+   * postgres:// URL; what is reported of it never holds its password.
+   */
+  static async open(databaseUrl: string, seed: StoreSeed, options: PgStoreOptions = {}): Promise<PgRepository> {
+    const log = options.log ?? (() => undefined);
+    const target = describeTarget(databaseUrl);
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 8 });
+    // An idle connection that breaks is replaced at the next query: say so, never crash.
+    pool.on('error', (error) => log(`PostgreSQL connection lost (${target}): ${error.message}`));
+    let repo: PgRepository | undefined;
+    try {
+      const applied = await migrate(pool);
+      if (applied.length) log(`PostgreSQL store at ${target}: schema migrated to version ${SCHEMA_VERSION}.`);
+      await pool.query("INSERT INTO singletons (name, value) VALUES ('settings', $1), ('admins', $2) ON CONFLICT (name) DO NOTHING", [
+        JSON.stringify(seed.settings),
+        JSON.stringify(seed.admins),
+      ]);
+      const opened = new PgRepository(pool, databaseUrl, target, new Mirror(seed.settings, seed.admins), log);
+      repo = opened;
+      // Listening first, so that nothing committed after the load goes unheard.
+      await opened.listen();
+      await opened.readConsistently((client) => opened.reload(client));
+      return opened;
+    } catch (error) {
+      // Closing the store ends its pool and its listener.
+      await (repo ? repo.close() : pool.end()).catch(() => undefined);
+      throw new StoreOpenError(`Cannot open the PostgreSQL store at ${target}: ${(error as Error).message}`);
+    }
+  }
+
+  read<T>(fn: (reader: StoreReader) => T): T {
+    return fn(this.mirror);
+  }
+
+  transact<T>(fn: (tx: StoreTransaction) => T): Promise<T> {
+    return this.serially(() =>
+      this.reported(async () => {
+        const client = await this.pool.connect();
+        let broken: Error | undefined;
+        try {
+          // One round trip: begin, wait for the writer lock, then read what others committed meanwhile.
+          const begun = (await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK}); ${this.changesSinceLastSeen()}`)) as unknown as QueryResult<LoggedChange>[];
+          await this.catchUp(client, begun[2]!.rows);
+          const tx = new WriteBuffer(this.mirror);
+          let result: T;
+          try {
+            result = fn(tx);
+          } catch (refused) {
+            await client.query('ROLLBACK');
+            throw new UnitOfWorkError(refused);
+          }
+          const seq = await this.write(client, tx.changes);
+          await client.query('COMMIT');
+          this.mirror.apply(tx.changes);
+          if (seq !== undefined) this.lastSeen = seq;
+          return result;
+        } catch (error) {
+          if (!(error instanceof UnitOfWorkError)) {
+            // Whether a failed COMMIT landed is unknown: the next catch-up reads what did.
+            await client.query('ROLLBACK').catch((lost: Error) => (broken = lost));
+          }
+          throw error;
+        } finally {
+          client.release(broken);
+        }
+      }),
+    ).catch((error: unknown) => {
+      throw error instanceof UnitOfWorkError ? error.refused : error;
+    });
+  }
+
+  /**
+   * True for the one caller, across every instance, that inserted the id. An id older than the
+   * newest DELIVERIES_KEPT counts as new again (as the embedded store forgets it); old ids are
+   * pruned now and then, so that check is only reached for a rare late retry.
+   */
+  async claimDelivery(id: string): Promise<boolean> {
+    const { rowCount } = await this.reported(() =>
+      this.pool.query({
+        // Prepared once per connection: every delivery pays this statement.
+        name: 'claim-delivery',
+        text: `INSERT INTO deliveries AS claimed (id) VALUES ($1)
+               ON CONFLICT (id) DO UPDATE SET seq = nextval(pg_get_serial_sequence('deliveries', 'seq'))
+               WHERE (SELECT count(*) FROM deliveries newer WHERE newer.seq > claimed.seq) >= $2`,
+        values: [id, DELIVERIES_KEPT],
+      }),
+    );
+    if (++this.claims % PRUNE_EVERY === 0) this.tidy('DELETE FROM deliveries WHERE seq <= (SELECT seq FROM deliveries ORDER BY seq DESC OFFSET $1 LIMIT 1)', [DELIVERIES_KEPT]);
+    return rowCount === 1;
+  }
+
+  /** Taken when free or lapsed, renewed by its holder, in one statement on the database's clock. */
+  async holdLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const { rowCount } = await this.reported(() =>
+      this.pool.query(
+        `INSERT INTO leases AS held (name, holder, expires_at) VALUES ($1, $2, clock_timestamp() + $3::float8 * interval '1 millisecond')
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+         WHERE held.holder = excluded.holder OR held.expires_at <= clock_timestamp()`,
+        [name, holder, ttlMs],
+      ),
+    );
+    return rowCount === 1;
+  }
+
+  async auditTrail(query: AuditQuery): Promise<AuditRecord[]> {
+    await this.queue;
+    const { rows } = await this.reported(() =>
+      query.email
+        ? this.pool.query<{ record: AuditRecord }>('SELECT record FROM audit WHERE email = $1 ORDER BY id DESC LIMIT $2', [query.email, query.limit])
+        : this.pool.query<{ record: AuditRecord }>('SELECT record FROM audit ORDER BY id DESC LIMIT $1', [query.limit]),
+    );
+    return rows.map((row) => row.record);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.queue;
+    await this.housekeeping;
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+
+  /** How big the store is and whether it answers, for /healthz. */
+  describe(): { schemaVersion: number; devices: number; ok: boolean; failing?: string } {
+    const state = { schemaVersion: SCHEMA_VERSION, devices: this.mirror.deviceCount(), ok: !this.failing };
+    return this.failing ? { ...state, failing: this.failing } : state;
+  }
+
+  /** Runs one unit of work after every earlier one has settled. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs a store operation, keeping why the store failed (for /healthz) until one succeeds. */
+  private async reported<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      const result = await work();
+      this.failing = undefined;
+      return result;
+    } catch (error) {
+      if (!(error instanceof UnitOfWorkError)) {
+        this.failing = `The PostgreSQL store at ${this.connection} failed: ${(error as Error).message}`;
+      } else {
+        this.failing = undefined;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the changed rows, the audit records and (if a mirrored row changed) a change log row,
+   * whose seq it returns: one statement (data-modifying CTEs), so the writer lock is held for
+   * three round trips in all (BEGIN with the lock and the catch-up, this, COMMIT).
+   */
+  private async write(client: PoolClient, changes: Changes): Promise<number | undefined> {
+    const statement = new Statement();
+    const singletons: Record<string, unknown> = {};
+    if (changes.settings) singletons.settings = changes.settings;
+    if (changes.admins) singletons.admins = changes.admins;
+    if (Object.keys(singletons).length) {
+      statement.add('INSERT INTO singletons (name, value) SELECT key, value FROM jsonb_each($1::jsonb) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [
+        JSON.stringify(singletons),
+      ]);
+    }
+    const { put: devices, removed: goneDevices } = split(changes.devices);
+    if (devices.length) {
+      statement.add(
+        `INSERT INTO devices (id, email, status, data) SELECT d->>'id', d->>'email', d->>'status', d FROM jsonb_array_elements($1::jsonb) d
+         ON CONFLICT (id) DO UPDATE SET email = excluded.email, status = excluded.status, data = excluded.data`,
+        [JSON.stringify(devices)],
+      );
+    }
+    if (goneDevices.length) statement.add('DELETE FROM devices WHERE id = ANY($1::text[])', [goneDevices]);
+    if (changes.codes.size) {
+      const codes = [...changes.codes.values()];
+      statement.add(
+        `INSERT INTO codes (key, device_id, state, data) SELECT c->>'key', c->>'deviceId', c->>'state', c FROM jsonb_array_elements($1::jsonb) c
+         ON CONFLICT (key) DO UPDATE SET device_id = excluded.device_id, state = excluded.state, data = excluded.data`,
+        [JSON.stringify(codes.map(withoutSecret))],
+      );
+      const live = codes.filter((code) => redeemableSecret(code));
+      const spent = codes.filter((code) => !redeemableSecret(code)).map((code) => code.key);
+      if (live.length) {
+        statement.add(
+          `INSERT INTO code_secrets (key, matching_id) SELECT * FROM unnest($1::text[], $2::text[])
+           ON CONFLICT (key) DO UPDATE SET matching_id = excluded.matching_id`,
+          [live.map((code) => code.key), live.map((code) => code.matchingId)],
+        );
+      }
+      if (spent.length) statement.add('DELETE FROM code_secrets WHERE key = ANY($1::text[])', [spent]);
+    }
+    if (changes.profiles.size) {
+      statement.add(
+        `INSERT INTO profiles (iccid, data) SELECT p->>'iccid', p FROM jsonb_array_elements($1::jsonb) p
+         ON CONFLICT (iccid) DO UPDATE SET data = excluded.data`,
+        [JSON.stringify([...changes.profiles.values()])],
+      );
+    }
+    const { put: queued, removed: sent } = split(changes.outbox);
+    if (queued.length) {
+      statement.add(
+        `INSERT INTO outbox (id, data) SELECT e->>'id', e FROM jsonb_array_elements($1::jsonb) e
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data`,
+        [JSON.stringify(queued)],
+      );
+    }
+    if (sent.length) statement.add('DELETE FROM outbox WHERE id = ANY($1::text[])', [sent]);
+    if (changes.languages.size) {
+      statement.add(
+        'INSERT INTO languages (holder, language) SELECT key, value FROM jsonb_each_text($1::jsonb) ON CONFLICT (holder) DO UPDATE SET language = excluded.language',
+        [JSON.stringify(Object.fromEntries(changes.languages))],
+      );
+    }
+    if (changes.audit.length) {
+      statement.add('INSERT INTO audit (email, record) SELECT r->>\'email\', r FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS a(r, n) ORDER BY n', [
+        JSON.stringify(changes.audit),
+      ]);
+    }
+    const keys = changedKeys(changes);
+    if (keys) statement.add('INSERT INTO change_log (changes) VALUES ($1) RETURNING seq', [JSON.stringify(keys)], 'logged');
+    if (statement.empty) return undefined;
+    const { rows } = await client.query<{ seq: string | null }>(
+      statement.text(keys ? `SELECT seq, pg_notify('${CHANNEL}', seq::text) FROM logged` : 'SELECT NULL AS seq'),
+      statement.values,
+    );
+    if (!keys) return undefined;
+    const seq = Number(rows[0]!.seq);
+    // Under the writer lock, so no other instance is reading the rows it deletes.
+    if (++this.writes % PRUNE_EVERY === 0) await client.query('DELETE FROM change_log WHERE seq <= $1', [seq - CHANGES_KEPT]);
+    return seq;
+  }
+
+  /**
+   * Brings the mirror up to what was committed after `lastSeen`: re-reads the rows the change
+   * log names, or everything when rows it needs were pruned (or a writer rolled back after
+   * taking a seq, which looks the same and is as safe to reload over).
+   */
+  private async catchUp(client: PoolClient, rows: LoggedChange[]): Promise<void> {
+    if (!rows.length) return;
+    const newest = Number(rows[rows.length - 1]!.seq);
+    if (Number(rows[0]!.seq) !== this.lastSeen + 1) {
+      await this.reload(client);
+      return;
+    }
+    const keys = rows.reduce<ChangedKeys>((all, row) => mergeKeys(all, row.changes), {});
+    this.mirror.apply(await readRows(client, keys));
+    this.lastSeen = newest;
+  }
+
+  /** The change log rows after `lastSeen` (an integer of ours, so written into the query: it joins a multi-statement round trip). */
+  private changesSinceLastSeen(): string {
+    return `SELECT seq, changes FROM change_log WHERE seq > ${this.lastSeen} ORDER BY seq`;
+  }
+
+  /** Reads the whole store into a new mirror. */
+  private async reload(client: PoolClient): Promise<void> {
+    const { rows } = await client.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM change_log');
+    const { settings, admins, ...rest } = await readRows(client, undefined);
+    const mirror = new Mirror(settings ?? this.mirror.settings(), admins ?? this.mirror.admins());
+    mirror.apply({ ...rest, audit: [] });
+    this.mirror = mirror;
+    this.lastSeen = Number(rows[0]!.seq ?? 0);
+  }
+
+  /** Runs `work` in a read-only snapshot, so what it reads is one committed state. */
+  private async readConsistently(work: (client: PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await work(client);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch((lost: Error) => (broken = lost));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Hears other instances' commits, and catches up on them in the background. */
+  private async listen(): Promise<void> {
+    const listener = new pg.Client({ connectionString: this.databaseUrl });
+    listener.on('notification', (message) => {
+      if (Number(message.payload) > this.lastSeen) this.refresh();
+    });
+    listener.on('error', (error) => {
+      if (this.closing) return;
+      // Seen even while the instance is idle: /healthz says so until a catch-up succeeds again.
+      this.failing = `The PostgreSQL store at ${this.connection} failed: ${error.message}`;
+      this.log(`PostgreSQL store at ${this.connection}: stopped hearing other instances' changes (${error.message}); listening again.`);
+      listener.end().catch(() => undefined);
+      setTimeout(() => this.relisten(), RELISTEN_MS).unref();
+    });
+    await listener.connect();
+    await listener.query(`LISTEN ${CHANNEL}`);
+    // Closed while this connected again: close would not know it.
+    if (this.closing) await listener.end();
+    else this.listener = listener;
+  }
+
+  private relisten(): void {
+    if (this.closing) return;
+    this.listen().then(
+      // Whatever was committed while nobody listened.
+      () => this.refresh(),
+      () => setTimeout(() => this.relisten(), RELISTEN_MS).unref(),
+    );
+  }
+
+  /** Queues one catch-up behind the writes already queued (one is enough for any number of notices). */
+  private refresh(): void {
+    if (this.refreshQueued || this.closing) return;
+    this.refreshQueued = true;
+    this.serially(() => {
+      this.refreshQueued = false;
+      return this.reported(() => this.readConsistently(async (client) => this.catchUp(client, (await client.query<LoggedChange>(this.changesSinceLastSeen())).rows)));
+    }).catch((error: Error) => this.log(`PostgreSQL store at ${this.connection}: catching up failed (${error.message}); the next write tries again.`));
+  }
+
+  /** Housekeeping that no caller waits for; close waits for it. */
+  private tidy(sql: string, values: unknown[]): void {
+    this.housekeeping = this.housekeeping
+      .then(() => this.pool.query(sql, values))
+      .then(
+        () => undefined,
+        (error: Error) => this.log(`PostgreSQL store at ${this.connection}: pruning failed (${error.message}).`),
+      );
+  }
+}
+
+/** A change log row: its seq (bigint, so a string) and the keys it changed. */
+interface LoggedChange {
+  seq: string;
+  changes: ChangedKeys;
+}
+
+/** Carries what a unit of work threw through the store's failure handling, unchanged. */
+class UnitOfWorkError extends Error {
+  constructor(readonly refused: unknown) {
+    super('the unit of work threw');
+  }
+}
+
+/** The rows `keys` names (every row when undefined), as changes: a named device or outbox entry that is gone is removed. */
+async function readRows(client: PoolClient, keys: ChangedKeys | undefined): Promise<Changes> {
+  const changes = noChanges();
+  const where = (column: string, wanted: string[] | undefined) => (keys ? { sql: ` WHERE ${column} = ANY($1::text[])`, values: [wanted] } : { sql: '', values: [] });
+  const wants = (table: keyof ChangedKeys) => !keys || keys[table] !== undefined;
+
+  if (wants('settings') || wants('admins')) {
+    const { rows } = await client.query<{ name: string; value: unknown }>("SELECT name, value FROM singletons WHERE name IN ('settings', 'admins')");
+    for (const row of rows) {
+      if (row.name === 'settings' && wants('settings')) changes.settings = row.value as OrgSettings;
+      if (row.name === 'admins' && wants('admins')) changes.admins = row.value as string[];
+    }
+  }
+  if (wants('devices')) {
+    for (const id of keys?.devices ?? []) changes.devices.set(id, null);
+    const { sql, values } = where('id', keys?.devices);
+    const { rows } = await client.query<{ data: Device }>(`SELECT data FROM devices${sql}`, values);
+    for (const row of rows) changes.devices.set(row.data.id, row.data);
+  }
+  if (wants('codes')) {
+    const { sql, values } = where('c.key', keys?.codes);
+    const { rows } = await client.query<{ data: CodeRecord; matching_id: string | null }>(
+      `SELECT c.data, s.matching_id FROM codes c LEFT JOIN code_secrets s ON s.key = c.key${sql}`,
+      values,
+    );
+    for (const { data, matching_id } of rows) changes.codes.set(data.key, matching_id ? { ...data, matchingId: matching_id } : data);
+  }
+  if (wants('profiles')) {
+    const { sql, values } = where('iccid', keys?.profiles);
+    const { rows } = await client.query<{ data: ProfileRecord }>(`SELECT data FROM profiles${sql}`, values);
+    for (const row of rows) changes.profiles.set(row.data.iccid, row.data);
+  }
+  if (wants('outbox')) {
+    for (const id of keys?.outbox ?? []) changes.outbox.set(id, null);
+    const { sql, values } = where('id', keys?.outbox);
+    const { rows } = await client.query<{ data: OutboxEntry }>(`SELECT data FROM outbox${sql}`, values);
+    for (const row of rows) changes.outbox.set(row.data.id, row.data);
+  }
+  if (wants('languages')) {
+    const { sql, values } = where('holder', keys?.languages);
+    const { rows } = await client.query<{ holder: string; language: Language }>(`SELECT holder, language FROM languages${sql}`, values);
+    for (const row of rows) changes.languages.set(row.holder, row.language);
+  }
+  return changes;
+}
+
+/** Data-modifying statements joined into one (each a CTE), their parameters renumbered. */
+class Statement {
+  readonly values: unknown[] = [];
+  private readonly parts: string[] = [];
+
+  get empty(): boolean {
+    return this.parts.length === 0;
+  }
+
+  /** `sql` numbers its own parameters from $1. */
+  add(sql: string, values: unknown[], name = `w${this.parts.length}`): void {
+    const offset = this.values.length;
+    this.parts.push(`${name} AS (${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`);
+    this.values.push(...values);
+  }
+
+  text(select: string): string {
+    return `WITH ${this.parts.join(', ')} ${select}`;
+  }
+}
+
+/** Rows put and ids removed (null). */
+function split<T>(rows: Map<string, T | null>): { put: T[]; removed: string[] } {
+  const put: T[] = [];
+  const removed: string[] = [];
+  for (const [id, row] of rows) {
+    if (row) put.push(row);
+    else removed.push(id);
+  }
+  return { put, removed };
+}
+
+/** `host:port/database` of a postgres:// URL: enough to find it, never its password. */
+function describeTarget(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.hostname || 'localhost'}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+  } catch {
+    return 'the DATABASE_URL given (not a URL)';
+  }
+}
