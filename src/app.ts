@@ -9,6 +9,7 @@ import type { OrgAdmin } from './bot/orgPorts.js';
 import { OrgSync } from './bot/orgSync.js';
 import { OUTBOX_TIMINGS, OutboxSender, type OutboxTimings } from './bot/outbox.js';
 import { ReminderScheduler } from './bot/reminders.js';
+import { leaseTimings, storeLeases } from './bot/periodicPass.js';
 import { ConfigError, type Config } from './config.js';
 import type { Clock, EsimProvider } from './domain/ports.js';
 import type { Repository } from './domain/repository.js';
@@ -147,13 +148,16 @@ export function createApp(deps: AppDeps): App {
   }));
 
   const notifier = new StatusNotifier(service, messenger, log, config.watchWindowMs);
-  const reminders = new ReminderScheduler({ service, messenger, log, qrPng, remindDays: config.remindDays });
+  // One instance at a time runs each background job; a holder id is never shared by two processes.
+  const instanceId = `${config.instanceId}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  const leases = storeLeases(deps.repo, instanceId, log, leaseTimings(config.leaseTtlMs));
+  const reminders = new ReminderScheduler({ service, messenger, log, qrPng, remindDays: config.remindDays, leases });
   const repo: Repository = deps.repo;
   const orgSync = org
-    ? new OrgSync({ service, org, messenger, log, holdLease: (name, holder, ttlMs) => repo.holdLease(name, holder, ttlMs), instanceId: randomUUID() })
+    ? new OrgSync({ service, org, messenger, log, holdLease: (name, holder, ttlMs) => repo.holdLease(name, holder, ttlMs), instanceId })
     : undefined;
   if (org && orgSync) org.syncNow = () => orgSync.runOnce();
-  const outbox = new OutboxSender({ service, messenger, log, qrPng }, { ...OUTBOX_TIMINGS, ...deps.outboxTimings, giveUpMs: config.outboxGiveUpMs });
+  const outbox = new OutboxSender({ service, messenger, log, qrPng }, { ...OUTBOX_TIMINGS, ...deps.outboxTimings, giveUpMs: config.outboxGiveUpMs }, Date.now, leases);
 
   // The webhook route exists from the start and answers once the framework is up.
   let webhook: express.Router | undefined;

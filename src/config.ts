@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { isSmdpAddress } from './domain/activationCode.js';
 import { isEmail, normalizeEmail } from './domain/email.js';
 import { parseOrgStatusMap, type OrgStatusMap } from './domain/org.js';
@@ -66,6 +67,10 @@ export interface Config {
   webexGoLicense: { id?: string; subscriptionId?: string; name: string };
   /** `code` in org mode asks Webex for an activation code (undocumented for Webex Go); off by default. */
   orgTryActivationCodeApi: boolean;
+  /** Names this instance in logs and in the leases of background work (default: the host name). */
+  instanceId: string;
+  /** How long an instance holds a background job (reminders, outbox) without renewing it: a dead one's is taken over within this and a third. */
+  leaseTtlMs: number;
 }
 
 export type LineSource = 'org' | 'registry';
@@ -204,5 +209,7 @@ export function loadConfig(env: Env = process.env): Config {
       name: optional(env, 'WEBEX_GO_LICENSE_NAME') ?? 'Webex Go',
     },
     orgTryActivationCodeApi: boolean(env, 'ORG_TRY_ACTIVATION_CODE_API', false),
+    instanceId: optional(env, 'INSTANCE_ID') ?? hostname(),
+    leaseTtlMs: integer(env, 'LEASE_TTL_SECONDS', 30, 1, 300) * 1000,
   };
 }

@@ -15,7 +15,7 @@ import type { Language, OutboxEntry, OutboxMessage } from '../domain/types.js';
 import { adminText, type AdminText } from '../render/messages/adminText.js';
 import { userText } from '../render/messages/userText.js';
 import type { Messenger, OutgoingMessage, SendFailure } from './ports.js';
-import { PeriodicPass } from './periodicPass.js';
+import { PeriodicPass, type Leases } from './periodicPass.js';
 import type { CommandContext } from './types.js';
 
 export interface OutboxDeps {
@@ -127,14 +127,18 @@ async function sentOrKept(deps: OutboxDeps, outgoing: Outgoing, sendNow: () => P
   }
 }
 
-/** Sends what the outbox holds, until delivered or given up; started with the app, stopped with it. */
+/**
+ * Sends what the outbox holds, until delivered or given up; started with the app, stopped with it.
+ * With `leases` (instances sharing a store), only the instance holding the `outbox` lease sends.
+ */
 export class OutboxSender extends PeriodicPass {
   constructor(
     private readonly deps: OutboxDeps,
     private readonly timings: OutboxTimings,
     private readonly now: () => number = Date.now,
+    leases?: Leases,
   ) {
-    super();
+    super(leases && { name: 'outbox', leases }, now);
   }
 
   start(): void {
@@ -143,6 +147,7 @@ export class OutboxSender extends PeriodicPass {
 
   protected async pass(): Promise<void> {
     for (const entry of this.deps.service.outbox()) {
+      if (!this.holdsLease()) return;
       if (Date.parse(entry.nextTryAt) > this.now()) continue;
       try {
         await this.attempt(entry);
@@ -171,6 +176,9 @@ export class OutboxSender extends PeriodicPass {
       if (arrived === undefined) return this.giveUp(entry, (words) => words.perhapsPosted(entry.lastError ?? ''));
     }
     if (this.expired(entry, triedAt)) return this.giveUp(entry, (words) => words.gaveUpAfter(this.giveUpMinutes, entry.lastError ?? ''));
+    // Written down before it is tried: should this instance die mid-send, the one taking the
+    // outbox over finds it uncertain and looks before sending it again.
+    if (!entry.uncertainSince) await service.updateQueued({ ...entry, uncertainSince: new Date(triedAt).toISOString() });
     try {
       await send(messenger, entry.to, message);
       await service.dequeue(entry.id);

@@ -4,7 +4,7 @@
  */
 import type { WebexGoService } from '../domain/service.js';
 import type { ReminderDue } from '../domain/types.js';
-import { PeriodicPass } from './periodicPass.js';
+import { PeriodicPass, type Leases } from './periodicPass.js';
 import type { Messenger } from './ports.js';
 import { reminderCard } from './views.js';
 import { adminText } from '../render/messages/adminText.js';
@@ -17,11 +17,13 @@ export interface ReminderDeps {
   log: (line: string) => void;
   qrPng: (payload: string) => Promise<Buffer>;
   remindDays: number;
+  /** Shared with other instances: only the one holding the `reminders` lease sends them. */
+  leases?: Leases;
 }
 
 export class ReminderScheduler extends PeriodicPass {
   constructor(private readonly deps: ReminderDeps) {
-    super();
+    super(deps.leases && { name: 'reminders', leases: deps.leases });
   }
 
   start(intervalMs: number): void {
@@ -30,6 +32,7 @@ export class ReminderScheduler extends PeriodicPass {
 
   protected async pass(): Promise<void> {
     for (const due of this.deps.service.remindersDue(this.deps.remindDays)) {
+      if (!this.holdsLease()) return;
       try {
         await this.send(due);
         await this.deps.service.markReminded(due.codeKey, due.kind);

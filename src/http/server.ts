@@ -4,12 +4,24 @@ import { errorHandler, sendError } from './errors.js';
 import { esimRoutes } from './esimRoutes.js';
 import { HTTP_MESSAGES } from '../render/messages/http.js';
 
+/** What the store says of itself: `ok: false` (with why) while it cannot write or cannot be reached. */
+export interface StoreState {
+  ok?: boolean;
+  [fact: string]: unknown;
+}
+
+/** A store that has not answered /healthz within this is reported unreachable: a load balancer must not wait on it. */
+export const STORE_CHECK_TIMEOUT_MS = 2_000;
+
 export interface HttpDeps {
   service: WebexGoService;
   esimProviderToken: string | undefined;
   version: string;
-  /** `ok: false` (with why) while the store cannot write. */
-  storeState: () => { ok?: boolean; [fact: string]: unknown };
+  /**
+   * `ok: false` (with why) while the store cannot write. A store across the network answers a
+   * promise (it asks the server): reachable is answering within STORE_CHECK_TIMEOUT_MS.
+   */
+  storeState: () => StoreState | Promise<StoreState>;
   /** Whether Webex answers and the webhooks are registered: `ready` and what explains it; absent, nothing to wait for. */
   webexState?: () => { ready: boolean };
   log: (line: string) => void;
@@ -24,8 +36,8 @@ export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   if (deps.guard) app.use(deps.guard);
-  app.get('/healthz', (_req, res) => {
-    const health = readiness(deps);
+  app.get('/healthz', async (_req, res) => {
+    const health = await readiness(deps);
     res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
   app.use('/esim/v1', esimRoutes(deps.service, deps.esimProviderToken));
@@ -37,11 +49,27 @@ export function createHttpApp(deps: HttpDeps): Express {
 
 /**
  * What /healthz answers: `ok` (200) only when every part is ready; `failing` (503) while the store
- * cannot write; `not-ready` (503) while Webex does not answer or the webhooks are missing.
+ * cannot write or cannot be reached; `not-ready` (503) while Webex does not answer or the webhooks
+ * are missing.
  */
-function readiness(deps: HttpDeps): { status: 'ok' | 'failing' | 'not-ready'; version: string; store: unknown; webex: { ready: boolean } } {
+async function readiness(deps: HttpDeps): Promise<{ status: 'ok' | 'failing' | 'not-ready'; version: string; store: StoreState; webex: { ready: boolean } }> {
   const webex = deps.webexState?.() ?? { ready: true };
-  const store = deps.storeState();
+  const store = await storeStateWithin(deps.storeState, STORE_CHECK_TIMEOUT_MS);
   const status = store.ok === false ? 'failing' : webex.ready ? 'ok' : 'not-ready';
   return { status, version: deps.version, store, webex };
+}
+
+/** The store's own answer, or `ok: false` saying it did not answer (in time). */
+async function storeStateWithin(storeState: HttpDeps['storeState'], ms: number): Promise<StoreState> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<StoreState>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, failing: `the store did not answer within ${ms / 1000} s` }), ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(storeState), late]);
+  } catch (error) {
+    return { ok: false, failing: `the store cannot be reached: ${((error as Error)?.message ?? String(error)).split('\n')[0]}` };
+  } finally {
+    clearTimeout(timer);
+  }
 }

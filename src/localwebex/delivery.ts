@@ -7,9 +7,10 @@ const DELIVERY_TIMEOUT_MS = 10_000;
 /**
  * Whether a webhook subscribes to an event. A firehose webhook (`all`) does not carry
  * `attachmentActions`: the framework registers a second webhook for those, and with the same
- * name for both, it would handle every button press twice otherwise.
+ * name for both, it would handle every button press twice otherwise. An inactive webhook gets nothing.
  */
 export function webhookMatches(webhook: Webhook, event: WebhookEvent, botId: string): boolean {
+  if (webhook.status !== 'active') return false;
   const resourceMatches =
     webhook.resource === event.resource || (webhook.resource === 'all' && event.resource !== 'attachmentActions');
   const eventMatches = webhook.event === 'all' || webhook.event === event.event;

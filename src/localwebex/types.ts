@@ -94,6 +94,8 @@ export interface AttachmentAction {
   created: string;
 }
 
+export type WebhookStatus = 'active' | 'inactive';
+
 export interface Webhook {
   id: string;
   name: string;
@@ -102,7 +104,8 @@ export interface Webhook {
   event: string;
   filter?: string;
   secret?: string;
-  status: 'active';
+  /** Webex sets `inactive` after repeated failed deliveries and then delivers nothing; `PUT` with `active` turns it back on. */
+  status: WebhookStatus;
   orgId: string;
   createdBy: string;
   appId: string;

@@ -424,16 +424,28 @@ export class FakeWorld extends EventEmitter<FakeWebexEvents> {
     return webhook;
   }
 
-  /** `PUT /webhooks/:id`: name and targetUrl are required, secret optional; resource and event stay. */
-  updateWebhook(id: string, fields: Partial<WebhookFields>): Webhook {
+  /** `PUT /webhooks/:id`: name and targetUrl are required, secret and status optional; resource, event and filter stay. */
+  updateWebhook(id: string, fields: Partial<WebhookFields> & { status?: unknown }): Webhook {
     const webhook = this.webhooksById.get(id);
     if (!webhook) throw new WebexApiError(404, 'Webhook not found.');
     const valid = this.validWebhookFields({ ...fields, resource: webhook.resource, event: webhook.event });
+    if (fields.status !== undefined && fields.status !== 'active' && fields.status !== 'inactive') {
+      throw new WebexApiError(400, 'status must be active or inactive.');
+    }
     webhook.name = valid.name;
     webhook.targetUrl = valid.targetUrl;
     if (valid.secret !== undefined) webhook.secret = valid.secret;
+    if (fields.status !== undefined) webhook.status = fields.status;
     this.changed({ kind: 'webhook', action: 'updated', webhook });
     return webhook;
+  }
+
+  /** What Webex does after repeated failed deliveries (tests): the webhook stays, and gets nothing until re-activated. */
+  deactivateWebhook(id: string): void {
+    const webhook = this.webhooksById.get(id);
+    if (!webhook) throw new WebexApiError(404, 'Webhook not found.');
+    webhook.status = 'inactive';
+    this.changed({ kind: 'webhook', action: 'updated', webhook });
   }
 
   deleteWebhook(id: string): void {

@@ -142,12 +142,17 @@ export function frameworkWebhookName(webhookUrl: string, botEmail: string): stri
   return Buffer.from(`${webhookUrl.split('/')[2]} ${botEmail}`).toString('base64');
 }
 
+/** Whether a webhook name is one the framework gives this bot's webhooks, at whatever host (an earlier URL). */
+export function isFrameworkWebhookName(name: string, botEmail: string): boolean {
+  const decoded = Buffer.from(name, 'base64').toString('utf8');
+  return decoded.endsWith(` ${botEmail}`) && Buffer.from(decoded).toString('base64') === name;
+}
+
 /**
- * The SDK calls the framework makes on its own: at start (and stop) its webhooks and its spaces,
- * and for each webhook event the message or button press it announces.
+ * The SDK calls the framework makes on its own: at start its spaces, and for each webhook event
+ * the message or button press it announces.
  */
 interface FrameworkStartupSdk {
-  webhooks: Record<'list' | 'create' | 'remove', (...args: unknown[]) => Promise<unknown>>;
   memberships: Record<'list', (...args: unknown[]) => Promise<unknown>>;
   messages: Record<'get', (...args: unknown[]) => Promise<unknown>>;
   attachmentActions: Record<'get', (...args: unknown[]) => Promise<unknown>>;
@@ -158,8 +163,6 @@ export interface FrameworkCallHooks {
   dropping(): boolean;
   /** A call failed after its retries; `dropped`: it was left pending. */
   gaveUp(what: string, error: unknown, dropped: boolean): void;
-  /** The framework created its second (card) webhook: its own registration is done. */
-  registered(): void;
   /** A message or press a webhook announced could not be read: the framework drops it without a word. */
   unread(what: string, error: unknown): void;
 }
@@ -167,32 +170,24 @@ export interface FrameworkCallHooks {
 /**
  * Puts the calls the framework makes by itself (it retries nothing, and hangs on a request that is
  * never answered) under the outgoing-call policy. Call right after `framework.start()`: its
- * first, synchronous part creates `framework.webex`. The framework registers its webhooks and
- * finds its spaces on promise chains nobody handles, so a call failing for good at start would
- * be an unhandled rejection; while `hooks.dropping()` such a call is reported and left pending
- * instead, and the start-up check repairs what the framework left undone.
+ * first, synchronous part creates `framework.webex`. The framework finds its spaces on a promise
+ * chain nobody handles, so a call failing for good at start would be an unhandled rejection;
+ * while `hooks.dropping()` such a call is reported and left pending instead, and the start-up
+ * check repairs what the framework left undone.
  */
 export function retryFrameworkCalls(framework: Framework, client: WebexClient, hooks: FrameworkCallHooks): void {
   const sdk = framework.webex as unknown as FrameworkStartupSdk;
-  const wrap = <K extends string>(api: Record<K, (...args: unknown[]) => Promise<unknown>>, name: K, what: string, method: 'GET' | 'POST' | 'DELETE') => {
-    const original = api[name].bind(api);
-    api[name] = async (...args: unknown[]) => {
-      try {
-        const result = await client.call(what, () => original(...args), { method });
-        if (name === 'create' && (args[0] as { resource?: string } | undefined)?.resource === 'attachmentActions') hooks.registered();
-        return result;
-      } catch (error) {
-        const dropped = hooks.dropping();
-        hooks.gaveUp(what, error, dropped);
-        if (!dropped) throw error;
-        return new Promise<never>(() => undefined);
-      }
-    };
+  const listSpaces = sdk.memberships.list.bind(sdk.memberships);
+  sdk.memberships.list = async (...args: unknown[]) => {
+    try {
+      return await client.call('list the spaces', () => listSpaces(...args), { method: 'GET' });
+    } catch (error) {
+      const dropped = hooks.dropping();
+      hooks.gaveUp('list the spaces', error, dropped);
+      if (!dropped) throw error;
+      return new Promise<never>(() => undefined);
+    }
   };
-  wrap(sdk.webhooks, 'list', 'list the webhooks', 'GET');
-  wrap(sdk.webhooks, 'create', 'create a webhook', 'POST');
-  wrap(sdk.webhooks, 'remove', 'delete a webhook', 'DELETE');
-  wrap(sdk.memberships, 'list', 'list the spaces', 'GET');
   // The framework waits for ever on a read never answered, and drops an event it cannot read
   // without a word: under the policy the read has a deadline, and `unread` says what was lost.
   const readOnEvent = (api: Record<'get', (...args: unknown[]) => Promise<unknown>>, what: string) => {
@@ -205,6 +200,26 @@ export function retryFrameworkCalls(framework: Framework, client: WebexClient, h
   };
   readOnEvent(sdk.messages, 'read a message a webhook announced (the command was not run)');
   readOnEvent(sdk.attachmentActions, 'read a button press a webhook announced (it was not acted on)');
+}
+
+interface WebhooksSdk {
+  list(...args: unknown[]): Promise<{ items: unknown[] }>;
+  create(webhook: Record<string, unknown>): Promise<unknown>;
+  remove(...args: unknown[]): Promise<unknown>;
+}
+
+/**
+ * The framework in webhook mode deletes the token's webhooks when it starts and when it stops,
+ * then creates its own: with several instances behind one URL, one restarting would silence the
+ * others for a while, one stopping for good. Here its webhook calls never reach Webex: it lists
+ * none (so deletes none) and a create hands back what it asked for (the name is all it reads).
+ * WebexConnection registers, checks and repairs the real ones. Call right after `framework.start()`.
+ */
+export function keepFrameworkOffWebhooks(framework: Framework): void {
+  const webhooks = (framework.webex as unknown as { webhooks: WebhooksSdk }).webhooks;
+  webhooks.list = () => Promise.resolve({ items: [] });
+  webhooks.create = (webhook) => Promise.resolve({ ...webhook });
+  webhooks.remove = () => Promise.resolve();
 }
 
 /** Hands one webhook event (already verified) to the framework, as its own webhook handler would. */

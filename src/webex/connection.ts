@@ -3,9 +3,14 @@
  * while (429 per Retry-After, 5xx and silence with backoff, bounded by the start timeout), then
  * ends either connected — Webex answers the bot token and both webhooks of the framework exist —
  * or not ready, saying why. A periodic re-check finishes a start that could not, puts back
- * webhooks that went missing, and notices a token revoked at run time. `/healthz` reports it.
+ * webhooks that went missing or wrong, re-activates one Webex switched off, and notices a token
+ * revoked at run time. `/healthz` reports it.
+ *
+ * The webhooks are owned here, not by the framework (see `keepFrameworkOffWebhooks`): several
+ * instances behind one URL share them, each changes only what is missing or wrong, and none
+ * deletes them when it stops.
  */
-import { frameworkWebhookName, retryFrameworkCalls, WebexStartError, type Framework } from './botAdapter.js';
+import { frameworkWebhookName, isFrameworkWebhookName, keepFrameworkOffWebhooks, retryFrameworkCalls, WebexStartError, type Framework } from './botAdapter.js';
 import { WebexCallError, WebexClient } from './webexClient.js';
 
 export type WebexAnswer = 'connecting' | 'answering' | 'refused' | 'unreachable';
@@ -52,7 +57,10 @@ interface RestWebhook {
   targetUrl: string;
   resource: string;
   event: string;
+  filter?: string;
+  secret?: string;
   status?: string;
+  created?: string;
 }
 
 /** The two webhooks the framework registers: everything, and card submits. */
@@ -104,8 +112,6 @@ export class WebexConnection {
   /** `framework.start()`, once called and not failed; it may hang, so it is never called twice at once. */
   private frameworkStart: Promise<unknown> | undefined;
   private frameworkStarted = false;
-  /** The framework's own webhook registration is over (done or given up). */
-  private frameworkRegistration: Promise<void> = Promise.resolve();
   /** The framework found the spaces the bot is in, or gave up: a message arriving meanwhile may be dropped. */
   private frameworkSpaces: Promise<void> = Promise.resolve();
   private spacesDropped = false;
@@ -203,25 +209,21 @@ export class WebexConnection {
   private async startFramework(): Promise<boolean> {
     if (!this.frameworkStart) {
       this.frameworkStart = this.framework.start();
-      let registered: () => void = () => undefined;
+      if (this.options.webhookUrl) keepFrameworkOffWebhooks(this.framework);
       let spacesSettled: () => void = () => undefined;
-      this.frameworkRegistration = new Promise<void>((resolve) => (registered = resolve));
       this.frameworkSpaces = new Promise<void>((resolve) => {
         spacesSettled = resolve;
         this.framework.once('initialized', () => resolve());
       });
       retryFrameworkCalls(this.framework, this.client, {
         dropping: () => this.startingUp,
-        registered,
         unread: (what, error) => this.options.log(`could not ${what}: ${messageOf(error)}`),
         gaveUp: (what, error, dropped) => {
           this.options.log(`the framework could not ${what}: ${messageOf(error)}`);
-          if (what !== 'list the spaces') return registered();
           this.spacesDropped ||= dropped;
           spacesSettled();
         },
       });
-      if (!this.options.webhookUrl) registered();
     }
     try {
       // Its own people/me may hang (the framework has no deadline): then it is waited for again at the next check.
@@ -236,37 +238,49 @@ export class WebexConnection {
     }
     this.frameworkStarted = true;
     this.onStarted();
-    // Whatever the framework's own registration left undone, checkWebhooks repairs.
-    await within(Promise.all([this.frameworkRegistration, this.frameworkSpaces]), this.options.startTimeoutMs);
+    await within(this.frameworkSpaces, this.options.startTimeoutMs);
     return true;
   }
 
   /**
-   * Both framework webhooks exist for this URL, active: creates what is missing, re-activates
-   * what Webex switched off, deletes older ones of the same name (another URL, duplicates).
+   * Both framework webhooks exist for this URL, right and active. Of the bot's own webhooks (named
+   * as the framework names them, at any host) it keeps one per kind, the same one on every
+   * instance; repairs a kept one whose URL, name or secret is wrong or that Webex switched off
+   * (`PUT`); deletes the rest (duplicates, another kind, a filter: `PUT` cannot change those);
+   * creates what is missing. Nothing changes when all is right, so instances starting, checking
+   * and stopping leave each other's webhooks alone.
    */
   private async checkWebhooks(webhookUrl: string): Promise<void> {
-    const name = frameworkWebhookName(webhookUrl, this.framework.email ?? '');
+    const botEmail = this.framework.email ?? '';
+    const name = frameworkWebhookName(webhookUrl, botEmail);
+    const wanted = { name, targetUrl: webhookUrl, ...this.secret() };
     let failure: unknown;
     try {
       for (let round = 0; round < WEBHOOK_ROUNDS; round++) {
         const { items } = (await this.rest('list the webhooks', 'GET', '/webhooks?max=100')) as { items: RestWebhook[] };
-        const named = items.filter((w) => w.name === name);
-        const found = FRAMEWORK_WEBHOOKS.map((kind) => named.find((w) => w.targetUrl === webhookUrl && w.resource === kind.resource && w.event === kind.event));
-        for (const stale of named.filter((w) => !found.includes(w))) await this.rest('delete a stale webhook', 'DELETE', `/webhooks/${stale.id}`);
-        for (const off of found.filter((w) => w !== undefined && w.status === 'inactive')) {
-          await this.rest('re-activate a webhook', 'PUT', `/webhooks/${off!.id}`, { name, targetUrl: webhookUrl, ...this.secret(), status: 'active' });
+        const bots = items.filter((w) => isFrameworkWebhookName(w.name, botEmail));
+        const kept = FRAMEWORK_WEBHOOKS.map((kind) => bots.filter((w) => w.resource === kind.resource && w.event === kind.event && !w.filter).sort(byPreference(wanted))[0]);
+        for (const extra of bots.filter((w) => !kept.includes(w))) {
+          this.options.log(`deleting a webhook of this bot that is not one of its two (${extra.resource}/${extra.event} to ${extra.targetUrl})`);
+          await this.rest('delete a stale webhook', 'DELETE', `/webhooks/${extra.id}`).catch(goneIsDone);
         }
-        const missing = FRAMEWORK_WEBHOOKS.filter((_, i) => found[i] === undefined);
+        for (const [i, webhook] of kept.entries()) {
+          const wrong = webhook && whatIsWrong(webhook, wanted);
+          if (!webhook || !wrong) continue;
+          this.options.log(`webhook ${webhook.resource}/${webhook.event}: ${wrong}: repairing it`);
+          const answer = (await this.rest('repair a webhook', 'PUT', `/webhooks/${webhook.id}`, { ...wanted, status: 'active' })) as RestWebhook | undefined;
+          kept[i] = answer?.id ? answer : { ...webhook, ...wanted, status: 'active' };
+        }
+        const missing = FRAMEWORK_WEBHOOKS.filter((_, i) => kept[i] === undefined);
         if (missing.length === 0) {
-          // The framework takes only events named as its own webhook: it must know the ones made here.
-          [this.framework.webhook, this.framework.cardsWebhook] = found as [RestWebhook, RestWebhook];
+          // The framework takes only events named as its own webhook: it must know the ones kept here.
+          [this.framework.webhook, this.framework.cardsWebhook] = kept as [RestWebhook, RestWebhook];
           if (this.webhooks !== 'registered') this.setState(this.answer, 'registered');
           return;
         }
         this.options.log(`webhooks missing (${missing.map((k) => k.resource).join(', ')}): creating them`);
         for (const kind of missing) {
-          await this.rest('create a webhook', 'POST', '/webhooks', { name, targetUrl: webhookUrl, ...kind, ...this.secret() }).catch((error: unknown) => {
+          await this.rest('create a webhook', 'POST', '/webhooks', { ...wanted, ...kind }).catch((error: unknown) => {
             if (!outcomeMayBeUnknown(error)) throw error;
             failure = error;
           });
@@ -320,6 +334,37 @@ export class WebexConnection {
       this.options.log(`Webex not ready (webex ${answer}, webhooks ${webhooks}): ${this.lastError ?? 'unknown'}`);
     }
   }
+}
+
+interface WantedWebhook {
+  name: string;
+  targetUrl: string;
+  secret?: string;
+}
+
+/** What a `PUT` must put right on a webhook of the right kind; nothing when it is right. */
+function whatIsWrong(webhook: RestWebhook, wanted: WantedWebhook): string | undefined {
+  if (webhook.targetUrl !== wanted.targetUrl) return `it goes to ${webhook.targetUrl}`;
+  if (webhook.name !== wanted.name) return 'it has the name of another URL';
+  // Webex lists a webhook with its secret: one without, or another, fails our signature check.
+  if (wanted.secret !== undefined && webhook.secret !== wanted.secret) return 'its secret is not WEBHOOK_SECRET';
+  if (webhook.status !== undefined && webhook.status !== 'active') return `Webex marked it ${webhook.status}`;
+  return undefined;
+}
+
+/**
+ * Which of several webhooks of one kind to keep: one at this URL before one elsewhere, a right one
+ * before one to repair, then the oldest. The order is total (ties by id), so every instance keeps
+ * the same one.
+ */
+function byPreference(wanted: WantedWebhook): (a: RestWebhook, b: RestWebhook) => number {
+  const rank = (w: RestWebhook) => (w.targetUrl === wanted.targetUrl ? 0 : 2) + (whatIsWrong(w, wanted) === undefined ? 0 : 1);
+  return (a, b) => rank(a) - rank(b) || (a.created ?? '').localeCompare(b.created ?? '') || a.id.localeCompare(b.id);
+}
+
+/** A delete answered 404: another instance deleted it first. */
+function goneIsDone(error: unknown): void {
+  if ((error as { statusCode?: number }).statusCode !== 404) throw error;
 }
 
 function messageOf(error: unknown): string {

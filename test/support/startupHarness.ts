@@ -8,6 +8,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { FailureRule, FakeWebex } from '../../src/localwebex/fakeWebex.js';
 import { LowdbRepository } from '../../src/store/lowdbRepository.js';
+import { frameworkWebhookName } from '../../src/webex/botAdapter.js';
 import { ADMIN, DEFAULT_SETTINGS, tempDir } from './domain.js';
 
 
@@ -58,8 +59,9 @@ export function startupHarness() {
   ): Promise<Started> {
     fake.reset();
     for (const webhook of fake.webhooks()) fake.deleteWebhook(webhook.id);
-    // A webhook left by an earlier run (another port), so start-up has one to delete.
-    if (options.staleWebhook) fake.createWebhook({ name: 'stale', targetUrl: 'http://127.0.0.1:1/webex/webhook', resource: 'all', event: 'all' });
+    // A webhook of the bot left by an earlier run (another port, a kind it does not use), so start-up has one to delete.
+    const earlierUrl = 'http://127.0.0.1:1/webex/webhook';
+    if (options.staleWebhook) fake.createWebhook({ name: frameworkWebhookName(earlierUrl, TEST_BOT_EMAIL), targetUrl: earlierUrl, resource: 'messages', event: 'created' });
     for (const fault of faults) fake.failNext(fault);
     const { dir } = await tempDir();
     const repo = await LowdbRepository.open(dir, { settings: DEFAULT_SETTINGS, admins: [ADMIN] });

@@ -51,7 +51,6 @@ class StubWebex {
   }
 }
 
-const sdkError = (statusCode: number) => Object.assign(new Error(`HTTP ${statusCode}`), { statusCode });
 
 /** What the framework does at start, minus Webex: `start()` then, later, its webhooks and spaces. */
 class FakeFramework extends EventEmitter {
@@ -140,11 +139,11 @@ describe('WebexConnection: start-up ends connected or not ready', () => {
     assert.deepEqual({ ...c.readiness(), since: undefined }, { ready: true, webex: 'answering', webhooks: 'registered', since: undefined });
   });
 
-  it('creates the webhooks the framework could not, with its name and our secret, and tells the framework', async () => {
-    const frameworkList = framework.webex.webhooks.list.rejects(sdkError(502));
+  it('creates the webhooks (the framework touches none), with its name and our secret, and tells the framework', async () => {
+    const { list, create, remove } = framework.webex.webhooks;
     const c = connect();
     await c.start();
-    assert.equal(frameworkList.callCount, 5, 'the framework\'s own list was retried (4 retries)');
+    assert.equal(list.callCount + create.callCount + remove.callCount, 0, "the framework's own webhook calls never reach Webex");
     const created = webex.calls.filter((call) => call.key === 'POST /webhooks').map((call) => call.body);
     assert.deepEqual(created, [
       { name: NAME, targetUrl: WEBHOOK_URL, resource: 'all', event: 'all', secret: 'the-secret' },
@@ -162,8 +161,43 @@ describe('WebexConnection: start-up ends connected or not ready', () => {
     ];
     await connect().start();
     assert.ok(keys().includes('DELETE /webhooks/:id'));
+    assert.deepEqual(webex.calls.filter((call) => call.key === 'DELETE /webhooks/:id').length, 1);
+    assert.equal((framework.webhook as { id: string }).id, 'a', 'the one at this URL is kept');
     const put = webex.calls.find((call) => call.key === 'PUT /webhooks/:id');
     assert.deepEqual(put?.body, { name: NAME, targetUrl: WEBHOOK_URL, secret: 'the-secret', status: 'active' });
+  });
+
+  it('changes nothing when both webhooks are right: another instance starting leaves them alone', async () => {
+    webex.webhooks = [
+      { id: 'a', name: NAME, targetUrl: WEBHOOK_URL, resource: 'all', event: 'all', secret: 'the-secret', status: 'active' },
+      { id: 'b', name: NAME, targetUrl: WEBHOOK_URL, resource: 'attachmentActions', event: 'created', secret: 'the-secret', status: 'active' },
+    ];
+    const c = connect();
+    await c.start();
+    assert.deepEqual(keys(), ['GET /people/me', 'GET /webhooks']);
+    assert.deepEqual((framework.webhook as { id: string }).id, 'a');
+    assert.equal(c.readiness().webhooks, 'registered');
+  });
+
+  it('repairs a wrong secret or URL with PUT, deletes duplicates, another kind and a filtered one', async () => {
+    const OLD_NAME = frameworkWebhookName('https://old.example.com/hook', BOT_EMAIL);
+    webex.webhooks = [
+      { id: 'a2', name: NAME, targetUrl: WEBHOOK_URL, resource: 'all', event: 'all', secret: 'the-secret', status: 'active', created: '2026-01-02' },
+      { id: 'a1', name: NAME, targetUrl: WEBHOOK_URL, resource: 'all', event: 'all', secret: 'the-secret', status: 'active', created: '2026-01-01' },
+      { id: 'b', name: OLD_NAME, targetUrl: 'https://old.example.com/hook', resource: 'attachmentActions', event: 'created', secret: 'old', status: 'active' },
+      { id: 'm', name: NAME, targetUrl: WEBHOOK_URL, resource: 'messages', event: 'created', secret: 'the-secret', status: 'active' },
+      { id: 'f', name: NAME, targetUrl: WEBHOOK_URL, resource: 'all', event: 'all', filter: 'roomId=x', secret: 'the-secret', status: 'active' },
+      { id: 'other', name: 'another app', targetUrl: 'https://elsewhere.example.com/', resource: 'all', event: 'all', status: 'active' },
+    ];
+    const c = connect();
+    await c.start();
+    const deleted = webex.calls.filter((call) => call.key === 'DELETE /webhooks/:id').length;
+    assert.equal(deleted, 3, 'the newer duplicate, the messages one and the filtered one');
+    const puts = webex.calls.filter((call) => call.key === 'PUT /webhooks/:id').map((call) => call.body);
+    assert.deepEqual(puts, [{ name: NAME, targetUrl: WEBHOOK_URL, secret: 'the-secret', status: 'active' }]);
+    assert.equal((framework.webhook as { id: string }).id, 'a1', 'the oldest of two right ones is kept, on every instance');
+    assert.equal(keys().filter((k) => k === 'POST /webhooks').length, 0);
+    assert.equal(c.readiness().webhooks, 'registered');
   });
 
   it('a create answered 500 is checked by listing again, never blindly sent twice', async () => {
