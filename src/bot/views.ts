@@ -21,7 +21,8 @@ const STATUS_STYLE: Record<DeviceStatus, { color: string; subtle: boolean }> = {
 function codeLine(view: DeviceView, lang: Language): string | undefined {
   const ADMIN_TEXT = adminText(lang);
   if (view.status !== 'pending') return undefined;
-  if (!view.code) return ADMIN_TEXT.codeNone;
+  // Org mode: the bot knows only the codes delivered through it; Control Hub knows the device's current one.
+  if (!view.code) return view.org ? orgText(lang).codeNotDelivered : ADMIN_TEXT.codeNone;
   return view.code.expired ? ADMIN_TEXT.codeExpired(view.code.expiresAt) : ADMIN_TEXT.codeExpires(view.code.expiresAt);
 }
 

@@ -90,6 +90,7 @@ export const bg: Record<MessageKey, string> = {
   'org.capabilityAvailableNote': 'достъпно ({note})',
   'org.capabilityUnavailable': 'недостъпно: {reason}',
   'org.lastSeenNever': 'никога',
+  'org.codeNotDelivered': 'не е изпращан чрез мен: текущият е в Control Hub',
   'org.listSeen': 'последно видяно {when}',
   'org.listNeverSeen': 'Webex още не го е видял',
   'card.device.name': 'Име',

@@ -93,6 +93,7 @@ export const en = {
   'org.capabilityAvailableNote': 'available ({note})',
   'org.capabilityUnavailable': 'not available: {reason}',
   'org.lastSeenNever': 'never',
+  'org.codeNotDelivered': 'none delivered through me: Control Hub shows the current one',
   'org.listSeen': 'last seen {when}',
   'org.listNeverSeen': 'not seen by Webex yet',
   'card.device.name': 'Name',

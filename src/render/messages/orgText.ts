@@ -62,6 +62,7 @@ export function orgText(lang: Language) {
           : t('org.capabilityAvailable')
         : t('org.capabilityUnavailable', { reason: withoutPeriod(state.reason) }),
     lastSeenNever: t('org.lastSeenNever'),
+    codeNotDelivered: t('org.codeNotDelivered'),
     /** A device's line in the `devices` list: the phone and when Webex last saw it. */
     listDetail: (product: string | undefined, lastSeen: string | undefined) =>
       [product, lastSeen ? t('org.listSeen', { when: formatDateTime(lastSeen, lang) }) : t('org.listNeverSeen')].filter(Boolean).join(' · '),
