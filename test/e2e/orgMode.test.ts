@@ -46,7 +46,7 @@ describe('e2e: org mode against the local org', function () {
   let ops: Room;
   let watch: Room;
   let recorded: ReturnType<typeof recordCards>;
-  /** Minutes the app's clock runs ahead of the wall clock. */
+  /** How far the app's clock runs ahead of the wall clock, in ms (to let minutes pass). */
   let aheadMs = 0;
   /** Every code the simulated Control Hub generated in this file: none may leak. */
   const generated: string[] = [];
