@@ -30,7 +30,8 @@ function npmStartArgs(): string[] {
 
 /** Starts the app the way `npm start` does, offline, and resolves with the URL it prints. */
 async function startLocal(dataDir: string): Promise<{ child: ChildProcess; url: string; output: string[] }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir };
+  // The story is the registry walkthrough of the README (offline, `npm start` alone runs org mode).
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir, LINE_SOURCE: 'registry' };
   for (const name of ['WEBEX_BOT_TOKEN', 'HYDRA_SERVICE_URL', 'U2C_SERVICE_URL', 'ADMIN_EMAILS', 'ESIM_PROVIDER_TOKEN']) delete env[name];
   const child = spawn(process.execPath, npmStartArgs(), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
