@@ -104,7 +104,7 @@ export class OrgMode {
 
   /** The bot deleted this device in Webex. */
   noteDeleted(deviceId: string): void {
-    this.deletedAt.set(deviceId, this.clock().getTime());
+    this.deletedAt.set(deviceId, this.now());
   }
 
   /**
