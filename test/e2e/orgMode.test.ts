@@ -148,6 +148,7 @@ describe('e2e: org mode against the local org', function () {
     assert.match(carol, /● Status unknown/);
     assert.match(carol, /Carol Chen/);
     assert.match(carol, /Last seen[^]*never/);
+    assert.match(carol, /first read from the organization’s Webex data/, 'found at the first sync, not added');
     fake.org.phoneEvent(bob.iccid!, 'enabled');
     assert.match((await ask('status nobody.here@example.com')).markdown!, /^Webex knows nobody with the address .*nobody\.here@example\.com/);
   });

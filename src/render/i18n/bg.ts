@@ -39,6 +39,7 @@ export const bg: Record<MessageKey, string> = {
   // Org mode (issue 11): the org's own Webex data, Control Hub steps, private delivery of a code.
   'status.unknown': 'Неизвестно състояние',
   'cause.org-added': 'добавено в Control Hub',
+  'cause.org-read': 'първо прочитане от данните на организацията в Webex',
   'cause.org-status': 'според Webex',
   'action.org-added': 'съобщи за устройство, добавено в Control Hub',
   'action.org-status': 'съобщи за ново състояние',

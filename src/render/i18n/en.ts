@@ -42,6 +42,7 @@ export const en = {
   // Org mode (issue 11): the org's own Webex data, Control Hub steps, private delivery of a code.
   'status.unknown': 'Status unknown',
   'cause.org-added': 'added in Control Hub',
+  'cause.org-read': 'first read from the organization’s Webex data',
   'cause.org-status': 'as Webex reports it',
   'action.org-added': 'reported a device added in Control Hub',
   'action.org-status': 'reported a new status',
