@@ -1,13 +1,12 @@
 /** The composition root: read config, open the store, build the app, start it. */
 import { existsSync, readFileSync } from 'node:fs';
-import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { createApp, type AppDeps } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { prepareLocalMode } from './localwebex/localMode.js';
 import { createLog } from './log.js';
 import { LowdbRepository, StoreOpenError } from './store/lowdbRepository.js';
 import { PgRepository } from './store/postgres/pgRepository.js';
 import { WebexStartError, webexApiBaseUrl } from './webex/botAdapter.js';
-import type { Config } from './config.js';
 import { createOrgAdmin } from './webex/org/orgAdmin.js';
 import { serviceAppToken, staticOrgToken } from './webex/org/orgToken.js';
 
@@ -67,7 +66,7 @@ async function main(): Promise<void> {
 }
 
 /** The org's admin APIs, when a token or a Service App's refresh set is configured (offline: the local org's). */
-function orgAdminOf(config: Config, cdrBaseUrl: (() => string | undefined) | undefined) {
+function orgAdminOf(config: Config, cdrBaseUrl: (() => string | undefined) | undefined): AppDeps['orgAdmin'] {
   const refresh = config.webexOrgRefresh;
   const token = refresh
     ? serviceAppToken({

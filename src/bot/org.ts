@@ -38,6 +38,8 @@ export class OrgMode {
   lastCompleteReadAt: string | undefined;
   /** A complete read now (the sync), once the app has one: `deliver` uses it for a device just added in Control Hub. */
   syncNow: () => Promise<void> = async () => undefined;
+  /** Devices the bot deleted in Webex, and when: a listing begun before the delete must not bring one back. */
+  private readonly deletedAt = new Map<string, number>();
 
   constructor(
     readonly admin: OrgAdmin,
@@ -93,6 +95,25 @@ export class OrgMode {
       default:
         return words.unavailable(message);
     }
+  }
+
+  /** The time by the app's clock, in ms. */
+  now(): number {
+    return this.clock().getTime();
+  }
+
+  /** The bot deleted this device in Webex. */
+  noteDeleted(deviceId: string): void {
+    this.deletedAt.set(deviceId, this.now());
+  }
+
+  /**
+   * A listing begun at `listedAt` (ms) without the devices the bot deleted meanwhile; a delete
+   * older than the listing is forgotten, as Webex no longer lists that device.
+   */
+  withoutDeleted<T extends { id: string }>(devices: T[], listedAt: number): T[] {
+    for (const [id, at] of this.deletedAt) if (at < listedAt) this.deletedAt.delete(id);
+    return this.deletedAt.size === 0 ? devices : devices.filter((d) => !this.deletedAt.has(d.id));
   }
 
   /** Why an org call for `capability` would fail now, for the reader; nothing when it may be tried. */

@@ -53,6 +53,7 @@ export class OrgSync extends PeriodicPass {
     const { org, service, log } = this.deps;
     // Held for two periods: a sync that overruns one is not taken over mid-way.
     if (!(await this.deps.holdLease(ORG_SYNC_LEASE, this.deps.instanceId, 2 * this.intervalMs))) return;
+    const listedAt = org.now();
     let devices: OrgDevice[];
     try {
       devices = await org.admin.webexGoDevices();
@@ -63,8 +64,10 @@ export class OrgSync extends PeriodicPass {
     const stored = new Map(service.storedDevices().filter((d) => d.org).map((d) => [d.id, d]));
     const people = await this.people(devices, stored);
     const activation = await this.activationStates(devices, people, stored);
+    // A device deleted through the bot while this pass read the org stays deleted (no second "added").
+    const current = org.withoutDeleted(devices, listedAt);
     const listed: ListedDevice[] = [];
-    for (const device of devices) {
+    for (const device of current) {
       const person = device.personId ? people.get(device.personId) : undefined;
       if (!person) continue;
       listed.push(org.listed(device, person, activation.get(device.id)));
@@ -72,7 +75,7 @@ export class OrgSync extends PeriodicPass {
     const outcome = await service.applyOrgListing(listed, { kind: 'complete' });
     org.noteCompleteRead();
     this.toldTokenRefused = false;
-    const unresolved = devices.length - listed.length;
+    const unresolved = current.length - listed.length;
     if (outcome.added + outcome.changed + outcome.removed > 0 || unresolved > 0) {
       log(
         `org sync: ${devices.length} Webex Go devices; ${outcome.added} added, ${outcome.changed} changed, ${outcome.removed} removed` +

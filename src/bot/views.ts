@@ -21,7 +21,8 @@ const STATUS_STYLE: Record<DeviceStatus, { color: string; subtle: boolean }> = {
 function codeLine(view: DeviceView, lang: Language): string | undefined {
   const ADMIN_TEXT = adminText(lang);
   if (view.status !== 'pending') return undefined;
-  if (!view.code) return ADMIN_TEXT.codeNone;
+  // Org mode: the bot knows only the codes delivered through it; Control Hub knows the device's current one.
+  if (!view.code) return view.org ? orgText(lang).codeNotDelivered : ADMIN_TEXT.codeNone;
   return view.code.expired ? ADMIN_TEXT.codeExpired(view.code.expiresAt) : ADMIN_TEXT.codeExpires(view.code.expiresAt);
 }
 
@@ -149,9 +150,10 @@ export function devicesCard(all: DeviceView[], filter: DeviceStatus | undefined,
     source: source ?? '',
     rows: shown.map((d) => ({
       email: d.org?.displayName ? `${d.email} · ${d.org.displayName}` : d.email,
+      detail: d.org ? orgText(lang).listDetail(d.org.product, d.org.lastSeen) : '',
       statusLabel: statusLabel(d.status, lang),
       since: ADMIN_TEXT.devicesSince(d.statusSince),
-      raw: STATUS_STYLE[d.status],
+      raw: { ...STATUS_STYLE[d.status], hasDetail: Boolean(d.org) },
     })),
     emptyText: ADMIN_TEXT.devicesEmpty(filter),
     footer: ADMIN_TEXT.devicesFooter(current, pages),
@@ -195,7 +197,7 @@ export function settingsCard(settings: OrgSettings, lang: Language, notice?: str
     licenses: org ? ORG_TEXT.licensesFromOrg : String(settings.licenses),
     ttl: ADMIN_TEXT.settingsTtl(settings.codeTtlDays),
     smdp: settings.smdpAddress,
-    hint: ADMIN_TEXT.settingsHint,
+    hint: org ? ORG_TEXT.settingsHint : ADMIN_TEXT.settingsHint,
     capabilities,
     raw: { hasCapabilities: capabilities.length > 0 },
   }, lang);

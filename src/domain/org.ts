@@ -107,6 +107,8 @@ export function planOrgSync(stored: readonly Device[], listed: readonly ListedDe
   // A person with two devices keeps the one already stored, else the first by id: never Webex's order.
   const ordered = [...listed].sort((a, b) => Number(byId.has(b.id)) - Number(byId.has(a.id)) || a.id.localeCompare(b.id));
   const listedIds = new Set(listed.map((l) => l.id));
+  // The first listing is the org as it was: its devices were there before the bot looked, not added.
+  const firstRead = !stored.some((d) => d.org);
   for (const entry of ordered) {
     if (seen.has(entry.id)) continue;
     seen.add(entry.id);
@@ -130,7 +132,7 @@ export function planOrgSync(stored: readonly Device[], listed: readonly ListedDe
         status: entry.status,
         statusSince: now,
         createdAt: entry.created ?? now,
-        lastChange: { at: now, cause: 'org-added', by: ORG_ACTOR },
+        lastChange: { at: now, cause: firstRead ? 'org-read' : 'org-added', by: ORG_ACTOR },
         org: entry.org,
       };
       plan.put.push(device);

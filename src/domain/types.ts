@@ -25,6 +25,8 @@ export type ChangeCause =
   | 'deleted-on-phone'
   /** Org mode: the device appeared in the org's Webex data (added in Control Hub). */
   | 'org-added'
+  /** Org mode: the device was in the org's Webex data when the bot first read it. */
+  | 'org-read'
   /** Org mode: the org's Webex data reported a new status. */
   | 'org-status';
 

@@ -72,6 +72,8 @@ export async function prepareLocalMode(config: Config, log: (line: string) => vo
       webexAdminToken: secrets.adminToken,
       // Offline, org mode runs against the local org (its admin APIs are served with the bot's API).
       webexOrgToken: secrets.adminToken,
+      // ...and a code copied from its Control Hub alone (`deliver <email> <code>`) is its SM-DP+'s, as ESIM_SMDP_ADDRESS says of a real org.
+      ...(config.lineSource === 'registry' ? {} : { initialSettings: { ...config.initialSettings, smdpAddress: fake.org.smdpAddress } }),
       // Offline, show both ways in (unless mail was set up by hand): the 1:1 and the Mailbox tab.
       delivery: config.smtpUrl ? config.delivery : 'both',
     },

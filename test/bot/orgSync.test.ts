@@ -101,6 +101,25 @@ describe('org mode: the sync', () => {
     assert.match(post, /The Webex Go device of bob@example\.com was deleted in Control Hub\./);
   });
 
+  it('a device the bot deletes while a sync reads the org stays deleted: not stored again, not announced as added', async () => {
+    await h.service.updateSettings(ADMIN, { watchSpaceId: WATCH });
+    const notifier = new StatusNotifier(h.service, messenger, () => undefined, 0);
+    await sync.runOnce();
+    const bob = h.service.deviceOf('bob@example.com')!;
+    const listedBeforeTheDelete = [...devices];
+    admin.webexGoDevices.callsFake(async () => {
+      // The admin's delete goes through while Webex answers the listing that still has Bob.
+      org.noteDeleted(bob.id);
+      await h.service.deleteDevice(ADMIN, 'bob@example.com');
+      return listedBeforeTheDelete;
+    });
+    await sync.runOnce();
+    await notifier.flush();
+    assert.equal(h.service.deviceOf('bob@example.com'), undefined);
+    assert.ok(!watchPosts().some((p) => /bob@example\.com went/.test(p)), watchPosts().join('\n'));
+    assert.equal(h.service.deviceOf('alice@example.com')?.status, 'online', 'the rest of the listing is stored');
+  });
+
   it('a failed listing (5xx, timeout) removes and changes nothing, and the views say how old the data is', async () => {
     await sync.runOnce();
     admin.webexGoDevices.rejects(orgError('unavailable', 'Webex answered 503'));

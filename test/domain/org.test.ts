@@ -170,6 +170,7 @@ describe('org mode: the service applies a listing', () => {
     assert.ok(!(await h.service.auditTrail({ limit: 10 })).some((r) => r.action === 'org-added'), 'nor audited');
     assert.equal(h.service.deviceOf('b@x.com')?.status, 'unknown');
     assert.equal(h.service.deviceOf('b@x.com')?.indicator, 'none');
+    assert.equal(h.service.deviceOf('b@x.com')?.lastChange.cause, 'org-read', 'there before the bot looked: not "added in Control Hub"');
 
     await h.service.applyOrgListing([listed('a@x.com', 'offline', { connectionStatus: 'disconnected' }), listed('c@x.com', 'pending')], { kind: 'complete' });
     assert.deepEqual(
@@ -180,6 +181,7 @@ describe('org mode: the service applies a listing', () => {
         ['webex', 'org-removed', 'b@x.com', undefined],
       ],
     );
+    assert.equal(h.service.deviceOf('c@x.com')?.lastChange.cause, 'org-added');
     assert.equal(h.service.deviceOf('b@x.com'), undefined);
     const trail = await h.service.auditTrail({ limit: 10 });
     assert.deepEqual(trail.slice(0, 3).map((r) => [r.actor, r.action, r.email]).sort(), [

@@ -147,7 +147,7 @@ describe('org admin client against the local admin API', function () {
     const states = await client.capabilities();
     assert.equal(states.status.available, true);
     assert.equal(states.callHistory.available, true);
-    assert.deepEqual(states.delete, { available: true, note: 'available; not checked until the first delete (Webex has no dry run; it needs spark-admin:devices_write)' });
+    assert.deepEqual(states.delete, { available: true, note: 'not checked until the first delete: Webex has no dry run; it needs spark-admin:devices_write' });
     assert.equal(states.licenses.available, false);
     assert.ok(!states.licenses.available && states.licenses.httpStatus === 403 && /spark-admin:licenses_read/.test(states.licenses.reason));
   });

@@ -2,7 +2,7 @@
  * Runs the whole app — real framework in webhook mode — against the shared fake Webex, as
  * production would run against Webex.
  */
-import { botInSpace, frameworkAt, frameworkListening, sharedFakeWebex, TEST_BOT_EMAIL, TEST_BOT_TOKEN } from './sharedFakeWebex.js';
+import { botInSpace, frameworkAt, frameworkListening, sharedFakeWebex, TEST_BOT_EMAIL, TEST_BOT_TOKEN, TEST_ORG_TOKEN } from './sharedFakeWebex.js';
 import { createApp, type App, type AppDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { FakeWebex } from '../../src/localwebex/fakeWebex.js';
@@ -10,6 +10,12 @@ import type { Message, Room } from '../../src/localwebex/types.js';
 import { LowdbRepository } from '../../src/store/lowdbRepository.js';
 import { ADMIN, DEFAULT_SETTINGS, tempDir } from './domain.js';
 import type { OrgSettings } from '../../src/domain/types.js';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { FakeCdrFeed } from '../../src/localwebex/cdrFeed.js';
+import type { OrgAdmin } from '../../src/bot/orgPorts.js';
+import { createOrgAdmin, type OrgAdminOptions } from '../../src/webex/org/orgAdmin.js';
+import { staticOrgToken } from '../../src/webex/org/orgToken.js';
 
 export const WEBHOOK_SECRET = 'e2e-webhook-secret';
 export const ESIM_TOKEN = 'e2e-esim-token';
@@ -41,6 +47,29 @@ export interface RunningBot {
   ready(roomId: string): Promise<void>;
 }
 
+/**
+ * The org admin client of org mode against the shared fake's simulated org, as the composition
+ * root builds it from WEBEX_ORG_TOKEN; the call-history capability is checked against a local
+ * Detailed Call History feed that takes the same token, as Webex's would.
+ */
+export async function fakeOrgAdmin(options: Partial<OrgAdminOptions> = {}): Promise<OrgAdmin> {
+  const { hydraUrl } = await sharedFakeWebex();
+  cdrFeedBase ??= serveCdrFeed();
+  return createOrgAdmin({ token: staticOrgToken(TEST_ORG_TOKEN), baseUrl: hydraUrl, cdrBaseUrl: await cdrFeedBase, ...options });
+}
+
+let cdrFeedBase: Promise<string> | undefined;
+
+/** One feed for the whole process, never stopped (it keeps no process alive). */
+async function serveCdrFeed(): Promise<string> {
+  const app = express();
+  app.use('/v1', new FakeCdrFeed({ token: TEST_ORG_TOKEN, users: [ADMIN] }).router);
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  server.unref();
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+}
+
 const webhookUrlAt = (port: number) => `http://127.0.0.1:${port}/webex/webhook`;
 
 export async function startBot(
@@ -52,6 +81,12 @@ export async function startBot(
     env?: Record<string, string>;
     /** Shorter outbox and start-up timings, for tests that wait on them. */
     timings?: Pick<AppDeps, 'outboxTimings' | 'webexStartup'>;
+    /** Org mode: the org's admin APIs (see `fakeOrgAdmin`). */
+    orgAdmin?: OrgAdmin;
+    /** How often the org sync runs, shorter than ORG_SYNC_SECONDS allows, for tests that wait on it. */
+    orgSyncMs?: number;
+    /** The app's clock, for tests that let time pass (how old the org data shown is). */
+    clock?: AppDeps['clock'];
   } = {},
 ): Promise<RunningBot> {
   const { fake } = await sharedFakeWebex();
@@ -61,7 +96,7 @@ export async function startBot(
     settings: { ...DEFAULT_SETTINGS, ...options.settings },
     admins: options.admins ?? [ADMIN],
   });
-  const config = loadConfig({
+  const loaded = loadConfig({
     PORT: '0',
     DATA_DIR: dir,
     WEBEX_BOT_TOKEN: TEST_BOT_TOKEN,
@@ -70,6 +105,7 @@ export async function startBot(
     ESIM_PROVIDER_TOKEN: ESIM_TOKEN,
     ...options.env,
   });
+  const config = options.orgSyncMs === undefined ? loaded : { ...loaded, orgSyncMs: options.orgSyncMs };
   const logs: string[] = [];
   const app = createApp({
     config,
@@ -79,6 +115,8 @@ export async function startBot(
     host: '127.0.0.1',
     beforeWebex: webhookUrlAt,
     ...options.timings,
+    ...(options.orgAdmin ? { orgAdmin: options.orgAdmin } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const { port } = await app.start();
   const base = `http://127.0.0.1:${port}`;

@@ -33,6 +33,7 @@ export const deleteCommand: Command = {
       try {
         await org.admin.deleteDevice(confirmed.id);
         org.noteSuccess();
+        org.noteDeleted(confirmed.id);
       } catch (error) {
         return ctx.say({ markdown: org.failure(error, 'delete', lang) });
       }

@@ -50,7 +50,8 @@ export interface CardData {
     title: string;
     summary: string;
     source: string;
-    rows: { email: string; statusLabel: string; since: string; raw: StatusStyle }[];
+    /** `detail` (org mode): the phone and when Webex last saw it. */
+    rows: { email: string; detail: string; statusLabel: string; since: string; raw: StatusStyle & { hasDetail: boolean } }[];
     emptyText: string;
     footer: string;
     raw: { hasSource: boolean; empty: boolean; hasPrev: boolean; hasNext: boolean; prevArgs: string; nextArgs: string };

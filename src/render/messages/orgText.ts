@@ -1,6 +1,6 @@
 /** What org mode says, in the reader's language: Control Hub steps, private delivery, the org's faults and freshness. */
 import type { Language, LicensePool, UserReach } from '../../domain/types.js';
-import { formatDate } from '../format.js';
+import { formatDate, formatDateTime } from '../format.js';
 import { translator } from '../i18n/translate.js';
 
 /** Where an admin does what Webex has no public API for. */
@@ -51,6 +51,8 @@ export function orgText(lang: Language) {
     licensesNone: t('org.licensesNone'),
     licensesFromOrg: t('org.licensesFromOrg'),
     settingsLicenses: t('org.settingsLicenses'),
+    /** The settings card's hint in org mode: no `settings licenses`, the pool is Control Hub's. */
+    settingsHint: t('org.settingsHint'),
     deletedPool: (p: LicensePool) => t('org.deletedPool', { inUse: String(p.inUse), total: String(p.total), available: String(p.available) }),
     capabilityName: capability,
     capabilityState: (state: { available: true; note?: string } | { available: false; reason: string }) =>
@@ -60,6 +62,10 @@ export function orgText(lang: Language) {
           : t('org.capabilityAvailable')
         : t('org.capabilityUnavailable', { reason: withoutPeriod(state.reason) }),
     lastSeenNever: t('org.lastSeenNever'),
+    codeNotDelivered: t('org.codeNotDelivered'),
+    /** A device's line in the `devices` list: the phone and when Webex last saw it. */
+    listDetail: (product: string | undefined, lastSeen: string | undefined) =>
+      [product, lastSeen ? t('org.listSeen', { when: formatDateTime(lastSeen, lang) }) : t('org.listNeverSeen')].filter(Boolean).join(' · '),
   };
 }
 

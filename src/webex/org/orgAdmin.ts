@@ -274,7 +274,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
         status,
         // Webex has no dry run for DELETE /devices/{id}, and nothing tells a token's scopes: the first delete will tell.
         delete: status.available
-          ? { available: true, note: `available; not checked until the first delete (Webex has no dry run; it needs ${SCOPES.devicesWrite})` }
+          ? { available: true, note: `not checked until the first delete: Webex has no dry run; it needs ${SCOPES.devicesWrite}` }
           : { available: false, reason: 'Deleting needs the device listing (status), which is not available.' },
         licenses,
         callHistory,
