@@ -8,7 +8,7 @@
  */
 import { fakeWebexLog, sharedFakeWebex } from '../support/sharedFakeWebex.js';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FakeWebex } from '../../src/localwebex/fakeWebex.js';
 import { ORG_SCOPES } from '../../src/localwebex/org/adminApi.js';
@@ -260,7 +260,10 @@ describe('e2e: org mode against the local org', function () {
     await settle(300);
     assert.equal(activationMessages(fake, fake.directSpace('grace@example.com').id).length, 0, 'Grace got nothing');
     for (const m of fromBot(fake, ops.id)) assert.ok(!JSON.stringify(m).includes(issued.matchingId), `the space: ${m.markdown}`);
-    const audit = await readFile(join(bot.dir, 'audit.jsonl'), 'utf8');
+    // The audit trail is one file per month (audit-YYYY-MM.jsonl): all of them.
+    const auditFiles = (await readdir(bot.dir)).filter((name) => /^audit.*\.jsonl$/.test(name));
+    assert.ok(auditFiles.length > 0, 'an audit file');
+    const audit = (await Promise.all(auditFiles.map((name) => readFile(join(bot.dir, name), 'utf8')))).join('');
     assert.match(audit, /"deliver"/);
     assert.ok(!audit.includes(issued.matchingId), 'the audit trail');
     assert.ok(!bot.logs.some((l) => l.includes(issued.matchingId)), 'the logs');
