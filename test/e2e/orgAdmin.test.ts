@@ -12,7 +12,7 @@ import express from 'express';
 import { orgFailureOf, type OrgAdmin } from '../../src/bot/orgPorts.js';
 import { FakeCdrFeed } from '../../src/localwebex/cdrFeed.js';
 import { FakeWebex } from '../../src/localwebex/fakeWebex.js';
-import { ORG_SCOPES } from '../../src/localwebex/org/adminApi.js';
+import { ORG_SCOPES } from '../../src/webex/org/orgAdmin.js';
 import type { ConnectionStatus } from '../../src/localwebex/org/simulatedOrg.js';
 import type { Clock } from '../../src/net/clock.js';
 import { createOrgAdmin, DEVICE_PAGE_SIZE, PEOPLE_IDS_PER_REQUEST, type OrgAdminOptions } from '../../src/webex/org/orgAdmin.js';

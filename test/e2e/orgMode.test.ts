@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FakeWebex } from '../../src/localwebex/fakeWebex.js';
-import { ORG_SCOPES } from '../../src/localwebex/org/adminApi.js';
+import { ORG_SCOPES } from '../../src/webex/org/orgAdmin.js';
 import { seedOrgDemo } from '../../src/localwebex/page/seed.js';
 import type { Room } from '../../src/localwebex/types.js';
 import { qrPng } from '../../src/render/qrPng.js';

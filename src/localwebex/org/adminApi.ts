@@ -20,6 +20,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Fault, RequestRecord } from '../rest.js';
 import type { Person } from '../types.js';
+import { ORG_SCOPES } from '../../webex/org/orgAdmin.js';
 import { ESIM_MODEL, OrgRefusal, WEBEX_GO_PRODUCT, type SimulatedDevice, type SimulatedOrg } from './simulatedOrg.js';
 
 export interface PeopleDirectory {
@@ -66,13 +67,6 @@ const DEVICE_DEFAULT_MAX = 100;
 const PEOPLE_DEFAULT_MAX = 100;
 const MAX_PEOPLE_IDS = 85;
 
-export const ORG_SCOPES = {
-  devicesRead: 'spark-admin:devices_read',
-  devicesWrite: 'spark-admin:devices_write',
-  telephonyRead: 'spark-admin:telephony_config_read',
-  licensesRead: 'spark-admin:licenses_read',
-  peopleRead: 'spark-admin:people_read',
-} as const;
 
 class ApiError extends Error {
   constructor(

@@ -42,7 +42,8 @@ export const LIST_PEOPLE_ABOVE = 3 * PEOPLE_IDS_PER_REQUEST;
 const WEBEX_GO = 'webexgo';
 const DEFAULT_POLICY: RetryPolicy = { retries: 4, maxRetryAfterMs: 120_000, backoffMs: 1000, timeoutMs: 30_000, defaultRetryAfterMs: 60_000 };
 
-const SCOPES = {
+/** The admin API scopes each call needs (the local Webex checks the same ones). */
+export const ORG_SCOPES = {
   devicesRead: 'spark-admin:devices_read',
   devicesWrite: 'spark-admin:devices_write',
   telephonyRead: 'spark-admin:telephony_config_read',
@@ -159,7 +160,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
     const found: OrgPerson[] = [];
     for (let i = 0; i < ids.length; i += PEOPLE_IDS_PER_REQUEST) {
       const batch = ids.slice(i, i + PEOPLE_IDS_PER_REQUEST);
-      const answer = await send({ what: `look up ${batch.length} people by id`, scope: SCOPES.peopleRead }, `${base()}/people?${query({ id: batch.join(',') })}`);
+      const answer = await send({ what: `look up ${batch.length} people by id`, scope: ORG_SCOPES.peopleRead }, `${base()}/people?${query({ id: batch.join(',') })}`);
       for (const item of listOf(answer.body)) {
         const person = orgPerson(item);
         if (person) found.push(person);
@@ -168,7 +169,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
     return found;
   };
 
-  const licensesCall: OrgCall = { what: "list the org's licenses", scope: SCOPES.licensesRead };
+  const licensesCall: OrgCall = { what: "list the org's licenses", scope: ORG_SCOPES.licensesRead };
   const listLicenses = async (): Promise<OrgLicense[]> => {
     const licenses: OrgLicense[] = [];
     for await (const page of pages(licensesCall, `${base()}/licenses`)) {
@@ -181,13 +182,13 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
   };
 
   return {
-    webexGoDevices: () => listDevices({ what: "list the org's Webex Go devices", scope: SCOPES.devicesRead }, {}),
+    webexGoDevices: () => listDevices({ what: "list the org's Webex Go devices", scope: ORG_SCOPES.devicesRead }, {}),
 
-    webexGoDevicesOf: (personId) => listDevices({ what: "list a person's Webex Go devices", scope: SCOPES.devicesRead }, { personId }),
+    webexGoDevicesOf: (personId) => listDevices({ what: "list a person's Webex Go devices", scope: ORG_SCOPES.devicesRead }, { personId }),
 
     async callingDevicesOf(personId): Promise<OrgCallingDevice[]> {
       const answer = await send(
-        { what: "read a person's calling devices", scope: SCOPES.telephonyRead },
+        { what: "read a person's calling devices", scope: ORG_SCOPES.telephonyRead },
         `${base()}/telephony/config/people/${encodeURIComponent(personId)}/devices`,
       );
       return listOf(answer.body, 'devices')
@@ -196,7 +197,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
     },
 
     async deleteDevice(deviceId) {
-      await send({ what: 'delete the device', scope: SCOPES.devicesWrite }, `${base()}/devices/${encodeURIComponent(deviceId)}`, 'DELETE');
+      await send({ what: 'delete the device', scope: ORG_SCOPES.devicesWrite }, `${base()}/devices/${encodeURIComponent(deviceId)}`, 'DELETE');
     },
 
     async webexGoLicenses() {
@@ -204,7 +205,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
     },
 
     async personByEmail(email) {
-      const answer = await send({ what: 'look up a person by email', scope: SCOPES.peopleRead }, `${base()}/people?${query({ email })}`);
+      const answer = await send({ what: 'look up a person by email', scope: ORG_SCOPES.peopleRead }, `${base()}/people?${query({ email })}`);
       return listOf(answer.body).map(orgPerson).find((p) => p !== undefined);
     },
 
@@ -214,7 +215,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
       const missing = new Set(wanted);
       const found: OrgPerson[] = [];
       let pagesRead = 0;
-      const call = { what: "list the org's people", scope: SCOPES.peopleRead };
+      const call = { what: "list the org's people", scope: ORG_SCOPES.peopleRead };
       for await (const page of pages(call, `${base()}/people?${query({ max: PEOPLE_PAGE_SIZE })}`)) {
         pagesRead += 1;
         for (const item of listOf(page.body)) {
@@ -230,13 +231,13 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
 
     async requestActivationCode(personId) {
       const supported = await send(
-        { what: 'list the eSIM models Webex supports', scope: SCOPES.telephonyRead },
+        { what: 'list the eSIM models Webex supports', scope: ORG_SCOPES.telephonyRead },
         `${base()}/telephony/config/supportedDevices?${query({ type: 'ESIM' })}`,
       );
       // Only a model Webex itself types ESIM: never another model in its place.
       const esim = listOf(supported.body, 'devices').find((d) => d.type === 'ESIM' && typeof d.model === 'string' && d.model !== '');
       if (!esim) throw new OrgAdminError('refused', 'Webex lists no eSIM (ESIM) model for this org, so there is no model to ask an activation code for.');
-      const answer = await send({ what: 'create an activation code', scope: SCOPES.devicesWrite }, `${base()}/devices/activationCode`, 'POST', {
+      const answer = await send({ what: 'create an activation code', scope: ORG_SCOPES.devicesWrite }, `${base()}/devices/activationCode`, 'POST', {
         personId,
         model: esim.model,
       });
@@ -265,7 +266,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
       const end = clock.now() - 10 * 60_000;
       const cdrQuery = query({ startTime: new Date(end - 60_000).toISOString(), endTime: new Date(end).toISOString(), max: 1 });
       const [status, licenses, callHistory] = await Promise.all([
-        probe({ what: "list the org's Webex Go devices", scope: SCOPES.devicesRead }, `${base()}/devices?${query({ type: WEBEX_GO, max: 1 })}`),
+        probe({ what: "list the org's Webex Go devices", scope: ORG_SCOPES.devicesRead }, `${base()}/devices?${query({ type: WEBEX_GO, max: 1 })}`),
         probe(licensesCall, `${base()}/licenses`),
         // 451: the token was accepted and the org's records live in another region, which the pull follows.
         probe({ what: 'read the Detailed Call History', scope: CDR_SCOPE }, `${cdrBase()}/cdr_feed?${cdrQuery}`, (s) => s === 451),
@@ -274,7 +275,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
         status,
         // Webex has no dry run for DELETE /devices/{id}, and nothing tells a token's scopes: the first delete will tell.
         delete: status.available
-          ? { available: true, note: `not checked until the first delete: Webex has no dry run; it needs ${SCOPES.devicesWrite}` }
+          ? { available: true, note: `not checked until the first delete: Webex has no dry run; it needs ${ORG_SCOPES.devicesWrite}` }
           : { available: false, reason: 'Deleting needs the device listing (status), which is not available.' },
         licenses,
         callHistory,
