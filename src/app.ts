@@ -28,7 +28,7 @@ import { WEBEX_STARTUP_TIMINGS, WebexConnection, type StartupTimings } from './w
 import { type Messenger } from './bot/ports.js';
 import { WebexMessenger } from './webex/messenger.js';
 import { webexCallHistory } from './webex/callHistory/callHistory.js';
-import { WebexClient } from './webex/webexClient.js';
+import { DEFAULT_RETRY_POLICY, WebexClient } from './webex/webexClient.js';
 
 export interface AppDeps {
   config: Config;
@@ -59,6 +59,8 @@ export interface AppDeps {
   outboxTimings?: Partial<Omit<OutboxTimings, 'giveUpMs'>>;
   /** How long start-up waits for Webex, and how often it checks again (tests shorten them). */
   webexStartup?: Partial<StartupTimings>;
+  /** How many times a message or file call is tried again after a 429 or a 5xx (tests that wait out outages lower it). */
+  webexRetries?: number;
   /**
    * The org's Webex admin APIs: given, the bot runs in org mode (the org's own devices, statuses
    * and licenses) unless LINE_SOURCE=registry; not given, on its own registry.
@@ -111,7 +113,7 @@ export function createApp(deps: AppDeps): App {
   });
   let framework: Framework | undefined;
   let connection: WebexConnection | undefined;
-  const client = new WebexClient(undefined, undefined, log);
+  const client = new WebexClient({ ...DEFAULT_RETRY_POLICY, retries: deps.webexRetries ?? DEFAULT_RETRY_POLICY.retries }, undefined, log);
   const messenger =
     deps.messenger ??
     new WebexMessenger(() => {

@@ -22,6 +22,8 @@ export interface HttpDeps {
    * promise (it asks the server): reachable is answering within STORE_CHECK_TIMEOUT_MS.
    */
   storeState: () => StoreState | Promise<StoreState>;
+  /** How long /healthz waits for `storeState`; STORE_CHECK_TIMEOUT_MS unless a test shortens it. */
+  storeCheckTimeoutMs?: number;
   /** Whether Webex answers and the webhooks are registered: `ready` and what explains it; absent, nothing to wait for. */
   webexState?: () => { ready: boolean };
   log: (line: string) => void;
@@ -54,7 +56,7 @@ export function createHttpApp(deps: HttpDeps): Express {
  */
 async function readiness(deps: HttpDeps): Promise<{ status: 'ok' | 'failing' | 'not-ready'; version: string; store: StoreState; webex: { ready: boolean } }> {
   const webex = deps.webexState?.() ?? { ready: true };
-  const store = await storeStateWithin(deps.storeState, STORE_CHECK_TIMEOUT_MS);
+  const store = await storeStateWithin(deps.storeState, deps.storeCheckTimeoutMs ?? STORE_CHECK_TIMEOUT_MS);
   const status = store.ok === false ? 'failing' : webex.ready ? 'ok' : 'not-ready';
   return { status, version: deps.version, store, webex };
 }

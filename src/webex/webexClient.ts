@@ -9,7 +9,7 @@ import { callWithPolicy, isIdempotent, OutgoingCallError, type CallFailure, type
 
 export type { RetryPolicy } from '../net/outgoingCall.js';
 
-const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 4, maxRetryAfterMs: 60_000, backoffMs: 500, timeoutMs: 20_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 4, maxRetryAfterMs: 60_000, backoffMs: 500, timeoutMs: 20_000 };
 
 export class WebexCallError extends Error {
   constructor(

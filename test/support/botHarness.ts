@@ -79,8 +79,8 @@ export async function startBot(
     dir?: string;
     keepFake?: boolean;
     env?: Record<string, string>;
-    /** Shorter outbox and start-up timings, for tests that wait on them. */
-    timings?: Pick<AppDeps, 'outboxTimings' | 'webexStartup'>;
+    /** Shorter outbox and start-up timings and fewer retries, for tests that wait on them. */
+    timings?: Pick<AppDeps, 'outboxTimings' | 'webexStartup' | 'webexRetries'>;
     /** Org mode: the org's admin APIs (see `fakeOrgAdmin`). */
     orgAdmin?: OrgAdmin;
     /** How often the org sync runs, shorter than ORG_SYNC_SECONDS allows, for tests that wait on it. */
