@@ -24,7 +24,7 @@ describe('e2e: start-up against a Webex that keeps failing', function () {
     for (const [what, rule, why] of lasting) {
       it(what, async () => {
         // Where the reason may be the start-up deadline itself, a shorter one shows it as well.
-        const started = await startWith([rule as FailureRule], why.source.includes('did not finish') ? { startTimeoutMs: 3000 } : {});
+        const started = await startWith([rule as FailureRule], why.source.includes('did not finish') ? { startTimeoutMs: 1500 } : {});
         const health = await assertNotReady(started, why);
         assert.notEqual(health.webex.webex === 'answering' && health.webex.webhooks === 'registered', true);
         // The log says so too.

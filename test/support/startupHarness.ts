@@ -13,6 +13,8 @@ import { ADMIN, DEFAULT_SETTINGS, tempDir } from './domain.js';
 
 
 const WEBHOOK_SECRET = 'startup-webhook-secret';
+/** Each start-up call's deadline: a request never answered is given up on this soon. */
+export const TRY_TIMEOUT_MS = 300;
 /** Polls an async check until it holds. */
 export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -81,7 +83,7 @@ export function startupHarness() {
       log: (line) => logs.push(line),
       host: '127.0.0.1',
       beforeWebex: (port) => (webhookUrl = webhookUrlAt(port)),
-      webexStartup: { startTimeoutMs: options.startTimeoutMs ?? 6000, tryTimeoutMs: 1000, backoffMs: 100, recheckMs: options.recheckMs ?? 60_000 },
+      webexStartup: { startTimeoutMs: options.startTimeoutMs ?? 6000, tryTimeoutMs: TRY_TIMEOUT_MS, backoffMs: 100, recheckMs: options.recheckMs ?? 60_000 },
     });
     const started: Started = {
       app,
