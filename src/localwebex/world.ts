@@ -124,6 +124,8 @@ export class FakeWorld extends EventEmitter<FakeWebexEvents> {
   private botPerson: Person;
   private readonly peopleById = new Map<string, Person>();
   private readonly peopleByEmail = new Map<string, Person>();
+  /** People Webex finds but will not let the bot write to (see refuseDirectMessages). */
+  private readonly unreachableIds = new Set<string>();
   private readonly roomsById = new Map<string, Room>();
   private readonly membershipsById = new Map<string, Membership>();
   /** Insertion order is creation order. */
@@ -163,6 +165,14 @@ export class FakeWorld extends EventEmitter<FakeWebexEvents> {
 
   person(email: string): Person | undefined {
     return this.peopleByEmail.get(email.toLowerCase());
+  }
+
+  /**
+   * A person the directory still lists whom a 1:1 from the bot no longer reaches (they left, or
+   * their account was removed since the lookup): Webex answers such a message as for nobody.
+   */
+  refuseDirectMessages(email: string): void {
+    this.unreachableIds.add(this.addPerson({ email }).id);
   }
 
   personById(id: string): Person | undefined {
@@ -485,6 +495,7 @@ export class FakeWorld extends EventEmitter<FakeWebexEvents> {
   reset(): void {
     for (const id of this.peopleById.keys()) if (id !== this.botPerson.id) this.peopleById.delete(id);
     this.peopleByEmail.clear();
+    this.unreachableIds.clear();
     this.indexPerson(this.botPerson);
     this.roomsById.clear();
     this.membershipsById.clear();
@@ -610,7 +621,7 @@ export class FakeWorld extends EventEmitter<FakeWebexEvents> {
       return room;
     }
     const person = fields.toPersonId !== undefined ? this.peopleById.get(fields.toPersonId) : this.person(fields.toPersonEmail!);
-    if (!person) throw new WebexApiError(404, 'Could not find a person with the provided ID or email.');
+    if (!person || this.unreachableIds.has(person.id)) throw new WebexApiError(404, 'Could not find a person with the provided ID or email.');
     if (person.id === author.id) throw new WebexApiError(400, 'Cannot send a direct message to yourself.');
     if (author.id !== this.botPerson.id) throw new Error('People write to the bot through postMessage in its 1:1 space');
     return this.directSpace(person.emails[0]!);

@@ -88,4 +88,14 @@ describe('bot: hostile and deceptive input', () => {
     assert.deepEqual(answers(), [COMMAND_TEXT.unknownPerson('bbo@example.com')]);
     assert.deepEqual(bot.service.admins(), [ADMIN]);
   });
+
+  it('assign: a person Webex does not know is refused before a license is used, and nobody is messaged', async () => {
+    bot.messenger.findPerson.withArgs('bbo@example.com').resolves(undefined);
+    const poolBefore = bot.service.licensePool();
+    await bot.type(admin, DM_ADMIN, 'assign bbo@example.com');
+    assert.deepEqual(answers(), [COMMAND_TEXT.unknownPerson('bbo@example.com')]);
+    assert.equal(bot.service.devices().length, 0);
+    assert.deepEqual(bot.service.licensePool(), poolBefore, "the license stays in the pool");
+    assert.equal(bot.messenger.dm.callCount, 0, 'no activation message went anywhere');
+  });
 });

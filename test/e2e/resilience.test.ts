@@ -144,8 +144,9 @@ describe('e2e: resilience', function () {
     });
 
     it('a 1:1 that cannot be delivered is reported to the admin; the device exists all the same', async () => {
-      // Webex knows no such person, so the 1:1 to the user fails for good (404).
+      // Webex finds the person, but the 1:1 to them fails for good (404).
       const ghost = freshEmail('ghost');
+      bot.fake.refuseDirectMessages(ghost);
       const card = await ask(`assign ${ghost}`);
       assert.ok(card.markdown!.startsWith(`Webex Go device added for ${ghost}.`));
       const report = await bot.fake.waitForMessage((m) => m.roomId === ops.id && /^I could not reach /.test(m.markdown ?? ''));
