@@ -53,6 +53,8 @@ describe('org mode: the sync', () => {
       connectionStatus: 'connected',
       firstSeen: '2026-11-01T09:00:00.000Z',
       lastSeen: '2026-11-26T08:55:00.000Z',
+      // Her Webex language was read: she has none.
+      languageReadAt: '2026-11-26T09:00:00.000Z',
     });
     assert.equal(h.service.deviceOf('bob@example.com')?.status, 'offline');
     assert.deepEqual(admin.people.firstCall.args[0], [fakePersonId('alice@example.com'), fakePersonId('bob@example.com')]);
@@ -181,7 +183,7 @@ describe('org mode: the sync', () => {
 
   it('a 401 found at start is the token refused, not capabilities off: the next successful sync clears it', async () => {
     const refused = { available: false as const, reason: 'Webex answered 401', httpStatus: 401 };
-    org.setCapabilities({ status: refused, delete: refused, licenses: refused, callHistory: { available: true } });
+    org.setCapabilities({ status: refused, delete: refused, licenses: refused, callHistory: { available: true }, language: refused });
     assert.equal(org.tokenRefused, true);
     assert.match(String(org.blocked('delete', 'en')), /Webex refused the org token/);
     await sync.runOnce();
@@ -212,12 +214,14 @@ describe('org mode: the sync', () => {
       delete: { available: false, reason: 'Webex answered 403: the token lacks spark-admin:devices_write.', httpStatus: 403 },
       licenses: { available: true },
       callHistory: { available: false, reason: 'Webex answered 403: the token lacks spark-admin-analytics:read' },
+      language: { available: true, note: 'not checked: Webex lists no person to read' },
     });
     assert.deepEqual(lines, [
       'Org mode: Device status: available',
       'Org mode: Delete devices: not available: Webex answered 403: the token lacks spark-admin:devices_write',
       'Org mode: Licenses: available',
       'Org mode: Call history: not available: Webex answered 403: the token lacks spark-admin-analytics:read',
+      'Org mode: Languages from Webex: available (not checked: Webex lists no person to read)',
     ]);
   });
 });
