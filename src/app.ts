@@ -99,7 +99,12 @@ export function createApp(deps: AppDeps): App {
     deps.orgAdmin && config.lineSource !== 'registry'
       ? new OrgMode(
           deps.orgAdmin,
-          { statusMap: config.orgStatusMap, activationReadsPerSync: config.orgActivationReadsPerSync, tryActivationCodeApi: config.orgTryActivationCodeApi },
+          {
+            statusMap: config.orgStatusMap,
+            activationReadsPerSync: config.orgActivationReadsPerSync,
+            languageReadsPerSync: config.orgLanguageReadsPerSync,
+            tryActivationCodeApi: config.orgTryActivationCodeApi,
+          },
           clock,
         )
       : undefined;

@@ -63,6 +63,12 @@ export interface Config {
   orgStatusMap: OrgStatusMap;
   /** The most activation-state reads per sync, for devices whose status is unknown. */
   orgActivationReadsPerSync: number;
+  /** The most reads of people's Webex language (SCIM `preferredLanguage`) per sync. */
+  orgLanguageReadsPerSync: number;
+  /** How Webex's identity service (SCIM) is given the org and the person: the UUID in a Hydra id, or the id as it is (unconfirmed which). */
+  orgScimIds: 'uuid' | 'hydra';
+  /** Webex's identity service base; unset: `/identity/scim` on the admin API's host. */
+  orgScimBaseUrl?: string;
   /** How the org's Webex Go license is found: by id, by subscription id, else by name (contains, any case). */
   webexGoLicense: { id?: string; subscriptionId?: string; name: string };
   /** `code` in org mode asks Webex for an activation code (undocumented for Webex Go); off by default. */
@@ -165,6 +171,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (refreshSet > 0 && refreshSet < 3) {
     throw new ConfigError('WEBEX_ORG_CLIENT_ID, WEBEX_ORG_CLIENT_SECRET and WEBEX_ORG_REFRESH_TOKEN go together: set all three to renew the org token, or none.');
   }
+  const orgScimIds = (optional(env, 'ORG_SCIM_IDS') ?? 'uuid').toLowerCase();
+  if (orgScimIds !== 'uuid' && orgScimIds !== 'hydra') throw new ConfigError(`ORG_SCIM_IDS must be uuid or hydra; it is "${env.ORG_SCIM_IDS}".`);
+  const orgScimBaseUrl = optional(env, 'ORG_SCIM_BASE_URL');
+  if (orgScimBaseUrl && !/^https?:\/\//.test(orgScimBaseUrl)) throw new ConfigError(`ORG_SCIM_BASE_URL must be an http(s) URL; it is "${orgScimBaseUrl}".`);
   const licenseId = optional(env, 'WEBEX_GO_LICENSE_ID');
   const subscriptionId = optional(env, 'WEBEX_GO_SUBSCRIPTION_ID');
   return {
@@ -203,6 +213,9 @@ export function loadConfig(env: Env = process.env): Config {
     orgSyncMs: integer(env, 'ORG_SYNC_SECONDS', 60, 10, 24 * 3600) * 1000,
     orgStatusMap,
     orgActivationReadsPerSync: integer(env, 'ORG_SYNC_ACTIVATION_READS', 20, 0, 1000),
+    orgLanguageReadsPerSync: integer(env, 'ORG_SYNC_LANGUAGE_READS', 20, 0, 1000),
+    orgScimIds,
+    ...(orgScimBaseUrl ? { orgScimBaseUrl } : {}),
     webexGoLicense: {
       ...(licenseId ? { id: licenseId } : {}),
       ...(subscriptionId ? { subscriptionId } : {}),

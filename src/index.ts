@@ -84,6 +84,8 @@ function orgAdminOf(config: Config, cdrBaseUrl: (() => string | undefined) | und
     // Asked at each request: offline, HYDRA_SERVICE_URL is set once the local Webex listens.
     baseUrl: webexApiBaseUrl,
     ...(cdrBaseUrl ? { cdrBaseUrl } : config.cdrBaseUrl ? { cdrBaseUrl: config.cdrBaseUrl } : {}),
+    ...(config.orgScimBaseUrl ? { scimBaseUrl: config.orgScimBaseUrl } : {}),
+    scimIds: config.orgScimIds,
     licenses: {
       ...(license.id ? { licenseId: license.id } : {}),
       ...(license.subscriptionId ? { subscriptionId: license.subscriptionId } : {}),

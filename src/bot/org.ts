@@ -24,6 +24,8 @@ export interface OrgOptions {
   statusMap: OrgStatusMap;
   /** The most `callingDevicesOf` reads per sync, for devices whose status is unknown. */
   activationReadsPerSync: number;
+  /** The most `preferredLanguage` reads per sync: people never read first, then the longest ago (ORG_SYNC_LANGUAGE_READS). */
+  languageReadsPerSync: number;
   /** ORG_TRY_ACTIVATION_CODE_API: `code` asks Webex for a code (undocumented for Webex Go). */
   tryActivationCodeApi: boolean;
 }
@@ -62,6 +64,11 @@ export class OrgMode {
       OrgCapability,
       CapabilityState
     >;
+  }
+
+  /** Switches one capability off with its reason: a refusal only it met (the identity service's), the token aside. */
+  switchOff(capability: OrgCapability, reason: string, httpStatus?: number): void {
+    this.capabilityStates[capability] = { available: false, reason, ...(httpStatus === undefined ? {} : { httpStatus }) };
   }
 
   /** A call succeeded: the token works. */
@@ -134,8 +141,11 @@ export class OrgMode {
     return orgText(lang).asOf(now.toISOString(), now);
   }
 
-  /** The device as the domain stores it: its person resolved, the status mapped (`activationState` when read). */
-  listed(device: OrgDevice, person: KnownPerson, activationState?: string): ListedDevice {
+  /**
+   * The device as the domain stores it: its person resolved, the status mapped (`activationState`
+   * when read), the person's Webex language when read now (else the domain keeps the stored one).
+   */
+  listed(device: OrgDevice, person: KnownPerson, activationState?: string, language?: WebexLanguageRead): ListedDevice {
     return {
       id: device.id,
       email: normalizeEmail(person.email),
@@ -150,10 +160,18 @@ export class OrgMode {
           activationState,
           firstSeen: device.firstSeen,
           lastSeen: device.lastSeen,
+          preferredLanguage: language?.preferredLanguage,
+          languageReadAt: language?.readAt,
         }),
       },
     };
   }
+}
+
+/** A person's `preferredLanguage` as read from Webex (none when they set none), and when. */
+export interface WebexLanguageRead {
+  preferredLanguage?: string;
+  readAt: string;
 }
 
 /** Who a device belongs to, as the bot keeps them. */

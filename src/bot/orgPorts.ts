@@ -44,9 +44,12 @@ export interface OrgPerson {
   displayName?: string;
 }
 
-/** What the bot can do in the org, each checked on its own: a 403 on one switches only that one off. */
-export type OrgCapability = 'status' | 'delete' | 'licenses' | 'callHistory';
-export const ORG_CAPABILITIES: readonly OrgCapability[] = ['status', 'delete', 'licenses', 'callHistory'];
+/**
+ * What the bot can do in the org, each checked on its own: a 403 on one switches only that one
+ * off. `language`: reading each person's Webex `preferredLanguage` (Webex's identity service).
+ */
+export type OrgCapability = 'status' | 'delete' | 'licenses' | 'callHistory' | 'language';
+export const ORG_CAPABILITIES: readonly OrgCapability[] = ['status', 'delete', 'licenses', 'callHistory', 'language'];
 
 export type CapabilityState =
   /** `note`: what an admin should know though it is available (e.g. "not checked until the first delete"). */
@@ -82,6 +85,12 @@ export interface OrgAdmin {
   personByEmail(email: string): Promise<OrgPerson | undefined>;
   /** Many people at once, in as few requests as the API allows; ids Webex does not know are left out. */
   people(ids: readonly string[]): Promise<OrgPerson[]>;
+  /**
+   * A person's `preferredLanguage` as Webex's identity service (SCIM 2 Users) has it, by their
+   * person id: the value as Webex gives it (`en_US`), undefined when none is set or Webex does not
+   * know the person (404). One request a person.
+   */
+  preferredLanguage(personId: string): Promise<string | undefined>;
   /**
    * `POST /v1/devices/activationCode {personId, model}` with the ESIM model from
    * `GET /v1/telephony/config/supportedDevices?type=ESIM`; undocumented for Webex Go, so only

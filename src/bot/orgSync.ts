@@ -1,21 +1,24 @@
 /**
  * The org sync: every ORG_SYNC_SECONDS one listing of the org's Webex Go devices (all pages), the
- * people not met before, and a bounded number of activation-state reads for devices whose status
- * is unknown; then one transaction of what changed. Only one instance per store syncs (a lease).
- * A failed listing changes nothing; a 401 is told to admins once, until a sync succeeds again.
+ * people not met before, a bounded number of activation-state reads for devices whose status is
+ * unknown and a bounded number of people's Webex language reads; then one transaction of what
+ * changed. Only one instance per store syncs (a lease). A failed listing changes nothing; a 401 is
+ * told to admins once, until a sync succeeds again.
  */
 import type { WebexGoService } from '../domain/service.js';
 import type { ListedDevice } from '../domain/org.js';
 import { orgStatus } from '../domain/org.js';
 import type { Device } from '../domain/types.js';
 import { orgText } from '../render/messages/orgText.js';
-import type { KnownPerson, OrgMode } from './org.js';
+import type { KnownPerson, OrgMode, WebexLanguageRead } from './org.js';
 import { personEmail } from './org.js';
 import { orgFailureOf, type OrgDevice } from './orgPorts.js';
 import { PeriodicPass } from './periodicPass.js';
 import type { Messenger } from './ports.js';
 
 export const ORG_SYNC_LEASE = 'org-sync';
+/** A person's Webex language is read again after this long, when the sync's reads have turns to spare. */
+export const LANGUAGE_REREAD_MS = 7 * 24 * 60 * 60_000;
 
 export interface OrgSyncDeps {
   service: WebexGoService;
@@ -64,13 +67,14 @@ export class OrgSync extends PeriodicPass {
     const stored = new Map(service.storedDevices().filter((d) => d.org).map((d) => [d.id, d]));
     const people = await this.people(devices, stored);
     const activation = await this.activationStates(devices, people, stored);
+    const languages = await this.languages(devices, people, stored);
     // A device deleted through the bot while this pass read the org stays deleted (no second "added").
     const current = org.withoutDeleted(devices, listedAt);
     const listed: ListedDevice[] = [];
     for (const device of current) {
       const person = device.personId ? people.get(device.personId) : undefined;
       if (!person) continue;
-      listed.push(org.listed(device, person, activation.get(device.id)));
+      listed.push(org.listed(device, person, activation.get(device.id), languages.get(person.id)));
     }
     const outcome = await service.applyOrgListing(listed, { kind: 'complete' });
     org.noteCompleteRead();
@@ -138,6 +142,48 @@ export class OrgSync extends PeriodicPass {
     const listedIds = new Set(devices.map((d) => d.id));
     for (const id of this.activationReadAt.keys()) if (!listedIds.has(id)) this.activationReadAt.delete(id);
     return states;
+  }
+
+  /**
+   * People's Webex `preferredLanguage`, by person id: at most the configured number of reads a
+   * pass, newcomers first, then people never read (stored before the bot read languages), then
+   * those read longest ago once LANGUAGE_REREAD_MS has passed; the others keep what was stored.
+   * Webex not knowing a person is no preference (the adapter's). A refusal (403, or the identity
+   * service refusing the token) switches the `language` capability off with one log line, and
+   * nobody is read again until a restart checks it; any other failure ends this pass's reads.
+   */
+  private async languages(devices: OrgDevice[], people: Map<string, KnownPerson>, stored: Map<string, Device>): Promise<Map<string, WebexLanguageRead>> {
+    const { org, log } = this.deps;
+    const read = new Map<string, WebexLanguageRead>();
+    if (org.options.languageReadsPerSync <= 0 || org.blocked('language', 'en')) return read;
+    const now = org.now();
+    const due = new Map<string, { isNew: boolean; readAt: number }>();
+    for (const device of devices) {
+      if (!device.personId || !people.has(device.personId) || due.has(device.personId)) continue;
+      const before = stored.get(device.id);
+      const readAt = before?.org?.languageReadAt ? Date.parse(before.org.languageReadAt) : 0;
+      if (readAt === 0 || now - readAt >= LANGUAGE_REREAD_MS) due.set(device.personId, { isNew: !before, readAt });
+    }
+    const turn = [...due]
+      .sort(([, a], [, b]) => Number(b.isNew) - Number(a.isNew) || a.readAt - b.readAt)
+      .slice(0, org.options.languageReadsPerSync);
+    for (const [personId] of turn) {
+      try {
+        const preferredLanguage = await org.admin.preferredLanguage(personId);
+        read.set(personId, { ...(preferredLanguage === undefined ? {} : { preferredLanguage }), readAt: new Date(org.now()).toISOString() });
+      } catch (error) {
+        const failure = orgFailureOf(error);
+        const message = (error as Error).message;
+        if (failure === 'forbidden' || failure === 'unauthorized') {
+          org.switchOff('language', message, failure === 'forbidden' ? 403 : undefined);
+          log(`org sync: people's Webex languages are not read any more (each reads in their own choice, else DEFAULT_LANGUAGE): ${message}`);
+        } else {
+          log(`org sync: could not read people's Webex languages (${failure ?? 'error'}), the others wait for the next sync: ${message}`);
+        }
+        break;
+      }
+    }
+    return read;
   }
 
   private async failed(error: unknown): Promise<void> {

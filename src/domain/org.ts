@@ -87,7 +87,20 @@ export interface OrgSyncPlan {
  */
 export const LAST_SEEN_GRANULARITY_MS = 15 * 60_000;
 
-const ORG_FIELDS: readonly (keyof OrgLine)[] = ['personId', 'displayName', 'product', 'connectionStatus', 'activationState', 'firstSeen'];
+const ORG_FIELDS: readonly (keyof OrgLine)[] = ['personId', 'displayName', 'product', 'connectionStatus', 'activationState', 'firstSeen', 'preferredLanguage', 'languageReadAt'];
+
+/**
+ * The listed line, with the person's Webex language as stored when this listing did not read it
+ * (a sync reads a few a pass, a live read none): only a read replaces it, and only for the same person.
+ */
+function withStoredLanguage(before: OrgLine | undefined, after: OrgLine): OrgLine {
+  if (after.languageReadAt !== undefined || !before?.languageReadAt || before.personId !== after.personId) return after;
+  return {
+    ...after,
+    ...(before.preferredLanguage === undefined ? {} : { preferredLanguage: before.preferredLanguage }),
+    languageReadAt: before.languageReadAt,
+  };
+}
 
 function orgLineChanged(before: OrgLine | undefined, after: OrgLine): boolean {
   if (!before) return true;
@@ -133,18 +146,20 @@ export function planOrgSync(stored: readonly Device[], listed: readonly ListedDe
         statusSince: now,
         createdAt: entry.created ?? now,
         lastChange: { at: now, cause: firstRead ? 'org-read' : 'org-added', by: ORG_ACTOR },
-        org: entry.org,
+        // A new device of a person already met keeps their Webex language.
+        org: withStoredLanguage(holder?.org, entry.org),
       };
       plan.put.push(device);
       plan.changes.push({ kind: 'org-added', device });
       continue;
     }
     const statusChanged = before.status !== entry.status;
-    if (!statusChanged && before.email === entry.email && !orgLineChanged(before.org, entry.org)) continue;
+    const line = withStoredLanguage(before.org, entry.org);
+    if (!statusChanged && before.email === entry.email && !orgLineChanged(before.org, line)) continue;
     const device: Device = {
       ...before,
       email: entry.email,
-      org: entry.org,
+      org: line,
       ...(statusChanged ? { status: entry.status, statusSince: now, lastChange: { at: now, cause: 'org-status', by: ORG_ACTOR } } : {}),
     };
     plan.put.push(device);

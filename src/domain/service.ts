@@ -7,6 +7,7 @@ import { Refusal, isRefusal } from './refusal.js';
 import type { AuditQuery, Repository, StoreReader, StoreTransaction } from './repository.js';
 import type { Clock, EsimProvider } from './ports.js';
 import {
+  languageFromWebex,
   ORG_ACTOR,
   PHONE_ACTOR,
   STATUS_INDICATOR,
@@ -24,6 +25,7 @@ import {
   type DeviceView,
   type Language,
   type LanguageHolder,
+  type LanguageSource,
   type LicensePool,
   type OrgSettings,
   type OutboxEntry,
@@ -162,10 +164,25 @@ export class WebexGoService {
     return this.deps.repo.read((r) => ({ ...r.settings() }));
   }
 
-  /** The language a person (by email) or a space reads in: the one they chose, else the org's. */
+  /**
+   * The language a person (by email) or a space reads in: the one they chose; else, for a person
+   * whose device is the org's, their Webex `preferredLanguage` when it is one the bot writes in;
+   * else the org's (DEFAULT_LANGUAGE).
+   */
   languageOf(holder: LanguageHolder): Language {
+    return this.languageSourceOf(holder).language;
+  }
+
+  /** `languageOf`, and where it came from. */
+  languageSourceOf(holder: LanguageHolder): { language: Language; source: LanguageSource } {
     const key = 'person' in holder ? { person: normalizeEmail(holder.person) } : holder;
-    return this.deps.repo.read((r) => r.language(key)) ?? this.deps.defaultLanguage ?? 'en';
+    return this.deps.repo.read((r) => {
+      const chosen = r.language(key);
+      if (chosen) return { language: chosen, source: 'chosen' as const };
+      const webex = 'person' in key ? languageFromWebex(r.deviceByEmail(key.person)?.org?.preferredLanguage) : undefined;
+      if (webex) return { language: webex, source: 'webex' as const };
+      return { language: this.deps.defaultLanguage ?? 'en', source: 'default' as const };
+    });
   }
 
   licensePool(): LicensePool {

@@ -43,6 +43,13 @@ export interface OrgLine {
   activationState?: string;
   firstSeen?: string;
   lastSeen?: string;
+  /**
+   * The person's `preferredLanguage` as Webex's identity service (SCIM) gave it (`en_US`, `bg_BG`,
+   * …), when it gave one; `languageFromWebex` reads it. Absent with `languageReadAt`: read, none set.
+   */
+  preferredLanguage?: string;
+  /** When the person's Webex language was last read; absent: never read. */
+  languageReadAt?: string;
 }
 
 export interface Device {
@@ -105,6 +112,18 @@ export type Language = (typeof LANGUAGES)[number];
 export function isLanguage(value: string): value is Language {
   return (LANGUAGES as readonly string[]).includes(value);
 }
+
+/**
+ * A Webex `preferredLanguage` (`bg_BG`, `bg-BG`, `BG`, `en_US`…) as a language the bot writes in:
+ * its primary subtag, any case; anything else (or nothing) is no preference.
+ */
+export function languageFromWebex(value: string | undefined): Language | undefined {
+  const primary = value?.trim().split(/[-_]/)[0]?.toLowerCase() ?? '';
+  return isLanguage(primary) ? primary : undefined;
+}
+
+/** Where a reader's language came from: their own choice, their Webex language (org mode), or DEFAULT_LANGUAGE. */
+export type LanguageSource = 'chosen' | 'webex' | 'default';
 
 /** Who chose a language: a person (by email) or a space (by its id). */
 export type LanguageHolder = { person: string } | { space: string };

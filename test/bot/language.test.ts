@@ -55,6 +55,21 @@ describe('bot: who reads in which language', () => {
     assert.ok(!/[а-я]/i.test(toAdmin.markdown), toAdmin.markdown);
   });
 
+  it('"language" in a 1:1 says where the language came from: the org\'s default, the person\'s Webex profile, their own choice', async () => {
+    await bot.type(alice, DM_ALICE, 'language');
+    assert.match(last(bot, DM_ALICE.id), /^I write to you in \*\*English\*\*, the organization’s default\./);
+    // Org mode read her Webex language: Bulgarian.
+    await bot.service.applyOrgListing(
+      [{ id: 'go-alice', email: ALICE, status: 'online', org: { personId: 'person-alice', preferredLanguage: 'bg_BG', languageReadAt: '2026-11-26T09:00:00.000Z' } }],
+      { kind: 'complete' },
+    );
+    await bot.type(alice, DM_ALICE, 'language');
+    assert.match(last(bot, DM_ALICE.id), /^Пиша ви на \*\*български\*\* — езикът от профила ви в Webex\./);
+    await bot.type(alice, DM_ALICE, 'language en');
+    await bot.type(alice, DM_ALICE, 'language');
+    assert.match(last(bot, DM_ALICE.id), /^I write to you in \*\*English\*\*, as you chose\./);
+  });
+
   it('a group space\'s language is set by an admin there, and that space reads in it', async () => {
     await bot.type(admin, GROUP, 'GoBot language bg');
     assert.equal(last(bot, GROUP.id), 'Отсега нататък в това пространство пиша на **български**.');

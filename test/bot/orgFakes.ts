@@ -23,6 +23,7 @@ export interface FakeOrgAdmin extends OrgAdmin {
   webexGoLicenses: SinonStub<[], Promise<OrgLicense[]>>;
   personByEmail: SinonStub<[string], Promise<OrgPerson | undefined>>;
   people: SinonStub<[readonly string[]], Promise<OrgPerson[]>>;
+  preferredLanguage: SinonStub<[string], Promise<string | undefined>>;
   requestActivationCode: SinonStub<[string], Promise<{ code: string; expiryTime?: string }>>;
   capabilities: SinonStub<[], Promise<Record<OrgCapability, CapabilityState>>>;
   requestCount: SinonStub<[], number>;
@@ -69,6 +70,7 @@ export function fakeOrgAdmin(devices: OrgDevice[] = [], people: OrgPerson[] = []
     webexGoLicenses: sinon.stub<[], Promise<OrgLicense[]>>().resolves([GO_LICENSE]),
     personByEmail: sinon.stub<[string], Promise<OrgPerson | undefined>>().callsFake(async (email) => people.find((p) => p.emails.includes(email))),
     people: sinon.stub<[readonly string[]], Promise<OrgPerson[]>>().callsFake(async (ids) => ids.map((id) => byId().get(id)).filter((p): p is OrgPerson => Boolean(p))),
+    preferredLanguage: sinon.stub<[string], Promise<string | undefined>>().resolves(undefined),
     requestActivationCode: sinon
       .stub<[string], Promise<{ code: string; expiryTime?: string }>>()
       .rejects(orgError('refused', 'Webex answered 400: "Model ESIM is not supported for activation codes."')),
@@ -80,5 +82,5 @@ export function fakeOrgAdmin(devices: OrgDevice[] = [], people: OrgPerson[] = []
 }
 
 export function orgMode(admin: OrgAdmin, clock: () => Date, options: Partial<OrgMode['options']> = {}): OrgMode {
-  return new OrgMode(admin, { statusMap: DEFAULT_ORG_STATUS_MAP, activationReadsPerSync: 20, tryActivationCodeApi: false, ...options }, clock);
+  return new OrgMode(admin, { statusMap: DEFAULT_ORG_STATUS_MAP, activationReadsPerSync: 20, languageReadsPerSync: 20, tryActivationCodeApi: false, ...options }, clock);
 }

@@ -3,7 +3,7 @@ import { StatusNotifier } from '../../src/bot/notifier.js';
 import type { OrgMode } from '../../src/bot/org.js';
 import { capabilityLines } from '../../src/bot/org.js';
 import type { OrgDevice } from '../../src/bot/orgPorts.js';
-import { OrgSync } from '../../src/bot/orgSync.js';
+import { LANGUAGE_REREAD_MS, OrgSync } from '../../src/bot/orgSync.js';
 import { fakeMessenger, fakePersonId } from '../support/botFakes.js';
 import { ADMIN, openDomain, type DomainHarness } from '../support/domain.js';
 import { fakeOrgAdmin, goDevice, orgError, orgMode, person, type FakeOrgAdmin } from './orgFakes.js';
@@ -53,6 +53,8 @@ describe('org mode: the sync', () => {
       connectionStatus: 'connected',
       firstSeen: '2026-11-01T09:00:00.000Z',
       lastSeen: '2026-11-26T08:55:00.000Z',
+      // Her Webex language was read: she has none.
+      languageReadAt: '2026-11-26T09:00:00.000Z',
     });
     assert.equal(h.service.deviceOf('bob@example.com')?.status, 'offline');
     assert.deepEqual(admin.people.firstCall.args[0], [fakePersonId('alice@example.com'), fakePersonId('bob@example.com')]);
@@ -83,6 +85,62 @@ describe('org mode: the sync', () => {
     assert.equal(h.service.deviceOf('carol@example.com')?.status, 'pending', 'activating → Pending activation');
     assert.equal(h.service.deviceOf('carol@example.com')?.org?.activationState, 'activating');
     assert.equal(h.service.deviceOf('alice@example.com')?.status, 'unknown', 'activated says nothing of online/offline: Status unknown');
+  });
+
+  it("reads people's Webex language a bounded number a sync: newcomers first, then people never read, then a week later", async () => {
+    build({ languageReadsPerSync: 1 });
+    const webex: Record<string, string> = { 'alice@example.com': 'bg_BG', 'bob@example.com': 'en_US', 'carol@example.com': 'bg-BG' };
+    admin.preferredLanguage.callsFake(async (id) => webex[people.find((p) => p.id === id)!.emails[0]!]);
+    const readOf = () => admin.preferredLanguage.getCalls().map((c) => people.find((p) => p.id === c.args[0])!.emails[0]);
+    await sync.runOnce();
+    assert.deepEqual(readOf(), ['alice@example.com']);
+    assert.equal(h.service.languageOf({ person: 'alice@example.com' }), 'bg', 'Webex says Bulgarian, she chose nothing');
+    assert.equal(h.service.languageOf({ person: 'bob@example.com' }), 'en', 'not read yet: DEFAULT_LANGUAGE');
+    devices.push(goDevice('carol@example.com', 'connected'));
+    await sync.runOnce();
+    assert.deepEqual(readOf(), ['alice@example.com', 'carol@example.com'], 'the newcomer before Bob, stored but never read');
+    assert.equal(h.service.languageOf({ person: 'carol@example.com' }), 'bg');
+    await sync.runOnce();
+    await sync.runOnce();
+    assert.deepEqual(readOf(), ['alice@example.com', 'carol@example.com', 'bob@example.com'], 'everyone read: no more reads');
+    // Alice sets her language in Webex to English; the bot reads it again a week after it last did.
+    webex['alice@example.com'] = 'en_US';
+    h.clock.advance(LANGUAGE_REREAD_MS);
+    await sync.runOnce();
+    assert.equal(readOf().length, 4);
+    assert.equal(h.service.languageOf({ person: 'alice@example.com' }), 'en');
+    // Her own choice wins over whatever Webex says.
+    await h.service.setPersonLanguage('alice@example.com', 'bg');
+    assert.equal(h.service.languageOf({ person: 'alice@example.com' }), 'bg');
+  });
+
+  it('a refused language read (403) switches only that capability off, with one log line; the sync goes on, nobody is read again', async () => {
+    admin.preferredLanguage.rejects(orgError('forbidden', 'Webex answered 403 to read a person’s language: the org token lacks the identity:people_read scope.'));
+    await sync.runOnce();
+    await sync.runOnce();
+    assert.equal(admin.preferredLanguage.callCount, 1);
+    const lines = logs.filter((l) => /Webex languages/.test(l));
+    assert.equal(lines.length, 1, logs.join('\n'));
+    assert.match(lines[0]!, /not read any more .*identity:people_read/);
+    const state = org.capabilities().language;
+    assert.ok(!state.available && /identity:people_read/.test(state.reason));
+    assert.equal(org.tokenRefused, false);
+    assert.equal(org.capabilities().status.available, true);
+    assert.equal(h.service.deviceOf('alice@example.com')?.status, 'online', 'the listing is stored');
+    assert.equal(h.service.languageOf({ person: 'alice@example.com' }), 'en');
+  });
+
+  it('a language read that fails otherwise ends this pass’s reads; the next pass reads them', async () => {
+    admin.preferredLanguage.onFirstCall().rejects(orgError('unavailable', 'Webex answered 503'));
+    admin.preferredLanguage.resolves('bg_BG');
+    await sync.runOnce();
+    assert.equal(admin.preferredLanguage.callCount, 1);
+    assert.ok(logs.some((l) => /could not read people's Webex languages \(unavailable\)/.test(l)));
+    assert.equal(h.service.languageOf({ person: 'alice@example.com' }), 'en');
+    await sync.runOnce();
+    assert.equal(admin.preferredLanguage.callCount, 3);
+    assert.equal(h.service.languageOf({ person: 'alice@example.com' }), 'bg');
+    assert.equal(org.capabilities().language.available, true);
   });
 
   it('announces what a later sync finds in the watch space: a new status, a device added, one deleted', async () => {
@@ -181,7 +239,7 @@ describe('org mode: the sync', () => {
 
   it('a 401 found at start is the token refused, not capabilities off: the next successful sync clears it', async () => {
     const refused = { available: false as const, reason: 'Webex answered 401', httpStatus: 401 };
-    org.setCapabilities({ status: refused, delete: refused, licenses: refused, callHistory: { available: true } });
+    org.setCapabilities({ status: refused, delete: refused, licenses: refused, callHistory: { available: true }, language: refused });
     assert.equal(org.tokenRefused, true);
     assert.match(String(org.blocked('delete', 'en')), /Webex refused the org token/);
     await sync.runOnce();
@@ -212,12 +270,14 @@ describe('org mode: the sync', () => {
       delete: { available: false, reason: 'Webex answered 403: the token lacks spark-admin:devices_write.', httpStatus: 403 },
       licenses: { available: true },
       callHistory: { available: false, reason: 'Webex answered 403: the token lacks spark-admin-analytics:read' },
+      language: { available: true, note: 'not checked: Webex lists no person to read' },
     });
     assert.deepEqual(lines, [
       'Org mode: Device status: available',
       'Org mode: Delete devices: not available: Webex answered 403: the token lacks spark-admin:devices_write',
       'Org mode: Licenses: available',
       'Org mode: Call history: not available: Webex answered 403: the token lacks spark-admin-analytics:read',
+      'Org mode: Languages from Webex: available (not checked: Webex lists no person to read)',
     ]);
   });
 });

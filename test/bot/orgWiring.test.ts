@@ -71,6 +71,7 @@ describe('org mode: settings and the composition root', () => {
         delete: { available: false, reason: 'Webex answered 403: the token lacks spark-admin:devices_write', httpStatus: 403 },
         licenses: { available: true },
         callHistory: { available: true },
+        language: { available: false, reason: 'Webex answered 403: the token lacks identity:people_read', httpStatus: 403 },
       });
       await built.start();
       assert.deepEqual(logs.filter((l) => l.startsWith('Org mode:')), [
@@ -78,6 +79,7 @@ describe('org mode: settings and the composition root', () => {
         'Org mode: Delete devices: not available: Webex answered 403: the token lacks spark-admin:devices_write',
         'Org mode: Licenses: available',
         'Org mode: Call history: available',
+        'Org mode: Languages from Webex: not available: Webex answered 403: the token lacks identity:people_read',
       ]);
       assert.equal(built.org.capabilities().delete.available, false);
     } finally {

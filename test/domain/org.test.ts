@@ -142,6 +142,22 @@ describe('org mode: what a listing changes (planOrgSync)', () => {
     assert.equal(renamed.put[0].statusSince, NOW);
   });
 
+  it("keeps the person's stored Webex language when a listing did not read it; a read replaces it", () => {
+    const read = { preferredLanguage: 'bg_BG', languageReadAt: NOW };
+    const before = [stored('a@x.com', 'online', read)];
+    assert.deepEqual(planOrgSync(before, [listed('a@x.com', 'online')], { kind: 'complete' }, LATER).put, [], 'not read now: nothing changed');
+    const offline = planOrgSync(before, [listed('a@x.com', 'offline')], { kind: 'complete' }, LATER).put[0];
+    assert.deepEqual([offline?.org?.preferredLanguage, offline?.org?.languageReadAt], ['bg_BG', NOW]);
+    const reread = planOrgSync(before, [listed('a@x.com', 'online', { languageReadAt: LATER })], { kind: 'complete' }, LATER).put[0];
+    assert.deepEqual([reread?.org?.preferredLanguage, reread?.org?.languageReadAt], [undefined, LATER], 'read again: none set any more');
+    // Another person behind the same device id does not inherit it.
+    const other = planOrgSync(before, [listed('a@x.com', 'online', { personId: 'someone-else' })], { kind: 'complete' }, LATER).put[0];
+    assert.equal(other?.org?.languageReadAt, undefined);
+    // A new device of the same person (the old one gone) keeps it.
+    const replaced = planOrgSync(before, [listed('a@x.com', 'online', {}, 'go-new')], { kind: 'complete' }, LATER).put[0];
+    assert.deepEqual([replaced?.id, replaced?.org?.preferredLanguage], ['go-new', 'bg_BG']);
+  });
+
   it("keeps one device per person: the stored one, else the first by id; the other is skipped", () => {
     const two = [listed('a@x.com', 'online', {}, 'go-2'), listed('a@x.com', 'offline', {}, 'go-1')];
     const fresh = planOrgSync([], two, { kind: 'complete' }, LATER);

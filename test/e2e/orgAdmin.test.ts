@@ -12,6 +12,7 @@ import express from 'express';
 import { orgFailureOf, type OrgAdmin } from '../../src/bot/orgPorts.js';
 import { FakeCdrFeed } from '../../src/localwebex/cdrFeed.js';
 import { FakeWebex } from '../../src/localwebex/fakeWebex.js';
+import { hydraId } from '../../src/localwebex/ids.js';
 import { ORG_SCOPES } from '../../src/webex/org/orgAdmin.js';
 import type { ConnectionStatus } from '../../src/localwebex/org/simulatedOrg.js';
 import type { Clock } from '../../src/net/clock.js';
@@ -245,6 +246,39 @@ describe('org admin client against the local admin API', function () {
     assert.equal(await admin().personByEmail('nobody@example.com'), undefined);
   });
 
+  it("a person's Webex language from the identity service (SCIM), by the UUIDs; none set or unknown: none", async () => {
+    const [ivan, ann] = seed(2);
+    fake.org.setPreferredLanguage(ivan!, 'bg_BG');
+    const client = admin();
+    assert.equal(await client.preferredLanguage(ivan!), 'bg_BG');
+    // The org's id came with the first person read; every read after it is one request.
+    const before = client.requestCount();
+    assert.equal(await client.preferredLanguage(ann!), undefined, 'none set');
+    assert.equal(client.requestCount(), before + 1);
+    assert.equal(await client.preferredLanguage(hydraId('PEOPLE')), undefined, 'Webex knows nobody by that id (404): no preference, no failure');
+    const scim = fake.requests.filter((r) => r.path.startsWith('/identity/scim/'));
+    const uuid = (id: string) => Buffer.from(id, 'base64').toString().split('/').at(-1);
+    assert.equal(scim[0]?.path, `/identity/scim/${uuid(fake.bot.orgId)}/v2/Users/${uuid(ivan!)}`);
+    fake.orgApi.failNext({ scope: ORG_SCOPES.identityPeopleRead, status: 403 });
+    await assert.rejects(client.preferredLanguage(ivan!), (error: unknown) => {
+      assert.equal(orgFailureOf(error), 'forbidden');
+      assert.match((error as Error).message, /identity:people_read/);
+      return true;
+    });
+  });
+
+  it('capabilities: languages are checked on one listed person; a 403 there switches off only them; ids SCIM does not know: not confirmed', async () => {
+    seed(1);
+    assert.deepEqual((await admin().capabilities()).language, { available: true });
+    fake.orgApi.failNext({ scope: ORG_SCOPES.identityPeopleRead, status: 403 });
+    const states = await admin().capabilities();
+    assert.ok(!states.language.available && states.language.httpStatus === 403 && /identity:people_read/.test(states.language.reason));
+    assert.equal(states.status.available, true);
+    assert.equal(states.licenses.available, true);
+    const hydra = await admin({ scimIds: 'hydra' }).capabilities();
+    assert.ok(hydra.language.available && /^not confirmed: Webex's identity service did not find a person the People API lists/.test(hydra.language.note ?? ''));
+  });
+
   it("an activation code for Webex Go: Webex's refusal quoted, never a code", async () => {
     const [alice] = seed(1);
     await assert.rejects(admin().requestActivationCode(alice!), (error: unknown) => {
@@ -306,6 +340,22 @@ describe('org admin client against the local admin API', function () {
       const supported = await get('/telephony/config/supportedDevices?type=ESIM');
       assertSameShape(supported, fixture('supportedDevices'), 'supported devices');
       assertSameShape(first(supported, 'devices'), first(fixture('supportedDevices'), 'devices'), 'supported device');
+    });
+
+    it("the identity service's user (SCIM 2)", async () => {
+      const [ivan] = seed(1);
+      fake.org.setPreferredLanguage(ivan!, 'bg_BG');
+      const uuid = (id: string) => Buffer.from(id, 'base64').toString().split('/').at(-1);
+      const response = await fetch(`${base}/identity/scim/${uuid(fake.bot.orgId)}/v2/Users/${uuid(ivan!)}`, { headers: { authorization: `Bearer ${ORG_TOKEN}` } });
+      assert.equal(response.status, 200);
+      const user = (await response.json()) as Record<string, unknown>;
+      const documented = fixture('scimUser');
+      assertSameShape(user, documented, 'SCIM user');
+      assertSameShape((user.emails as Record<string, unknown>[])[0]!, (documented.emails as Record<string, unknown>[])[1]!, 'SCIM email');
+      assertSameShape(user.name as Record<string, unknown>, documented.name as Record<string, unknown>, 'SCIM name');
+      assertSameShape(user.meta as Record<string, unknown>, documented.meta as Record<string, unknown>, 'SCIM meta');
+      assert.equal(user.preferredLanguage, 'bg_BG');
+      assert.equal(user.id, uuid(ivan!));
     });
   });
 });

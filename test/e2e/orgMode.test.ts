@@ -98,6 +98,7 @@ describe('e2e: org mode against the local org', function () {
     assert.ok(bot.logs.includes('Org mode: Licenses: available'), 'licenses');
     assert.ok(bot.logs.some((l) => l.startsWith('Org mode: Delete devices: available (not checked until the first delete')), 'delete');
     assert.ok(bot.logs.includes('Org mode: Call history: available'), 'call history');
+    assert.ok(bot.logs.includes('Org mode: Languages from Webex: available'), 'languages');
   });
 
   it("devices: the org's devices with their real status, Status unknown as such, names, phones and when last seen", async () => {
@@ -318,6 +319,23 @@ describe('e2e: org mode against the local org', function () {
     fake.orgApi.clearFaults();
     await nextSync();
     assert.doesNotMatch((await ask('licenses')).markdown!, /refused/);
+  });
+
+  it("someone whose Webex language is Bulgarian and who chose none gets the delivered code in Bulgarian; after 'language en', in English", async () => {
+    const ivan = fake.addPerson({ email: 'ivan@example.com', displayName: 'Ivan Petrov' });
+    fake.org.setPreferredLanguage(ivan.id, 'bg_BG');
+    fake.org.addDevice(ivan.id, ivan.displayName);
+    const issued = generateInControlHub('ivan@example.com');
+    assert.match((await ask(`deliver ivan@example.com ${issued.matchingId}`)).markdown!, /^I sent ivan@example\.com the activation details/, "in the admin's language");
+    const ivanDm = fake.directSpace('ivan@example.com');
+    // The activation message, in whichever language: the one with the QR code.
+    const activations = () => fromBot(fake, ivanDm.id).filter((m) => m.files?.length && m.markdown?.includes(issued.matchingId));
+    await waitUntil(() => activations().length > 0, "Ivan's activation details");
+    assert.match(activations().at(-1)!.markdown!, /^\*\*Бизнес линията ви Webex Go е готова за инсталиране\.\*\*/);
+    assert.match((await bot.type(ivanDm.id, 'ivan@example.com', 'language en')).markdown!, /^From now on I write to you in \*\*English\*\*\./);
+    await bot.type(ivanDm.id, 'ivan@example.com', 'resend');
+    await waitUntil(() => activations().length > 1, 'the activation details again');
+    assert.match(activations().at(-1)!.markdown!, /^\*\*Your Webex Go business line is ready to install\.\*\*/);
   });
 
   it('keeps activation codes out of group spaces and logs; every card validates', () => {

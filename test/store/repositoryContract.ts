@@ -46,6 +46,16 @@ function device(id: string, email: string, fields: Partial<Device> = {}): Device
   };
 }
 
+/** An org device's line as a sync stores it: the person's Webex language read, Bulgarian. */
+const ORG_LINE: NonNullable<Device['org']> = {
+  personId: 'Y2lzY29zcGFyazovL3VzL1BFT1BMRS9pdmFu',
+  displayName: 'Иван Петров',
+  product: 'Webex Go',
+  connectionStatus: 'connected',
+  preferredLanguage: 'bg_BG',
+  languageReadAt: AT,
+};
+
 function code(key: string, deviceId: string, fields: Partial<CodeRecord> = {}): CodeRecord {
   return { key, deviceId, smdpAddress: DEFAULT_SETTINGS.smdpAddress, issuedAt: AT, expiresAt: '2027-02-24T09:00:00.000Z', state: 'valid', ...fields };
 }
@@ -135,6 +145,14 @@ export function repositoryContract(name: string, subject: ContractSubject): void
           assert.equal(r.deviceByEmail('alice.new@example.com')?.status, 'offline');
           assert.equal(r.deviceCount(), 1);
         });
+      });
+
+      it("an org device's line, the person's Webex language and when it was read included; put again without them, they are gone", async () => {
+        await repo.transact((tx) => tx.putDevice(device('go-1', 'ivan@example.com', { org: ORG_LINE })));
+        repo.read((r) => assert.deepEqual(r.deviceByEmail('ivan@example.com')?.org, ORG_LINE));
+        const { preferredLanguage: _read, languageReadAt: _at, ...unread } = ORG_LINE;
+        await repo.transact((tx) => tx.putDevice(device('go-1', 'ivan@example.com', { org: unread })));
+        repo.read((r) => assert.deepEqual(r.device('go-1')?.org, unread));
       });
 
       it('a removed device is gone everywhere', async () => {
@@ -438,6 +456,12 @@ export function repositoryContract(name: string, subject: ContractSubject): void
             assert.deepEqual(r.profile('8901'), profile('8901', 'd1'));
           });
           assert.deepEqual((await repo.auditTrail({ limit: 10 })).map((r) => r.action), ['assign']);
+        });
+
+        it("keeps an org device's line with the person's Webex language", async () => {
+          await repo.transact((tx) => tx.putDevice(device('go-1', 'ivan@example.com', { status: 'online', org: ORG_LINE })));
+          await restart();
+          repo.read((r) => assert.deepEqual(r.deviceByEmail('ivan@example.com'), device('go-1', 'ivan@example.com', { status: 'online', org: ORG_LINE })));
         });
 
         it('keeps the outbox', async () => {

@@ -20,8 +20,13 @@ export const languageCommand: Command = {
     const direct = ctx.space.type === 'direct';
     const arg = ctx.args.toLowerCase();
     if (arg === '') {
-      const lang = languageHere(ctx);
-      return ctx.reply({ markdown: translate(lang, direct ? 'language.personNow' : 'language.spaceNow', { language: translate(lang, 'language.name') }) });
+      if (!direct) {
+        const lang = languageHere(ctx);
+        return ctx.reply({ markdown: translate(lang, 'language.spaceNow', { language: translate(lang, 'language.name') }) });
+      }
+      // A person is told where their language came from: their choice, their Webex profile (org mode), the org's default.
+      const { language: lang, source } = service.languageSourceOf({ person: ctx.actor.email });
+      return ctx.reply({ markdown: translate(lang, 'language.personNow', { language: translate(lang, 'language.name'), source }) });
     }
     if (!isLanguage(arg)) return usageError(ctx, this, commandText(languageHere(ctx)).notALanguage(ctx.args));
     if (direct) await service.setPersonLanguage(ctx.actor.email, arg);

@@ -10,6 +10,7 @@
  *   GET    /v1/telephony/config/supportedDevices   type
  *   GET    /v1/licenses
  *   GET    /v1/people, /v1/people/{id}       for an org admin token (a bot token falls through to the bot's API)
+ *   GET    /identity/scim/{orgId}/v2/Users/{userId}   the identity service's user (SCIM 2), by UUIDs; `preferredLanguage`
  *   POST   /v1/access_token                  grant_type=refresh_token, for a configured Service App
  *
  * Auth: the org admin token, or a token this API issued to the Service App and that has not
@@ -20,7 +21,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Fault, RequestRecord } from '../rest.js';
 import type { Person } from '../types.js';
-import { ORG_SCOPES } from '../../webex/org/orgAdmin.js';
+import { ORG_SCOPES, uuidOfHydraId } from '../../webex/org/orgAdmin.js';
+import { hydraId } from '../ids.js';
 import { ESIM_MODEL, OrgRefusal, WEBEX_GO_PRODUCT, type SimulatedDevice, type SimulatedOrg } from './simulatedOrg.js';
 
 export interface PeopleDirectory {
@@ -134,7 +136,7 @@ export class OrgAdminApi {
       (scope: string, handler: (req: Request, res: Response) => void) =>
       (req: Request, res: Response, next: NextFunction): void => {
         this.requests += 1;
-        const entry: RequestRecord = { method: req.method, path: `/v1${req.path}`, query: { ...req.query }, ...(req.body === undefined ? {} : { body: req.body }) };
+        const entry: RequestRecord = { method: req.method, path: `${req.baseUrl}${req.path}`, query: { ...req.query }, ...(req.body === undefined ? {} : { body: req.body }) };
         res.on('finish', () => {
           entry.status = res.statusCode;
         });
@@ -363,16 +365,52 @@ export class OrgAdminApi {
       res.json({ access_token: token, expires_in: lifetime, refresh_token: app.refreshToken, refresh_token_expires_in: 90 * 24 * 3600, token_type: 'Bearer' });
     });
 
-    v1.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    // ------------------------------------------------------------ the identity service (SCIM 2 Users)
+    const scim = express.Router();
+    scim.get(
+      '/:orgId/v2/Users/:userId',
+      guarded(ORG_SCOPES.identityPeopleRead, (req, res) => {
+        // By the UUIDs, as the SCIM documentation's examples show them.
+        if (req.params.orgId !== uuidOfHydraId(this.options.orgId())) throw new ApiError(404, 'Organization not found.');
+        const person = directory.personById(hydraId('PEOPLE', String(req.params.userId)));
+        if (!person || person.type !== 'person') throw new ApiError(404, 'User not found.');
+        res.json(this.scimUserJson(person, `${req.protocol}://${req.get('host')}${req.baseUrl}/${req.params.orgId}/v2/Users`));
+      }),
+    );
+
+    const errors = (error: unknown, _req: Request, res: Response, next: NextFunction) => {
       if (error instanceof ApiError || error instanceof OrgRefusal) return sendError(res, error.status, error.message);
       const status = (error as { status?: unknown }).status;
       if (typeof status === 'number' && status >= 400 && status < 500) return sendError(res, status, (error as Error).message);
       next(error);
-    });
+    };
+    v1.use(errors);
+    scim.use(errors);
 
     const router = express.Router();
     router.use('/v1', v1);
+    router.use('/identity/scim', scim);
     return router;
+  }
+
+  /** A person as the identity service's SCIM 2 Users shows them (`users` is the Users endpoint's URL, for `meta.location`). */
+  private scimUserJson(person: Person, users: string): Record<string, unknown> {
+    const id = uuidOfHydraId(person.id);
+    const email = person.emails[0];
+    const preferredLanguage = this.options.org.preferredLanguage(person.id);
+    return {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      id,
+      userName: email,
+      active: true,
+      name: { givenName: person.firstName, familyName: person.lastName },
+      displayName: person.displayName,
+      nickName: person.nickName,
+      emails: [{ value: email, type: 'work', primary: true }],
+      userType: 'user',
+      ...(preferredLanguage ? { preferredLanguage } : {}),
+      meta: { resourceType: 'User', location: `${users}/${id}`, version: 'W/"1"', created: person.created, lastModified: person.created },
+    };
   }
 
   /** A device as `GET /devices` lists it. */

@@ -55,6 +55,8 @@ export interface OrgSnapshot {
   seeded: boolean;
   /** Codes issued that no longer work, as hashes of their Matching IDs, and why. */
   spentCodes?: Array<[hash: string, why: SpentCode]>;
+  /** People's `preferredLanguage` in the identity service (SCIM), by person id; absent in older files. */
+  preferredLanguages?: Array<[personId: string, preferredLanguage: string]>;
 }
 
 type SpentCode = 'used' | 'invalidated';
@@ -73,6 +75,8 @@ export type OrgChange =
   | { kind: 'device'; action: 'added' | 'updated' | 'deleted'; device: SimulatedDevice }
   /** The network cut this person's line off (Lost/stolen or deleted). */
   | { kind: 'revoked'; personId: string; iccid: string }
+  /** A person's language changed. */
+  | { kind: 'person'; personId: string }
   | { kind: 'reset' };
 
 /** A refusal the admin API or the page turns into an answer with this status. */
@@ -141,6 +145,7 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
   private seededDemo: boolean;
   /** Codes that were issued and no longer work (hashes of their Matching IDs: nothing to redeem), and why. */
   private readonly spentCodes: Map<string, SpentCode>;
+  private readonly preferredLanguages: Map<string, string>;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly activatingMs: number;
   private readonly codeTtlMs: number;
@@ -159,6 +164,7 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
     this.licenseList = options.snapshot?.licenses ?? newLicenses();
     this.seededDemo = options.snapshot?.seeded ?? false;
     this.spentCodes = new Map(options.snapshot?.spentCodes ?? []);
+    this.preferredLanguages = new Map(options.snapshot?.preferredLanguages ?? []);
   }
 
   // ---------------------------------------------------------------- reading
@@ -178,6 +184,18 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
   /** The pool; the Webex Go license's `consumedUnits` is its devices. */
   licenses(): SimulatedLicense[] {
     return this.licenseList.map((license) => (license.name === WEBEX_GO_PRODUCT ? { ...license, consumedUnits: this.devicesById.size } : { ...license }));
+  }
+
+  /** The person's language as the identity service (SCIM) has it (`en_US`), if one is set. */
+  preferredLanguage(personId: string): string | undefined {
+    return this.preferredLanguages.get(personId);
+  }
+
+  /** Control Hub → Users → the user → language; undefined sets none. */
+  setPreferredLanguage(personId: string, preferredLanguage: string | undefined): void {
+    if (preferredLanguage === undefined) this.preferredLanguages.delete(personId);
+    else this.preferredLanguages.set(personId, preferredLanguage);
+    this.changed({ kind: 'person', personId });
   }
 
   get seeded(): boolean {
@@ -325,6 +343,7 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
     this.devicesById.clear();
     this.devicesByPerson.clear();
     this.spentCodes.clear();
+    this.preferredLanguages.clear();
     this.licenseList = newLicenses();
     this.seededDemo = false;
     this.changed({ kind: 'reset' });
@@ -337,7 +356,13 @@ export class SimulatedOrg extends EventEmitter<{ change: [change: OrgChange] }> 
   }
 
   snapshot(): OrgSnapshot {
-    return { devices: this.devices(), licenses: this.licenseList, seeded: this.seededDemo, spentCodes: [...this.spentCodes] };
+    return {
+      devices: this.devices(),
+      licenses: this.licenseList,
+      seeded: this.seededDemo,
+      spentCodes: [...this.spentCodes],
+      preferredLanguages: [...this.preferredLanguages],
+    };
   }
 
   // ---------------------------------------------------------------- internals

@@ -24,13 +24,17 @@ export function seedDemo(fake: FakeWebex): { admin: Person; users: Person[]; adm
   return { admin, users, adminSpace };
 }
 
-/** Who has a Webex Go device in the demo org, and in which state (one of each kind an admin meets). */
-export const DEMO_ORG_DEVICES: ReadonlyArray<{ email: string; displayName: string; status: ConnectionStatus | 'pending-with-code' }> = [
-  { email: 'bob@example.com', displayName: 'Bob Brown', status: 'connected' },
-  { email: 'carol@example.com', displayName: 'Carol Chen', status: 'unknown' },
-  { email: 'dave@example.com', displayName: 'Dave Davis', status: 'pending-with-code' },
-  { email: 'erin@example.com', displayName: 'Erin Evans', status: 'disconnected' },
-  { email: 'frank@example.com', displayName: 'Frank Fischer', status: 'offline_expired' },
+/**
+ * Who has a Webex Go device in the demo org, and in which state (one of each kind an admin meets),
+ * with their language in Webex (`preferredLanguage`): Frank reads the bot in Bulgarian until he
+ * chooses otherwise, Carol's (French) is none the bot writes in.
+ */
+export const DEMO_ORG_DEVICES: ReadonlyArray<{ email: string; displayName: string; status: ConnectionStatus | 'pending-with-code'; preferredLanguage: string }> = [
+  { email: 'bob@example.com', displayName: 'Bob Brown', status: 'connected', preferredLanguage: 'en_US' },
+  { email: 'carol@example.com', displayName: 'Carol Chen', status: 'unknown', preferredLanguage: 'fr_FR' },
+  { email: 'dave@example.com', displayName: 'Dave Davis', status: 'pending-with-code', preferredLanguage: 'en_US' },
+  { email: 'erin@example.com', displayName: 'Erin Evans', status: 'disconnected', preferredLanguage: 'en_GB' },
+  { email: 'frank@example.com', displayName: 'Frank Fischer', status: 'offline_expired', preferredLanguage: 'bg_BG' },
 ];
 
 /**
@@ -41,8 +45,9 @@ export const DEMO_ORG_DEVICES: ReadonlyArray<{ email: string; displayName: strin
 export function seedOrgDemo(fake: FakeWebex): void {
   if (fake.org.seeded) return;
   const hourAgo = new Date(Date.now() - 60 * 60_000).toISOString();
-  for (const { email, displayName, status } of DEMO_ORG_DEVICES) {
+  for (const { email, displayName, status, preferredLanguage } of DEMO_ORG_DEVICES) {
     const person = fake.addPerson({ email, displayName });
+    fake.org.setPreferredLanguage(person.id, preferredLanguage);
     if (fake.org.deviceOf(person.id)) continue;
     if (status === 'pending-with-code') {
       fake.org.generateCode(fake.org.addDevice(person.id, displayName).id);

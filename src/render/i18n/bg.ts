@@ -87,6 +87,7 @@ export const bg: Record<MessageKey, string> = {
   'org.capability.delete': 'Изтриване на устройства',
   'org.capability.licenses': 'Лицензи',
   'org.capability.callHistory': 'История на обажданията',
+  'org.capability.language': 'Езици от Webex',
   'org.capabilityAvailable': 'достъпно',
   'org.capabilityAvailableNote': 'достъпно ({note})',
   'org.capabilityUnavailable': 'недостъпно: {reason}',
@@ -222,7 +223,8 @@ export const bg: Record<MessageKey, string> = {
   'help.line': '- **{usage}** — {summary} (напр. `{example}`)',
   'help.language': 'Командите се пишат на английски; българските думи за действията също работят.',
   'language.name': 'български',
-  'language.personNow': 'Пиша ви на **{language}**. Напишете **language bg** или **language en**, за да го смените.',
+  'language.personNow':
+    'Пиша ви на **{language}** — {source, select, chosen {както избрахте} webex {езикът от профила ви в Webex} other {езикът по подразбиране на организацията}}. Напишете **language bg** или **language en**, за да го смените.',
   'language.spaceNow': 'В това пространство пиша на **{language}**. Администратор може да го смени с **language bg** или **language en**.',
   'language.personSet': 'Отсега нататък ви пиша на **{language}**.',
   'language.spaceSet': 'Отсега нататък в това пространство пиша на **{language}**.',

@@ -90,6 +90,7 @@ export const en = {
   'org.capability.delete': 'Delete devices',
   'org.capability.licenses': 'Licenses',
   'org.capability.callHistory': 'Call history',
+  'org.capability.language': 'Languages from Webex',
   'org.capabilityAvailable': 'available',
   'org.capabilityAvailableNote': 'available ({note})',
   'org.capabilityUnavailable': 'not available: {reason}',
@@ -226,7 +227,8 @@ export const en = {
   'help.line': '- **{usage}** — {summary} (e.g. `{example}`)',
   'help.language': 'Commands are typed in English; the Bulgarian words for the actions work too.',
   'language.name': 'English',
-  'language.personNow': 'I write to you in **{language}**. Type **language bg** or **language en** to change it.',
+  'language.personNow':
+    'I write to you in **{language}**, {source, select, chosen {as you chose} webex {the language of your Webex profile} other {the organization’s default}}. Type **language bg** or **language en** to change it.',
   'language.spaceNow': 'I write in this space in **{language}**. An admin can change it with **language bg** or **language en**.',
   'language.personSet': 'From now on I write to you in **{language}**.',
   'language.spaceSet': 'From now on I write in this space in **{language}**.',

@@ -7,7 +7,7 @@ import { translator } from '../i18n/translate.js';
 export const CONTROL_HUB_URL = 'https://admin.webex.com';
 
 /** What the bot can do in the org, as `OrgCapability` names it (bot/orgPorts.ts). */
-export type CapabilityName = 'status' | 'delete' | 'licenses' | 'callHistory';
+export type CapabilityName = 'status' | 'delete' | 'licenses' | 'callHistory' | 'language';
 
 const MINUTE_MS = 60_000;
 

@@ -11,6 +11,8 @@
  *   by-id request would (85), it asks for the rest by id instead. So it costs ⌈org people / 1,000⌉
  *   requests in an org that is mostly Webex Go users, and at most one page more than by id in any other.
  * 10,000 devices of 10,000 people: 100 + 10 = 110 requests; 50,000 of 50,000: 500 + 50.
+ * - `preferredLanguage(personId)` is one request a person (SCIM 2 Users, Webex's identity
+ *   service); the sync asks it for a bounded number of people a pass.
  */
 import type { CapabilityState, OrgAdmin, OrgCallingDevice, OrgCapability, OrgDevice, OrgLicense, OrgPerson } from '../../bot/orgPorts.js';
 import { systemClock, type Clock } from '../../net/clock.js';
@@ -24,6 +26,8 @@ import type { OrgTokenSource } from './orgToken.js';
 import { listOf, orgCallingDevice, orgDevice, orgLicense, orgPerson } from './shapes.js';
 
 export { OrgAdminError } from './orgErrors.js';
+
+const asObject = (body: unknown): Record<string, unknown> => (isObject(body) ? body : {});
 
 export const DEFAULT_WEBEX_API_BASE = 'https://webexapis.com/v1';
 /**
@@ -49,7 +53,25 @@ export const ORG_SCOPES = {
   telephonyRead: 'spark-admin:telephony_config_read',
   licensesRead: 'spark-admin:licenses_read',
   peopleRead: 'spark-admin:people_read',
+  /** Webex's identity service (SCIM 2 Users), where a person's `preferredLanguage` is. */
+  identityPeopleRead: 'identity:people_read',
 } as const;
+
+/**
+ * How the identity service (SCIM) is given the org and the person. Its documentation's examples
+ * use bare UUIDs ("Webex Identity assigned" ids); the People API's ids are base64 of
+ * `ciscospark://us/PEOPLE/<uuid>` (and `…/ORGANIZATION/<uuid>`). That the `<uuid>` inside is the
+ * SCIM id is how the examples read, not a documented statement (unconfirmed): `uuid` sends it (the
+ * default), `hydra` the People API's ids as they are.
+ */
+export type ScimIds = 'uuid' | 'hydra';
+export const SCIM_IDS: readonly ScimIds[] = ['uuid', 'hydra'];
+
+/** The `<uuid>` of a Hydra id (`base64("ciscospark://us/<KIND>/<uuid>")`); anything else as it is. */
+export function uuidOfHydraId(id: string): string {
+  const decoded = Buffer.from(id, 'base64').toString('utf8');
+  return /^ciscospark:\/\/[^/]+\/[A-Z_]+\/([0-9A-Za-z-]+)$/.exec(decoded)?.[1] ?? id;
+}
 
 export interface OrgAdminOptions {
   token: OrgTokenSource;
@@ -60,6 +82,14 @@ export interface OrgAdminOptions {
   baseUrl?: string | (() => string);
   /** The Detailed Call History API's base, for the `callHistory` capability; Webex's by default. */
   cdrBaseUrl?: string | (() => string | undefined);
+  /**
+   * Webex's identity service (SCIM 2), for the `language` capability: by default
+   * `<the base URL's origin>/identity/scim`, where the SCIM documentation's `meta.location` puts
+   * `/{orgId}/v2/Users/{userId}` (the published specs name no server for it).
+   */
+  scimBaseUrl?: string | (() => string | undefined);
+  /** How SCIM is given the org and the person; `uuid` by default (see `ScimIds`). */
+  scimIds?: ScimIds;
   licenses?: WebexGoLicenseMatch;
   devicePageSize?: number;
   fetch?: typeof fetch;
@@ -78,11 +108,18 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
     ((typeof url === 'function' ? url() : url) ?? fallback).replace(/\/+$/, '');
   const base = () => resolve(options.baseUrl, DEFAULT_WEBEX_API_BASE);
   const cdrBase = () => resolve(options.cdrBaseUrl, DEFAULT_CDR_BASE_URL);
+  const scimBase = () => resolve(options.scimBaseUrl, `${new URL(base()).origin}/identity/scim`);
+  const scimId = (id: string) => encodeURIComponent(options.scimIds === 'hydra' ? id : uuidOfHydraId(id));
   const fetchFn = options.fetch ?? fetch;
   const clock = options.clock ?? systemClock;
   const policy = options.policy ?? DEFAULT_POLICY;
   const devicePageSize = options.devicePageSize ?? DEVICE_PAGE_SIZE;
   let requests = 0;
+  /** The org's id, as the People API names it in every person (one org a token): SCIM's paths need it. */
+  let orgId: string | undefined;
+  const noteOrg = (item: Record<string, unknown>) => {
+    if (orgId === undefined && typeof item.orgId === 'string' && item.orgId !== '') orgId = item.orgId;
+  };
 
   const send = async (call: OrgCall, url: string, method = 'GET', json?: unknown): Promise<Answer> => {
     // Asked once per request, outside the retries: a renewal that fails is not a Webex outage to retry.
@@ -162,11 +199,28 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
       const batch = ids.slice(i, i + PEOPLE_IDS_PER_REQUEST);
       const answer = await send({ what: `look up ${batch.length} people by id`, scope: ORG_SCOPES.peopleRead }, `${base()}/people?${query({ id: batch.join(',') })}`);
       for (const item of listOf(answer.body)) {
+        noteOrg(item);
         const person = orgPerson(item);
         if (person) found.push(person);
       }
     }
     return found;
+  };
+
+  const peopleCall: OrgCall = { what: 'look up a person by id', scope: ORG_SCOPES.peopleRead };
+  const languageCall: OrgCall = { what: "read a person's language from Webex's identity service", scope: ORG_SCOPES.identityPeopleRead };
+  /** A 404 of the person or their SCIM user: Webex does not know them (`found: false`), not a failure. */
+  const scimUser = async (personId: string): Promise<{ found: false } | { found: true; preferredLanguage?: string }> => {
+    try {
+      if (orgId === undefined) noteOrg(asObject((await send(peopleCall, `${base()}/people/${encodeURIComponent(personId)}`)).body));
+      if (orgId === undefined) throw new OrgAdminError('unavailable', "Webex named no organization for the person, which its identity service's paths need.");
+      const answer = await send(languageCall, `${scimBase()}/${scimId(orgId)}/v2/Users/${scimId(personId)}`);
+      const value = asObject(answer.body).preferredLanguage;
+      return typeof value === 'string' && value.trim() !== '' ? { found: true, preferredLanguage: value.trim() } : { found: true };
+    } catch (error) {
+      if (error instanceof OrgAdminError && error.httpStatus === 404) return { found: false };
+      throw error;
+    }
   };
 
   const licensesCall: OrgCall = { what: "list the org's licenses", scope: ORG_SCOPES.licensesRead };
@@ -206,7 +260,14 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
 
     async personByEmail(email) {
       const answer = await send({ what: 'look up a person by email', scope: ORG_SCOPES.peopleRead }, `${base()}/people?${query({ email })}`);
-      return listOf(answer.body).map(orgPerson).find((p) => p !== undefined);
+      const items = listOf(answer.body);
+      items.forEach(noteOrg);
+      return items.map(orgPerson).find((p) => p !== undefined);
+    },
+
+    async preferredLanguage(personId) {
+      const user = await scimUser(personId);
+      return user.found ? user.preferredLanguage : undefined;
     },
 
     async people(ids) {
@@ -219,6 +280,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
       for await (const page of pages(call, `${base()}/people?${query({ max: PEOPLE_PAGE_SIZE })}`)) {
         pagesRead += 1;
         for (const item of listOf(page.body)) {
+          noteOrg(item);
           const person = orgPerson(item);
           if (person && missing.delete(person.id)) found.push(person);
         }
@@ -265,11 +327,33 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
       // The cheapest read of the call history: one record of a minute that is surely available (5 minutes to 30 days old).
       const end = clock.now() - 10 * 60_000;
       const cdrQuery = query({ startTime: new Date(end - 60_000).toISOString(), endTime: new Date(end).toISOString(), max: 1 });
-      const [status, licenses, callHistory] = await Promise.all([
+      /**
+       * One person the People API lists, read back from the identity service: its scope, the
+       * ids' form and its address at once. Not found: the reads would find nobody (see ScimIds).
+       * A refusal there (401 too: the identity service may judge a token on its own) is this
+       * capability's alone.
+       */
+      const language = async (): Promise<CapabilityState> => {
+        try {
+          const someone = listOf((await send({ what: "list the org's people", scope: ORG_SCOPES.peopleRead }, `${base()}/people?${query({ max: 1 })}`)).body)[0];
+          if (typeof someone?.id !== 'string') return { available: true, note: 'not checked: Webex lists no person to read' };
+          noteOrg(someone);
+          if ((await scimUser(someone.id)).found) return { available: true };
+          return {
+            available: true,
+            note: `not confirmed: Webex's identity service did not find a person the People API lists, by ${options.scimIds === 'hydra' ? 'their person id' : 'the UUID in their person id'}`,
+          };
+        } catch (error) {
+          if (!(error instanceof OrgAdminError)) throw error;
+          return { available: false, reason: error.message, ...(error.httpStatus === undefined || error.httpStatus === 401 ? {} : { httpStatus: error.httpStatus }) };
+        }
+      };
+      const [status, licenses, callHistory, languageState] = await Promise.all([
         probe({ what: "list the org's Webex Go devices", scope: ORG_SCOPES.devicesRead }, `${base()}/devices?${query({ type: WEBEX_GO, max: 1 })}`),
         probe(licensesCall, `${base()}/licenses`),
         // 451: the token was accepted and the org's records live in another region, which the pull follows.
         probe({ what: 'read the Detailed Call History', scope: CDR_SCOPE }, `${cdrBase()}/cdr_feed?${cdrQuery}`, (s) => s === 451),
+        language(),
       ]);
       const states: Record<OrgCapability, CapabilityState> = {
         status,
@@ -279,6 +363,7 @@ export function createOrgAdmin(options: OrgAdminOptions): OrgAdmin {
           : { available: false, reason: 'Deleting needs the device listing (status), which is not available.' },
         licenses,
         callHistory,
+        language: languageState,
       };
       if (tokenRefused) {
         const { httpStatus } = tokenRefused;
