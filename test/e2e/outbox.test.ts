@@ -14,8 +14,11 @@ import { MATCHING_ID, activationIn, activationMessages, assertGroupSpacesKeepSec
 
 /** The client tries a message once more after a 429 before the outbox takes it over. */
 const RETRIES = 1;
-/** Longer than the client waits out 429s (RETRIES Retry-After: 1 waits) for each of the three messages. */
-const RATE_LIMITED_MS = 3 * RETRIES * 1000 + 1000;
+/**
+ * Longer than the client waits out 429s (RETRIES Retry-After: 1 waits) for each of the three
+ * messages, sent one after another, with room for a loaded machine to draw the QR in between.
+ */
+const RATE_LIMITED_MS = 3 * RETRIES * 1000 + 3000;
 /** 5xx answers to a POST are not retried by the client: a short outage is enough. */
 const FAILING_MS = 1500;
 
