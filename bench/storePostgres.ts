@@ -1,12 +1,14 @@
 /**
  * The PostgreSQL store's latency: p50/p99 of a mutation (an assign, a status event) with 1k, 10k
- * and 50k devices and a year of audit records, on a PostgreSQL server on loopback started for the
+ * and 50k devices and a year of audit records, and of an assign as a Webex delivery brings it
+ * (the delivery claimed, then the assign, which marks it done as it commits), on a PostgreSQL server on loopback started for the
  * run (Debian's binaries; fsync off, as in the tests: this measures the store, not the disk).
  * Goal (issue 15): p99 ≤ 15 ms at 50k devices. Run: npx tsx bench/storePostgres.ts
  * Meant to join bench/store.ts's table: there, pgRepositoryFactory().open(data, audit) opens the
  * same store in PostgreSQL.
  */
 import { randomUUID } from 'node:crypto';
+import { instanceLease } from '../src/domain/repository.js';
 import { codeKey, WebexGoService } from '../src/domain/service.js';
 import type { AuditRecord } from '../src/domain/types.js';
 import { createBuiltinEsimProvider } from '../src/esim/builtinProvider.js';
@@ -81,13 +83,23 @@ try {
     const service = new WebexGoService({ repo, clock: () => new Date(), esim, newId: randomUUID });
     const assigns: number[] = [];
     const events: number[] = [];
+    const delivered: number[] = [];
+    const holder = `bench-${devices}`;
+    await repo.holdLease(instanceLease(holder), holder, 10 * 60_000);
     for (let i = 0; i < SAMPLES; i++) {
       assigns.push(await time(() => service.assign(ADMIN, `new${i}@example.com`)));
       events.push(await time(() => service.phoneEvent(iccids[i]!, i % 2 ? 'enabled' : 'disabled')));
+      const delivery = `delivery-${devices}-${i}`;
+      delivered.push(
+        await time(async () => {
+          if ((await service.claimDelivery(delivery, holder)) !== 'mine') throw new Error(`${delivery} was not this instance's`);
+          await service.handleDelivery(delivery, holder, () => service.assign(ADMIN, `delivered${i}@example.com`));
+        }),
+      );
     }
     console.log(
       `PostgreSQL, ${devices} devices, ${365 * AUDIT_PER_DAY} audit records — ${report('assign', assigns)}; ${report('status event', events)}; ` +
-        `fill + open ${fillAndOpenMs.toFixed(0)} ms`,
+        `${report('delivered assign (claim + assign)', delivered)}; fill + open ${fillAndOpenMs.toFixed(0)} ms`,
     );
   }
 } finally {

@@ -9,7 +9,8 @@ import type { OrgAdmin } from './bot/orgPorts.js';
 import { OrgSync } from './bot/orgSync.js';
 import { OUTBOX_TIMINGS, OutboxSender, type OutboxTimings } from './bot/outbox.js';
 import { ReminderScheduler } from './bot/reminders.js';
-import { leaseTimings, storeLeases } from './bot/periodicPass.js';
+import { Deliveries, deliveryTimings } from './bot/deliveries.js';
+import { InstanceHeartbeat, leaseTimings, storeLeases } from './bot/periodicPass.js';
 import { ConfigError, type Config } from './config.js';
 import type { Clock, EsimProvider } from './domain/ports.js';
 import type { Repository } from './domain/repository.js';
@@ -18,6 +19,7 @@ import { WebexGoService } from './domain/service.js';
 import { createBuiltinEsimProvider } from './esim/builtinProvider.js';
 import type { Renderer } from './render/renderer.js';
 import { RenderPool } from './render/worker/renderPool.js';
+import { HTTP_MESSAGES } from './render/messages/http.js';
 import { createHttpApp } from './http/server.js';
 import { webhookRouter } from './http/webhook.js';
 import { createMailer } from './mail/mailer.js';
@@ -149,15 +151,24 @@ export function createApp(deps: AppDeps): App {
     ...(callHistory ? { callHistory } : {}),
     ...(org ? { org } : {}),
   };
-  const dispatcher = new Dispatcher(botDeps, commandTable(), () => ({
-    names: [framework?.person?.displayName].filter((n): n is string => Boolean(n)),
-    emails: framework?.person?.emails ?? [],
-  }));
-
-  const notifier = new StatusNotifier(service, messenger, log, config.watchWindowMs);
   // One instance at a time runs each background job; a holder id is never shared by two processes.
   const instanceId = `${config.instanceId}/${process.pid}/${randomUUID().slice(0, 8)}`;
-  const leases = storeLeases(deps.repo, instanceId, log, leaseTimings(config.leaseTtlMs));
+  const timings = leaseTimings(config.leaseTtlMs);
+  const leases = storeLeases(deps.repo, instanceId, log, timings);
+  // The deliveries this instance claims are its own while its heartbeat lasts.
+  const heartbeat = new InstanceHeartbeat(leases, instanceId);
+  const deliveries = new Deliveries(service, instanceId, log, deliveryTimings(timings));
+  const dispatcher = new Dispatcher(
+    botDeps,
+    commandTable(),
+    () => ({
+      names: [framework?.person?.displayName].filter((n): n is string => Boolean(n)),
+      emails: framework?.person?.emails ?? [],
+    }),
+    deliveries,
+  );
+
+  const notifier = new StatusNotifier(service, messenger, log, config.watchWindowMs);
   const reminders = new ReminderScheduler({ service, messenger, log, qrPng, remindDays: config.remindDays, leases });
   const repo: Repository = deps.repo;
   const orgSync = org
@@ -170,9 +181,11 @@ export function createApp(deps: AppDeps): App {
   let webhook: express.Router | undefined;
   const webhookPath = config.webhookUrl ? new URL(config.webhookUrl).pathname : WEBHOOK_PATH_LOCAL;
   const webhookGate = express.Router();
+  let stopping = false;
   webhookGate.use((req, res, next) => {
-    if (webhook) webhook(req, res, next);
-    else sendError(res, 503, 'not-ready', 'The bot is still connecting to Webex.');
+    if (stopping) sendError(res, 503, 'stopping', HTTP_MESSAGES.webhookStopping);
+    else if (webhook) webhook(req, res, next);
+    else sendError(res, 503, 'not-ready', HTTP_MESSAGES.webhookNotReady);
   });
 
   const http = createHttpApp({
@@ -208,6 +221,8 @@ export function createApp(deps: AppDeps): App {
     ...(orgSync ? { orgSync } : {}),
     http,
     async start() {
+      // Claims wait for the heartbeat's first beat (a claim is taken over while its holder has none); the start does not.
+      deliveries.after(heartbeat.start());
       const port = await listen();
       const webhookUrl = deps.beforeWebex?.(port) ?? config.webhookUrl;
       // Checked beside the Webex connection (offline, the local org answers once beforeWebex ran).
@@ -230,6 +245,12 @@ export function createApp(deps: AppDeps): App {
     },
     async stop() {
       connection?.stop();
+      // New deliveries go elsewhere (a 503: the proxy hands them to the next instance); those
+      // under way finish, for a while; then the heartbeat goes, so another instance takes over at
+      // once whatever this one claimed and did not finish.
+      stopping = true;
+      await deliveries.stop();
+      await heartbeat.stop();
       await reminders.stop();
       await outbox.stop();
       await orgSync?.stop();

@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { isRefusal } from '../domain/refusal.js';
+import { DeliveryTakenOver } from '../domain/repository.js';
+import { Deliveries, deliveryTimings } from './deliveries.js';
+import { LEASE_TIMINGS } from './periodicPass.js';
 import type { OutgoingMessage } from './ports.js';
 import { originSpace } from './notifier.js';
 import { matchCommand, normalize, repeatable, suggestCommand, visibleCommands } from './parse.js';
@@ -38,6 +42,8 @@ export class Dispatcher {
     private readonly commands: Command[],
     /** The bot's own names (as people @mention it) and addresses, once Webex has said. */
     private readonly bot: () => { names: string[]; emails: string[] },
+    /** Which deliveries this instance acts on (by default as an instance of its own, for a store nobody else shares). */
+    private readonly deliveries: Deliveries = new Deliveries(deps.service, `dispatcher/${randomUUID()}`, deps.log, deliveryTimings(LEASE_TIMINGS)),
   ) {}
 
   /**
@@ -45,7 +51,14 @@ export class Dispatcher {
    * Webex's id of the message, the same when Webex delivers it again.
    */
   async onText(actor: Actor, space: Space, text: string, files: string[], messageId: string): Promise<void> {
-    if (!(await this.firstDelivery(messageId))) return;
+    await this.deliveries.once(messageId, () => this.text(actor, space, text, files));
+  }
+
+  async onPress(actor: Actor, space: Space, press: IncomingPress): Promise<void> {
+    await this.deliveries.once(press.id, () => this.press(actor, space, press));
+  }
+
+  private async text(actor: Actor, space: Space, text: string, files: string[]): Promise<void> {
     // Only the bot's name (a bare @mention) is a request for help.
     const typed = normalize(text, this.bot().names) || 'help';
     const match = matchCommand(typed, this.commands.filter((c) => c.listed !== false));
@@ -59,8 +72,7 @@ export class Dispatcher {
     await this.run(match.command, actor, space, match.args, undefined, files);
   }
 
-  async onPress(actor: Actor, space: Space, press: IncomingPress): Promise<void> {
-    if (!(await this.firstDelivery(press.id))) return;
+  private async press(actor: Actor, space: Space, press: IncomingPress): Promise<void> {
     const data: ButtonData = {};
     for (const [key, value] of Object.entries(press.inputs)) if (typeof value === 'string') data[key] = value;
     const command = this.commands.find((c) => c.name === data.command);
@@ -84,20 +96,6 @@ export class Dispatcher {
       await current;
     } finally {
       if (this.pressesRunning.get(key) === current) this.pressesRunning.delete(key);
-    }
-  }
-
-  /**
-   * Whether this is the first delivery of a message or press (Webex retries, and a replayed
-   * webhook carries a valid signature). If the store cannot tell, the message is handled: a
-   * bot that cannot write still answers what needs no write.
-   */
-  private async firstDelivery(id: string): Promise<boolean> {
-    try {
-      return await this.deps.service.claimDelivery(id);
-    } catch (error) {
-      this.deps.log(`could not record delivery ${id}: ${(error as Error).message}`);
-      return true;
     }
   }
 
@@ -158,6 +156,11 @@ export class Dispatcher {
     try {
       await handler(ctx);
     } catch (error) {
+      // Another instance took the delivery over (this one's store lost touch): it answers, not this one.
+      if (error instanceof DeliveryTakenOver) {
+        this.deps.log(error.message);
+        return;
+      }
       const lang = languageHere(ctx);
       const answer = isRefusal(error) ? refusalMessage(error, lang) : commandText(lang).internalError;
       if (!isRefusal(error)) this.deps.log(`command failed: ${(error as Error)?.message ?? String(error)}`);

@@ -3,7 +3,7 @@
  * flight, and stop waits for it. With a lease, only the instance holding it (in the shared store)
  * runs the passes: it renews the lease while it runs, another takes it over when it lapses.
  */
-import type { Repository } from '../domain/repository.js';
+import { instanceLease, type Repository } from '../domain/repository.js';
 
 export interface LeaseTimings {
   /** How long a grant lasts: an instance that dies is taken over at most this plus `renewMs` later. */
@@ -55,6 +55,11 @@ export abstract class PeriodicPass {
   protected every(intervalMs: number): void {
     void this.runOnce();
     this.timer = setInterval(() => void this.runOnce(), intervalMs).unref();
+    this.renewOften();
+  }
+
+  /** Renews the lease every `renewMs` (taking it when free), with no passes of its own. */
+  protected renewOften(): void {
     if (this.lease) this.renewer = setInterval(() => void this.renew(), this.lease.leases.renewMs).unref();
   }
 
@@ -109,4 +114,24 @@ export abstract class PeriodicPass {
     const had = this.holdsLease();
     if ((await this.hold()) && !had) void this.runOnce();
   }
+}
+
+/**
+ * That this instance is alive: it holds its own lease (instanceLease(instanceId)) while it runs,
+ * renewed as every lease is, and lets it go when it stops. The deliveries it claimed are taken
+ * over by another instance only once this lease lapsed (Repository.claimDelivery).
+ */
+export class InstanceHeartbeat extends PeriodicPass {
+  constructor(leases: Leases, instanceId: string) {
+    // Its own lease changes hands only when it lapses: the only lines worth logging are failures.
+    super({ name: instanceLease(instanceId), leases: { ...leases, log: (line) => (line.endsWith(' runs it now') ? undefined : leases.log(line)) } });
+  }
+
+  /** Holds the lease before the first delivery is claimed, then renews it. */
+  async start(): Promise<void> {
+    await this.runOnce();
+    this.renewOften();
+  }
+
+  protected async pass(): Promise<void> {}
 }

@@ -43,6 +43,25 @@ export interface AuditQuery {
  */
 export const DELIVERIES_KEPT = 10_000;
 
+/** What an instance asking for a delivery found (Repository.claimDelivery). */
+export type DeliveryClaim = 'mine' | 'held' | 'done';
+
+/**
+ * The lease that says an instance is alive: a delivery claimed by `holder` is taken over only
+ * once this lease, held by `holder`, has lapsed (or never was held).
+ */
+export function instanceLease(holder: string): string {
+  return `instance:${holder}`;
+}
+
+/** A transaction under a delivery whose claim another instance took over: it changed nothing. */
+export class DeliveryTakenOver extends Error {
+  constructor(readonly delivery: string) {
+    super(`delivery ${delivery} was taken over by another instance: this one no longer acts on it`);
+    this.name = 'DeliveryTakenOver';
+  }
+}
+
 /**
  * The store behind the service. Transactions run one at a time, so no update is ever lost;
  * the promise settles once the change is durable.
@@ -53,10 +72,22 @@ export interface Repository {
   /** Newest first. */
   auditTrail(query: AuditQuery): Promise<AuditRecord[]>;
   /**
-   * Claims a Webex delivery (a message or button press id): true the first time it is claimed,
-   * false ever after, restarts included, for the newest DELIVERIES_KEPT ids.
+   * Claims a Webex delivery (a message or button press id) for `holder` (an instance's id):
+   * `mine` the first time (act on it, through handleDelivery), and also when the instance that
+   * claimed it died before it was done (its instance lease, instanceLease(holder), lapsed): the
+   * claim is taken over, by one asker only. `held` while its holder is alive and not done with
+   * it (ask again later). `done` once its handling committed a change or ended, ever after,
+   * restarts included, for the newest DELIVERIES_KEPT ids.
    */
-  claimDelivery(id: string): Promise<boolean>;
+  claimDelivery(id: string, holder: string): Promise<DeliveryClaim>;
+  /**
+   * Runs the handling of a delivery `holder` claimed. The first transaction `act` commits that
+   * changes anything marks the delivery done with its changes, on the condition that `holder`
+   * still holds the claim: if it was taken over meanwhile, that transaction changes nothing and
+   * rejects with DeliveryTakenOver. If `act` commits no change, the delivery is marked done
+   * when it settles (if `holder` still holds it).
+   */
+  handleDelivery<T>(id: string, holder: string, act: () => Promise<T>): Promise<T>;
   /**
    * Holds the named background job (reminders, org sync, outbox) for `holder` until `ttlMs` from
    * now: true while `holder` holds it (taking it over when the last holder let it lapse), false

@@ -4,7 +4,7 @@ import { emailProblem, isEmail, normalizeEmail } from './email.js';
 import { isIccid } from './iccid.js';
 import { planOrgSync, type ListedDevice, type ListingScope, type OrgChangeKind } from './org.js';
 import { Refusal, isRefusal } from './refusal.js';
-import type { AuditQuery, Repository, StoreReader, StoreTransaction } from './repository.js';
+import type { AuditQuery, DeliveryClaim, Repository, StoreReader, StoreTransaction } from './repository.js';
 import type { Clock, EsimProvider } from './ports.js';
 import {
   languageFromWebex,
@@ -226,9 +226,18 @@ export class WebexGoService {
     return this.deps.repo.auditTrail({ ...query, email });
   }
 
-  /** True the first time Webex delivers this message or press: a repeated delivery must not act again. */
-  claimDelivery(id: string): Promise<boolean> {
-    return this.deps.repo.claimDelivery(id);
+  /**
+   * Whether `holder` (an instance) is to act on this message or press: `mine` the first time
+   * Webex delivers it (or when the instance that claimed it died before it was done), `held`
+   * while another instance handles it, `done` once handled: a repeated delivery must not act again.
+   */
+  claimDelivery(id: string, holder: string): Promise<DeliveryClaim> {
+    return this.deps.repo.claimDelivery(id, holder);
+  }
+
+  /** Runs the handling of a delivery `holder` claimed: its first change committed marks it done (Repository.handleDelivery). */
+  handleDelivery<T>(id: string, holder: string, act: () => Promise<T>): Promise<T> {
+    return this.deps.repo.handleDelivery(id, holder, act);
   }
 
   /** An entry point refused someone before any action ran (e.g. a non-admin command): audit it. */

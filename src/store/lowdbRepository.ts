@@ -1,10 +1,11 @@
 import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { DELIVERIES_KEPT, type AuditQuery, type Repository, type StoreReader, type StoreTransaction } from '../domain/repository.js';
+import { DELIVERIES_KEPT, type AuditQuery, type DeliveryClaim, type Repository, type StoreReader, type StoreTransaction } from '../domain/repository.js';
 import { languageKey, type AuditRecord, type CodeRecord, type Device, type DeviceStatus, type Language, type LanguageHolder, type OrgSettings, type OutboxEntry, type ProfileRecord } from '../domain/types.js';
 import { AuditFileCut, AuditLog, auditMonth, auditText, isAuditFile } from './auditLog.js';
 import { CodesFile } from './codesFile.js';
+import { Handling, openHandling, runHandling } from './deliveryHandling.js';
 import { AppendFile, FILE_MODE, UndoFailed, syncFolder } from './durableFile.js';
 import { isStoreData, journalLine, readJournal, type JournalEntry, type JournalRead, type StoreData } from './journal.js';
 import { SnapshotFile, withoutSecret, type FrozenRecords, type SnapshotView } from './snapshotFile.js';
@@ -98,6 +99,8 @@ export function recoveryAdvice(dataDir: string): string {
 /** A unit of work waiting for its batch: `claimed` holds the delivery ids the batch claimed before it. */
 interface PendingUnit {
   run(tx: Transaction, claimed: Set<string>): unknown;
+  /** The delivery whose handling queued it, if its commit is to mark that delivery done. */
+  handling: Handling | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -142,6 +145,8 @@ export class LowdbRepository implements Repository {
   private failing: string | undefined;
   /** Set when a failed write could not be undone: the files may hold what memory does not. */
   private broken = false;
+  /** Deliveries claimed by this process and not done yet (their holder, by id): in memory only, as only this process can hold them. */
+  private readonly unfinished = new Map<string, string>();
 
   private constructor(
     private readonly db: Low<StoreData>,
@@ -281,15 +286,28 @@ export class LowdbRepository implements Repository {
   }
 
   transact<T>(fn: (tx: StoreTransaction) => T): Promise<T> {
-    return this.enqueue((tx) => fn(tx));
+    return this.enqueue((tx) => fn(tx), openHandling());
   }
 
-  claimDelivery(id: string): Promise<boolean> {
+  /**
+   * The embedded store belongs to one process, which holds every lease: a claim is never taken
+   * over. One claimed before a restart is done (at most once: no other instance could have had
+   * the delivery); one this process still handles is `held`.
+   */
+  claimDelivery(id: string, holder: string): Promise<DeliveryClaim> {
     return this.enqueue((tx, claimed) => {
-      if (this.deliveries.has(id) || claimed.has(id)) return false;
+      if (claimed.has(id) || this.unfinished.has(id)) return 'held';
+      if (this.deliveries.has(id)) return 'done';
       tx.changes.claims.push(id);
+      tx.changes.holders.set(id, holder);
       claimed.add(id);
-      return true;
+      return 'mine';
+    });
+  }
+
+  handleDelivery<T>(id: string, holder: string, act: () => Promise<T>): Promise<T> {
+    return runHandling(new Handling(id, holder), act, async () => {
+      if (this.unfinished.get(id) === holder) this.unfinished.delete(id);
     });
   }
 
@@ -364,9 +382,9 @@ export class LowdbRepository implements Repository {
    * Queues a unit of work. Units that queue while a batch is written make the next batch: each
    * runs on top of the ones before it, and the batch is written and synced once (group commit).
    */
-  private enqueue<T>(run: (tx: Transaction, claimed: Set<string>) => T): Promise<T> {
+  private enqueue<T>(run: (tx: Transaction, claimed: Set<string>) => T, handling?: Handling): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({ run, handling, resolve: resolve as (value: unknown) => void, reject });
       if (this.pending.length === 1) void this.serially(() => this.commitPending());
     });
   }
@@ -382,6 +400,7 @@ export class LowdbRepository implements Repository {
     const ran: { unit: PendingUnit; tx: Transaction; result: unknown }[] = [];
     for (const unit of batch) {
       const tx = new Transaction(base);
+      tx.handling = unit.handling;
       try {
         ran.push({ unit, tx, result: unit.run(tx, claimed) });
         base = tx;
@@ -522,6 +541,16 @@ export class LowdbRepository implements Repository {
       delete data.profiles[iccid];
     }
     for (const id of changes.claims) remember(this.deliveries, id);
+    for (const [id, holder] of changes.holders) {
+      this.unfinished.set(id, holder);
+      // A claim never handled (its caller gave up) must not stay for ever.
+      if (this.unfinished.size > DELIVERIES_KEPT) this.unfinished.delete(this.unfinished.keys().next().value!);
+    }
+    // The first change its handling commits: the delivery is done with it.
+    if (tx.handling && !tx.handling.done && this.unfinished.get(tx.handling.id) === tx.handling.holder) {
+      tx.handling.done = true;
+      this.unfinished.delete(tx.handling.id);
+    }
     if (changes.outbox.size) data.outbox = applyOutbox(data.outbox, changes.outbox);
     if (changes.languages.size) data.languages = { ...data.languages, ...Object.fromEntries(changes.languages) };
   }
@@ -628,10 +657,15 @@ class Transaction implements StoreTransaction {
     profiles: new Map<string, ProfileRecord>(),
     audit: [] as AuditRecord[],
     claims: [] as string[],
+    /** Who claimed each delivery in `claims` (not written: a claim outlives no restart unfinished). */
+    holders: new Map<string, string>(),
     pruned: { codes: [] as string[], profiles: [] as string[] },
     outbox: new Map<string, OutboxEntry | null>(),
     languages: new Map<string, Language>(),
   };
+
+  /** The delivery whose handling this is, when its commit marks that delivery done. */
+  handling: Handling | undefined;
 
   constructor(private readonly base: StoreReader) {}
 

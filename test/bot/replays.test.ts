@@ -3,6 +3,8 @@
  * each acts once, across restarts too.
  */
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import { DeliveryTakenOver } from '../../src/domain/repository.js';
 import { commandTable } from '../../src/bot/commands/index.js';
 import { Dispatcher } from '../../src/bot/dispatcher.js';
 import { ALICE, BOT_EMAIL, BOT_NAME, DM_ADMIN, GROUP, TINY_PDF, TINY_PNG, admin, openBot, type BotFixture } from '../support/botFakes.js';
@@ -50,7 +52,14 @@ describe('bot: repeated deliveries', () => {
     assert.equal(await codesOf(ALICE), 2);
 
     const restarted = await bot.domain.reopen();
-    assert.equal(await restarted.service.claimDelivery('action-1'), false);
+    assert.equal(await restarted.service.claimDelivery('action-1', 'another-instance'), 'done');
     await restarted.repo.close();
+  });
+
+  it('a command whose delivery another instance took over (this one lost its store meanwhile) says nothing: the other answers', async () => {
+    sinon.stub(bot.service, 'assign').rejects(new DeliveryTakenOver('message-1'));
+    await bot.type(admin, DM_ADMIN, `assign ${ALICE}`, [], 'message-1');
+    assert.deepEqual(bot.sent(), []);
+    assert.ok(bot.logs.includes('delivery message-1 was taken over by another instance: this one no longer acts on it'), bot.logs.join('\n'));
   });
 });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { Repository } from '../../src/domain/repository.js';
+import { DeliveryTakenOver, instanceLease, type Repository } from '../../src/domain/repository.js';
 import { isRefusal } from '../../src/domain/refusal.js';
 import { WebexGoService } from '../../src/domain/service.js';
 import { createBuiltinEsimProvider } from '../../src/esim/builtinProvider.js';
@@ -136,9 +136,28 @@ describe('PostgreSQL store: several instances on one database', () => {
 
   it('a delivery claimed by two instances at once is claimed by exactly one', async () => {
     const [a, b] = [await open(), await open()];
+    await a.repo.holdLease(instanceLease('a'), 'a', 60_000);
+    await b.repo.holdLease(instanceLease('b'), 'b', 60_000);
     const ids = Array.from({ length: 200 }, (_, i) => `delivery-${i}`);
-    const claims = await Promise.all(ids.flatMap((id) => [a.repo.claimDelivery(id), b.repo.claimDelivery(id)]));
-    for (let i = 0; i < ids.length; i++) assert.equal(Number(claims[2 * i]) + Number(claims[2 * i + 1]), 1, ids[i]);
+    const claims = await Promise.all(ids.flatMap((id) => [a.repo.claimDelivery(id, 'a'), b.repo.claimDelivery(id, 'b')]));
+    for (let i = 0; i < ids.length; i++) assert.deepEqual([claims[2 * i], claims[2 * i + 1]].sort(), ['held', 'mine'], ids[i]);
+  });
+
+  it("deliveries of an instance that died are taken over by exactly one of two instances asking at once, and its writes under them land nowhere", async () => {
+    const [dead, b, c] = [await open(), await open(), await open()];
+    await dead.repo.holdLease(instanceLease('dead'), 'dead', 60_000);
+    await b.repo.holdLease(instanceLease('b'), 'b', 60_000);
+    await c.repo.holdLease(instanceLease('c'), 'c', 60_000);
+    const ids = Array.from({ length: 100 }, (_, i) => `delivery-${i}`);
+    for (const id of ids) assert.equal(await dead.repo.claimDelivery(id, 'dead'), 'mine');
+    assert.deepEqual(new Set(await Promise.all(ids.map((id) => b.repo.claimDelivery(id, 'b')))), new Set(['held']));
+    await dead.repo.holdLease(instanceLease('dead'), 'dead', 0);
+    const claims = await Promise.all(ids.flatMap((id) => [b.repo.claimDelivery(id, 'b'), c.repo.claimDelivery(id, 'c')]));
+    for (let i = 0; i < ids.length; i++) assert.deepEqual([claims[2 * i], claims[2 * i + 1]].sort(), ['held', 'mine'], ids[i]);
+    // Not dead after all, only cut off: what it commits under a claim taken over is refused whole.
+    await assert.rejects(dead.service.handleDelivery('delivery-0', 'dead', () => dead.service.assign(ADMIN, 'alice@example.com')), DeliveryTakenOver);
+    assert.deepEqual(await sql('SELECT count(*)::int AS n FROM devices'), [{ n: 0 }]);
+    assert.deepEqual(await sql('SELECT count(*)::int AS n FROM audit'), [{ n: 0 }]);
   });
 
   it('a lease is held by one instance, renewed by it, and taken over once it lapsed', async () => {

@@ -19,5 +19,6 @@ describe('PostgreSQL store', () => {
       }
     },
     persistent: true,
+    shared: true,
   });
 });

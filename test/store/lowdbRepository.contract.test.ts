@@ -13,4 +13,5 @@ repositoryContract('LowdbRepository', {
     dir = undefined;
   },
   persistent: true,
+  shared: false,
 });

@@ -6,10 +6,11 @@
  *     open: (seed) => LowdbRepository.open(dir, seed),   // the same place each time, until cleanup
  *     cleanup: () => rm(dir, { recursive: true, force: true }),
  *     persistent: true,
+ *     shared: false,
  *   });
  */
 import assert from 'node:assert/strict';
-import { DELIVERIES_KEPT, type Repository } from '../../src/domain/repository.js';
+import { DELIVERIES_KEPT, DeliveryTakenOver, instanceLease, type Repository } from '../../src/domain/repository.js';
 import type { AuditAction, AuditRecord, CodeRecord, Device, OrgSettings, OutboxEntry, ProfileRecord } from '../../src/domain/types.js';
 import { ADMIN, DEFAULT_SETTINGS } from '../support/domain.js';
 
@@ -29,7 +30,15 @@ export interface ContractSubject {
   cleanup(): Promise<void>;
   /** Whether what was committed is there again after close and open. */
   persistent: boolean;
+  /**
+   * Whether several instances share it: leases lapse, and a delivery claimed by an instance whose
+   * instance lease lapsed is taken over. (An embedded store belongs to one process, which holds
+   * every lease.)
+   */
+  shared: boolean;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const SEED: ContractSeed = { settings: DEFAULT_SETTINGS, admins: [ADMIN] };
 const AT = '2026-11-26T09:00:00.000Z';
@@ -253,23 +262,126 @@ export function repositoryContract(name: string, subject: ContractSubject): void
     });
 
     describe('deliveries', () => {
-      it('claims a delivery id once: true the first time, false every time after', async () => {
-        assert.equal(await repo.claimDelivery('msg-1'), true);
-        assert.equal(await repo.claimDelivery('msg-1'), false);
-        assert.equal(await repo.claimDelivery('msg-2'), true);
+      /** `holder` is a live instance: it holds its instance lease. */
+      const alive = (holder: string, ttlMs = 60_000) => repo.holdLease(instanceLease(holder), holder, ttlMs);
+      const handled = (id: string, holder: string) => repo.handleDelivery(id, holder, async () => undefined);
+
+      it('claims a delivery once: mine the first time, held while its holder handles it, done once handled', async () => {
+        await alive('a');
+        await alive('b');
+        assert.equal(await repo.claimDelivery('msg-1', 'a'), 'mine');
+        assert.equal(await repo.claimDelivery('msg-1', 'a'), 'held', 'its holder, asked again while handling it');
+        assert.equal(await repo.claimDelivery('msg-1', 'b'), 'held', 'another instance, while its holder is alive');
+        await handled('msg-1', 'a');
+        assert.equal(await repo.claimDelivery('msg-1', 'b'), 'done');
+        assert.equal(await repo.claimDelivery('msg-1', 'a'), 'done');
+        assert.equal(await repo.claimDelivery('msg-2', 'b'), 'mine');
       });
 
-      it('of concurrent claims of one id, exactly one wins', async () => {
-        const claims = await Promise.all(Array.from({ length: 5 }, () => repo.claimDelivery('msg-1')));
-        assert.deepEqual(claims.filter(Boolean), [true]);
+      it('of concurrent claims of one id, exactly one is mine', async () => {
+        const holders = ['a', 'b', 'c', 'd', 'e'];
+        await Promise.all(holders.map((holder) => alive(holder)));
+        const claims = await Promise.all(holders.map((holder) => repo.claimDelivery('msg-1', holder)));
+        assert.deepEqual([...claims].sort(), ['held', 'held', 'held', 'held', 'mine']);
+      });
+
+      it('is done with the first change its handling commits; a unit of work refused or changing nothing marks nothing', async () => {
+        await alive('a');
+        await alive('b');
+        assert.equal(await repo.claimDelivery('msg-1', 'a'), 'mine');
+        const result = await repo.handleDelivery('msg-1', 'a', async () => {
+          await assert.rejects(
+            repo.transact((tx) => {
+              tx.putLanguage({ space: 'space-1' }, 'bg');
+              throw new Error('refused');
+            }),
+            /refused/,
+          );
+          await repo.transact((tx) => tx.settings());
+          assert.equal(await repo.claimDelivery('msg-1', 'b'), 'held');
+          await repo.transact((tx) => tx.putLanguage({ space: 'space-1' }, 'bg'));
+          assert.equal(await repo.claimDelivery('msg-1', 'b'), 'done', 'done with its first change, before its handling ended');
+          await repo.transact((tx) => tx.putLanguage({ space: 'space-2' }, 'bg'));
+          return 'acted';
+        });
+        assert.equal(result, 'acted');
+        repo.read((r) => assert.deepEqual([r.language({ space: 'space-1' }), r.language({ space: 'space-2' })], ['bg', 'bg']));
+        assert.equal(await repo.claimDelivery('msg-1', 'b'), 'done');
+      });
+
+      it('is done when its handling fails too: what failed is not tried again', async () => {
+        await alive('a');
+        assert.equal(await repo.claimDelivery('msg-1', 'a'), 'mine');
+        await assert.rejects(
+          repo.handleDelivery('msg-1', 'a', async () => {
+            throw new Error('no answer from Webex');
+          }),
+          /no answer from Webex/,
+        );
+        assert.equal(await repo.claimDelivery('msg-1', 'b'), 'done');
       });
 
       it(`keeps the newest ${DELIVERIES_KEPT.toLocaleString('en')} ids`, async function () {
         this.timeout(60_000);
-        for (let i = 0; i <= DELIVERIES_KEPT; i++) await repo.claimDelivery(`msg-${i}`);
-        assert.equal(await repo.claimDelivery(`msg-1`), false, 'a recent id was forgotten');
-        assert.equal(await repo.claimDelivery(`msg-0`), true, 'the oldest id was kept past the bound');
+        await alive('a');
+        for (let i = 0; i <= DELIVERIES_KEPT; i++) await repo.claimDelivery(`msg-${i}`, 'a');
+        assert.equal(await repo.claimDelivery(`msg-1`, 'a'), 'held', 'a recent id was forgotten');
+        assert.equal(await repo.claimDelivery(`msg-0`, 'a'), 'mine', 'the oldest id was kept past the bound');
       });
+
+      if (subject.shared) {
+        it("a claim whose holder's instance lease lapsed is taken over by one of the instances asking at once; the old holder acts under it no more", async () => {
+          await Promise.all(['a', 'b', 'c', 'd'].map((holder) => alive(holder)));
+          assert.equal(await repo.claimDelivery('msg-1', 'a'), 'mine');
+          // a dies: its lease lapses (here at once).
+          await alive('a', 0);
+          const claims = await Promise.all(['b', 'c', 'd'].map((holder) => repo.claimDelivery('msg-1', holder)));
+          assert.deepEqual([...claims].sort(), ['held', 'held', 'mine']);
+          const winner = ['b', 'c', 'd'][claims.indexOf('mine')]!;
+          const loser = ['b', 'c', 'd'].find((holder) => holder !== winner)!;
+
+          // a was only slow (its store out of reach): its change under the claim lands nowhere.
+          await assert.rejects(
+            repo.handleDelivery('msg-1', 'a', () => repo.transact((tx) => tx.putLanguage({ space: 'space-1' }, 'bg'))),
+            (error: unknown) => error instanceof DeliveryTakenOver && error.delivery === 'msg-1',
+          );
+          repo.read((r) => assert.equal(r.language({ space: 'space-1' }), undefined));
+          assert.equal(await repo.claimDelivery('msg-1', loser), 'held', "the old holder's handling ending did not mark it done");
+
+          await repo.handleDelivery('msg-1', winner, () => repo.transact((tx) => tx.putLanguage({ space: 'space-1' }, 'en')));
+          repo.read((r) => assert.equal(r.language({ space: 'space-1' }), 'en'));
+          assert.equal(await repo.claimDelivery('msg-1', loser), 'done');
+          assert.equal(await repo.claimDelivery('msg-1', 'a'), 'done');
+        });
+
+        it('a claim done is never taken over, its holder dead or not; one whose holder never held its lease is', async () => {
+          await alive('a');
+          await alive('b');
+          assert.equal(await repo.claimDelivery('msg-1', 'a'), 'mine');
+          await handled('msg-1', 'a');
+          assert.equal(await repo.claimDelivery('msg-2', 'nobody'), 'mine');
+          await alive('a', 0);
+          assert.equal(await repo.claimDelivery('msg-1', 'b'), 'done');
+          assert.equal(await repo.claimDelivery('msg-2', 'b'), 'mine');
+        });
+
+        it('a slow holder keeps its claim past its first grant while it renews its instance lease; let go, the claim goes with it', async () => {
+          await alive('b');
+          await alive('a', 300);
+          assert.equal(await repo.claimDelivery('msg-1', 'a'), 'mine');
+          await alive('a');
+          await sleep(350);
+          assert.equal(await repo.claimDelivery('msg-1', 'b'), 'held', 'past the grant it claimed under, renewed since');
+          await alive('a', 0);
+          assert.equal(await repo.claimDelivery('msg-1', 'b'), 'mine');
+        });
+      } else {
+        it('one process holds every lease: a claim is never taken over', async () => {
+          assert.equal(await repo.claimDelivery('msg-1', 'a'), 'mine');
+          await alive('a', 0);
+          assert.equal(await repo.claimDelivery('msg-1', 'b'), 'held');
+        });
+      }
     });
 
     describe('the outbox', () => {
@@ -485,9 +597,16 @@ export function repositoryContract(name: string, subject: ContractSubject): void
         });
 
         it('keeps claimed delivery ids', async () => {
-          await repo.claimDelivery('msg-1');
+          await repo.holdLease(instanceLease('a'), 'a', 60_000);
+          await repo.claimDelivery('msg-1', 'a');
+          await repo.handleDelivery('msg-1', 'a', async () => undefined);
+          // Claimed, and not done when its process stopped.
+          await repo.claimDelivery('msg-2', 'a');
           await restart();
-          assert.equal(await repo.claimDelivery('msg-1'), false);
+          assert.equal(await repo.claimDelivery('msg-1', 'b'), 'done');
+          // Embedded: no other instance could have had it, so it is not acted on again (at most
+          // once). Shared: its holder's lease outlives the restart (until it lapses).
+          assert.equal(await repo.claimDelivery('msg-2', 'b'), subject.shared ? 'held' : 'done');
         });
 
         it("keeps a valid code's Matching ID (resend needs it), and none for a spent code", async () => {

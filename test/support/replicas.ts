@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FakeWebex } from '../../src/localwebex/fakeWebex.js';
+import { TcpProxy, throughProxy } from './tcpProxy.js';
 
 export const REPLICA_BOT_TOKEN = 'replica_bot_token';
 export const REPLICA_BOT_EMAIL = 'gobot@webex.bot';
@@ -38,6 +39,12 @@ export interface ReplicaOptions {
   env?: Record<string, string>;
   /** Where the webhooks point instead of the front: a real proxy in front of the instances. */
   webhookUrl?: string;
+  /**
+   * Each instance reaches the store and the fake Webex through TCP proxies of its own
+   * (test/support/tcpProxy.ts), so a test can cut it off from its store and see when it last
+   * sent Webex anything.
+   */
+  proxied?: boolean;
 }
 
 export interface Instance {
@@ -49,6 +56,10 @@ export interface Instance {
   alive: boolean;
   exited: Promise<void>;
   health(): Promise<number>;
+  /** With `proxied`: what it sends its store from now on never arrives (what it sent before did). */
+  cutFromStore(): void;
+  /** With `proxied`: when it last sent the fake Webex anything (Date.now()). */
+  lastSentToWebex(): number;
 }
 
 export interface Replicas {
@@ -132,20 +143,32 @@ export async function startReplicas(options: ReplicaOptions, beforeStart: (fake:
   });
   const frontPort = await listen(front);
   const scratch = await mkdtemp(join(tmpdir(), 'webex-go-replicas-'));
+  const proxies: TcpProxy[] = [];
+  const proxy = async (url: string) => {
+    const target = new URL(url);
+    const started = await TcpProxy.start(target.hostname, Number(target.port));
+    proxies.push(started);
+    return started;
+  };
 
   for (let i = 0; i < options.instances; i++) {
+    const store = options.proxied ? await proxy(options.databaseUrl) : undefined;
+    const webex = options.proxied ? await proxy(fakeUrl) : undefined;
+    const webexUrl = webex ? throughProxy(fakeUrl, webex).replace(/\/$/, '') : fakeUrl;
     const instance = await startInstance(`bot${i + 1}`, {
       ...options.env,
-      DATABASE_URL: options.databaseUrl,
+      DATABASE_URL: store ? throughProxy(options.databaseUrl, store) : options.databaseUrl,
       DATA_DIR: join(scratch, `bot${i + 1}`),
       INSTANCE_ID: `bot${i + 1}`,
       WEBEX_BOT_TOKEN: REPLICA_BOT_TOKEN,
       WEBHOOK_URL: options.webhookUrl ?? `http://127.0.0.1:${frontPort}/webex/webhook`,
       WEBHOOK_SECRET: REPLICA_WEBHOOK_SECRET,
       ADMIN_EMAILS: REPLICA_ADMIN,
-      HYDRA_SERVICE_URL: `${fakeUrl}/v1`,
-      U2C_SERVICE_URL: `${fakeUrl}/v1`,
+      HYDRA_SERVICE_URL: `${webexUrl}/v1`,
+      U2C_SERVICE_URL: `${webexUrl}/v1`,
     }, options.run);
+    instance.cutFromStore = () => store!.cut();
+    instance.lastSentToWebex = () => webex!.lastSent;
     instances.push(instance);
     await waitFor(async () => (await instance.health()) === 200, `${instance.name} ready (log:\n${instance.logs.join('\n')})`, 60_000);
   }
@@ -162,6 +185,7 @@ export async function startReplicas(options: ReplicaOptions, beforeStart: (fake:
       }
       front.closeAllConnections();
       await new Promise((resolve) => front.close(resolve));
+      await Promise.all(proxies.map((p) => p.close()));
       await fake.close();
       await rm(scratch, { recursive: true, force: true });
     },
@@ -197,6 +221,12 @@ async function startInstance(name: string, env: Record<string, string>, run: Rep
     logs,
     alive: true,
     exited: new Promise<void>((resolve) => child.once('exit', () => resolve())),
+    cutFromStore: () => {
+      throw new Error(`${name} is not proxied`);
+    },
+    lastSentToWebex: () => {
+      throw new Error(`${name} is not proxied`);
+    },
     health: () =>
       fetch(`http://127.0.0.1:${port}/healthz`).then(
         async (r) => {

@@ -1,4 +1,4 @@
-/** Answers of the eSIM provider endpoints that are not refusals of the domain. */
+/** Answers of the eSIM provider endpoints that are not refusals of the domain, and of the webhook endpoint. */
 export const HTTP_MESSAGES = {
   unauthorized: 'This endpoint needs "Authorization: Bearer <ESIM_PROVIDER_TOKEN>".',
   badSignature: 'The X-Spark-Signature header is missing or does not match WEBHOOK_SECRET.',
@@ -10,4 +10,6 @@ export const HTTP_MESSAGES = {
   notJson: 'Send the body as JSON with "Content-Type: application/json".',
   fieldMissing: (field: string, example: string) => `"${field}" is missing or not a string. Send for example ${example}.`,
   internal: 'Something went wrong on our side. Try again in a moment.',
+  webhookNotReady: 'The bot is still connecting to Webex.',
+  webhookStopping: 'This instance is stopping: another one takes the delivery.',
 } as const;

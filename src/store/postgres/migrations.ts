@@ -36,6 +36,16 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE leases (name text PRIMARY KEY, holder text NOT NULL, expires_at timestamptz NOT NULL);
     `,
   },
+  {
+    version: 2,
+    name: 'delivery claims with a holder, done when handled',
+    sql: `
+      -- Who claimed a delivery (an instance's id) and whether its handling is done; until then
+      -- another instance takes the claim over once the holder's instance lease lapsed. A claim
+      -- made before this step, or by a build before it (which sets neither), counts as done.
+      ALTER TABLE deliveries ADD COLUMN holder text, ADD COLUMN done boolean NOT NULL DEFAULT true;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

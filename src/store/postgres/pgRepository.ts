@@ -1,6 +1,7 @@
 import pg, { type Pool, type PoolClient, type QueryResult } from 'pg';
-import { DELIVERIES_KEPT, type AuditQuery, type Repository, type StoreReader, type StoreTransaction } from '../../domain/repository.js';
+import { DELIVERIES_KEPT, DeliveryTakenOver, instanceLease, type AuditQuery, type DeliveryClaim, type Repository, type StoreReader, type StoreTransaction } from '../../domain/repository.js';
 import type { AuditRecord, CodeRecord, Device, Language, OrgSettings, OutboxEntry, ProfileRecord } from '../../domain/types.js';
+import { Handling, openHandling, runHandling } from '../deliveryHandling.js';
 import { StoreOpenError, type StoreSeed } from '../lowdbRepository.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
 import { changedKeys, mergeKeys, Mirror, noChanges, redeemableSecret, withoutSecret, WriteBuffer, type Changes, type ChangedKeys } from './mirror.js';
@@ -15,6 +16,8 @@ const CHANGES_KEPT = 10_000;
 const PRUNE_EVERY = 1_000;
 /** Wait before listening again after the listening connection was lost. */
 const RELISTEN_MS = 1_000;
+/** Instance leases lapsed this long ago are forgotten at open (a claim of theirs is taken over as if they were there). */
+const INSTANCE_LEASES_KEPT = '1 day';
 
 export interface PgStoreOptions {
   /** Connections this instance opens at most (one more listens for other instances' commits). */
@@ -82,6 +85,8 @@ export class PgRepository implements Repository {
         JSON.stringify(seed.settings),
         JSON.stringify(seed.admins),
       ]);
+      // Every process start holds a lease of its own: those of processes long gone go.
+      await pool.query(`DELETE FROM leases WHERE starts_with(name, $1) AND expires_at < clock_timestamp() - interval '${INSTANCE_LEASES_KEPT}'`, [instanceLease('')]);
       const opened = new PgRepository(pool, databaseUrl, target, new Mirror(seed.settings, seed.admins), log);
       repo = opened;
       // Listening first, so that nothing committed after the load goes unheard.
@@ -123,6 +128,8 @@ export class PgRepository implements Repository {
   }
 
   private unitOfWork<T>(fn: (tx: WriteBuffer) => T): Promise<T> {
+    // Taken now, in the caller's context: the delivery its commit is to mark done, if any.
+    const handling = openHandling();
     return this.serially(() =>
       this.reported(async () => {
         const client = await this.pool.connect();
@@ -139,10 +146,11 @@ export class PgRepository implements Repository {
             await client.query('ROLLBACK');
             throw new UnitOfWorkError(refused);
           }
-          const seq = await this.write(client, tx.changes);
+          const { seq, finished } = await this.write(client, tx.changes, handling);
           await client.query('COMMIT');
           this.mirror.apply(tx.changes);
           if (seq !== undefined) this.lastSeen = seq;
+          if (finished) handling!.done = true;
           return result;
         } catch (error) {
           if (!(error instanceof UnitOfWorkError)) {
@@ -160,23 +168,44 @@ export class PgRepository implements Repository {
   }
 
   /**
-   * True for the one caller, across every instance, that inserted the id. An id older than the
-   * newest DELIVERIES_KEPT counts as new again (as the embedded store forgets it); old ids are
-   * pruned now and then, so that check is only reached for a rare late retry.
+   * One statement: inserts the claim, or takes it over (a row lock, so of instances asking at
+   * once one does) when it is not done and its holder's instance lease lapsed on the database's
+   * clock. An id older than the newest DELIVERIES_KEPT counts as new again (as the embedded
+   * store forgets it); old ids are pruned now and then, so that check is only reached for a rare
+   * late retry. What is not taken is `done` if the row this statement saw says so, else `held`
+   * (also when the row was inserted by another too late for this statement to see it).
    */
-  async claimDelivery(id: string): Promise<boolean> {
-    const { rowCount } = await this.reported(() =>
-      this.pool.query({
+  async claimDelivery(id: string, holder: string): Promise<DeliveryClaim> {
+    const { rows } = await this.reported(() =>
+      this.pool.query<{ mine: boolean; done: boolean | null }>({
         // Prepared once per connection: every delivery pays this statement.
         name: 'claim-delivery',
-        text: `INSERT INTO deliveries AS claimed (id) VALUES ($1)
-               ON CONFLICT (id) DO UPDATE SET seq = nextval(pg_get_serial_sequence('deliveries', 'seq'))
-               WHERE (SELECT count(*) FROM deliveries newer WHERE newer.seq > claimed.seq) >= $2`,
-        values: [id, DELIVERIES_KEPT],
+        text: `WITH claim AS (
+                 INSERT INTO deliveries AS claimed (id, holder, done) VALUES ($1, $2, false)
+                 ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, done = false, seq = nextval(pg_get_serial_sequence('deliveries', 'seq'))
+                 WHERE (NOT claimed.done AND claimed.holder IS DISTINCT FROM excluded.holder AND NOT EXISTS (
+                          SELECT FROM leases alive WHERE alive.name = $4 || claimed.holder AND alive.holder = claimed.holder AND alive.expires_at > clock_timestamp()))
+                    OR (SELECT count(*) FROM deliveries newer WHERE newer.seq > claimed.seq) >= $3
+                 RETURNING 1)
+               SELECT EXISTS (SELECT FROM claim) AS mine, (SELECT done FROM deliveries WHERE id = $1) AS done`,
+        values: [id, holder, DELIVERIES_KEPT, instanceLease('')],
       }),
     );
     if (++this.claims % PRUNE_EVERY === 0) this.tidy('DELETE FROM deliveries WHERE seq <= (SELECT seq FROM deliveries ORDER BY seq DESC OFFSET $1 LIMIT 1)', [DELIVERIES_KEPT]);
-    return rowCount === 1;
+    const { mine, done } = rows[0]!;
+    return mine ? 'mine' : done ? 'done' : 'held';
+  }
+
+  /** Marked done by the first transaction that commits a change (see write), else by one statement when `act` settles. */
+  handleDelivery<T>(id: string, holder: string, act: () => Promise<T>): Promise<T> {
+    return runHandling(new Handling(id, holder), act, () => this.finishDelivery(id, holder));
+  }
+
+  /** Done, if `holder` still holds it; a failure is logged (the claim stays this instance's until it dies). */
+  private async finishDelivery(id: string, holder: string): Promise<void> {
+    await this.reported(() =>
+      this.pool.query({ name: 'finish-delivery', text: 'UPDATE deliveries SET done = true WHERE id = $1 AND holder = $2 AND NOT done', values: [id, holder] }),
+    ).catch((error: Error) => this.log(`PostgreSQL store at ${this.connection}: delivery ${id} could not be marked done (${error.message}).`));
   }
 
   /** Taken when free or lapsed, renewed by its holder, in one statement on the database's clock. */
@@ -230,7 +259,7 @@ export class PgRepository implements Repository {
       this.failing = undefined;
       return result;
     } catch (error) {
-      if (!(error instanceof UnitOfWorkError)) {
+      if (!(error instanceof UnitOfWorkError) && !(error instanceof DeliveryTakenOver)) {
         this.failing = `The PostgreSQL store at ${this.connection} failed: ${(error as Error).message}`;
       } else {
         this.failing = undefined;
@@ -242,9 +271,11 @@ export class PgRepository implements Repository {
   /**
    * Writes the changed rows, the audit records and (if a mirrored row changed) a change log row,
    * whose seq it returns: one statement (data-modifying CTEs), so the writer lock is held for
-   * three round trips in all (BEGIN with the lock and the catch-up, this, COMMIT).
+   * three round trips in all (BEGIN with the lock and the catch-up, this, COMMIT). Under an open
+   * `handling`, the same statement marks its delivery done, if its holder still holds it: if not
+   * (taken over), it throws DeliveryTakenOver and the caller rolls everything back.
    */
-  private async write(client: PoolClient, changes: Changes): Promise<number | undefined> {
+  private async write(client: PoolClient, changes: Changes, handling: Handling | undefined): Promise<{ seq?: number; finished: boolean }> {
     const statement = new Statement();
     const singletons: Record<string, unknown> = {};
     if (changes.settings) singletons.settings = changes.settings;
@@ -316,16 +347,20 @@ export class PgRepository implements Repository {
     }
     const keys = changedKeys(changes);
     if (keys) statement.add('INSERT INTO change_log (changes) VALUES ($1) RETURNING seq', [JSON.stringify(keys)], 'logged');
-    if (statement.empty) return undefined;
-    const { rows } = await client.query<{ seq: string | null }>(
-      statement.text(keys ? `SELECT seq, pg_notify('${CHANNEL}', seq::text) FROM logged` : 'SELECT NULL AS seq'),
+    if (statement.empty) return { finished: false };
+    const marking = handling && !handling.done;
+    if (marking) statement.add('UPDATE deliveries SET done = true WHERE id = $1 AND holder = $2 AND NOT done RETURNING 1', [handling.id, handling.holder], 'finished');
+    const finishedColumn = marking ? ', EXISTS (SELECT FROM finished) AS finished' : '';
+    const { rows } = await client.query<{ seq: string | null; finished?: boolean }>(
+      statement.text(keys ? `SELECT seq, pg_notify('${CHANNEL}', seq::text)${finishedColumn} FROM logged` : `SELECT NULL AS seq${finishedColumn}`),
       statement.values,
     );
-    if (!keys) return undefined;
+    if (marking && !rows[0]!.finished) throw new DeliveryTakenOver(handling.id);
+    if (!keys) return { finished: Boolean(marking) };
     const seq = Number(rows[0]!.seq);
     // Under the writer lock, so no other instance is reading the rows it deletes.
     if (++this.writes % PRUNE_EVERY === 0) await client.query('DELETE FROM change_log WHERE seq <= $1', [seq - CHANGES_KEPT]);
-    return seq;
+    return { seq, finished: Boolean(marking) };
   }
 
   /**
