@@ -84,7 +84,8 @@ async function timeToFirst200(command: string, args: string[], path: string): Pr
   } finally {
     process.kill(-child.pid!, 'SIGTERM');
     await new Promise((resolve) => (exited ? resolve(undefined) : child.once('exit', resolve)));
-    rmSync(dataDir, { recursive: true, force: true });
+    // Under npm the app may still be writing its last files when npm has exited: retry the removal.
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 10 });
   }
 }
 

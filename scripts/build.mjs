@@ -3,6 +3,7 @@
 // (cards/, package.json, the page's public/ files) hold from dist/ as from src/. Types are checked
 // by `npm run typecheck`, not here.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -20,3 +21,23 @@ await build({
 });
 // The local Webex page serves these files as they are.
 cpSync(`${root}src/localwebex/page/public`, `${dist}/localwebex/page/public`, { recursive: true });
+
+// The framework and the Webex SDK in one file, with V8's code cache of it: see src/webex/frameworkBundle.ts.
+await build({
+  stdin: {
+    contents: "module.exports = { Framework: require('webex-node-bot-framework'), processEvent: require('webex-node-bot-framework/lib/process-event') };",
+    resolveDir: root,
+    loader: 'js',
+  },
+  bundle: true,
+  outfile: `${dist}/vendor/node_modules/webex-framework.cjs`,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // `when` hands its files `require` as a function argument (AMD style), which a bundler cannot follow.
+  external: ['when', 'when/*'],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'error',
+});
+execFileSync(process.execPath, ['--input-type=module', '-e', "(await import('./dist/webex/frameworkBundle.js')).writeFrameworkCodeCache();"], { cwd: root, stdio: 'inherit' });
