@@ -1,8 +1,7 @@
 // Compiles src/ to dist/ for `npm start`; `npm install` runs it (the `prepare` script). Types are
 // checked by `npm run typecheck`, not here.
 //
-// Each program (the app, the render worker, the store's recovery, the framework's code cache
-// writer) is bundled into one file with what it imports from src/ (dependencies stay in
+// Each program (the app, the render worker, the store's recovery, the code cache writer) is bundled into one file with what it imports from src/ (dependencies stay in
 // node_modules), so start-up does not resolve and read ~150 modules one by one; code loaded only
 // when used (the PostgreSQL store) goes in a file of its own. The paths the code computes from
 // import.meta.url (cards/, package.json, the page's public/ files, the worker) are those of the
@@ -52,27 +51,35 @@ await Promise.all([
   program('index.ts', { split: true }),
   program('render/worker/renderWorker.ts'),
   program('store/recover.ts'),
-  program('webex/frameworkBundle.ts'),
+  program('vendorBundle.ts'),
 ]);
 // The local Webex page serves these files as they are.
 cpSync(join(src, 'localwebex/page/public'), join(dist, 'localwebex/page/public'), { recursive: true });
 
-// The framework and the Webex SDK in one file, with V8's code cache of it: see src/webex/frameworkBundle.ts.
-await build({
-  stdin: {
+// The large CommonJS dependencies, each in one file with V8's code cache of it: see src/vendorBundle.ts.
+const VENDOR = {
+  'webex-framework': {
     contents: "module.exports = { Framework: require('webex-node-bot-framework'), processEvent: require('webex-node-bot-framework/lib/process-event') };",
-    resolveDir: root,
-    loader: 'js',
+    // `when` hands its files `require` as a function argument (AMD style), which a bundler cannot follow.
+    external: ['when', 'when/*'],
   },
-  bundle: true,
-  outfile: join(dist, 'vendor/node_modules/webex-framework.cjs'),
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  // `when` hands its files `require` as a function argument (AMD style), which a bundler cannot follow.
-  external: ['when', 'when/*'],
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: 'error',
-});
-execFileSync(process.execPath, ['--input-type=module', '-e', "(await import('./dist/webex/frameworkBundle.js')).writeFrameworkCodeCache();"], { cwd: root, stdio: 'inherit' });
+  'adaptivecards-templating': { contents: "module.exports = require('adaptivecards-templating');", external: [] },
+};
+await Promise.all(
+  Object.entries(VENDOR).map(([name, { contents, external }]) =>
+    build({
+      stdin: { contents, resolveDir: root, loader: 'js' },
+      bundle: true,
+      outfile: join(dist, `vendor/node_modules/${name}.cjs`),
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external,
+      minifyWhitespace: true,
+      minifySyntax: true,
+      logLevel: 'error',
+    }),
+  ),
+);
+const writeCaches = `const { writeCodeCache } = await import('./dist/vendorBundle.js'); for (const name of ${JSON.stringify(Object.keys(VENDOR))}) writeCodeCache(name);`;
+execFileSync(process.execPath, ['--input-type=module', '-e', writeCaches], { cwd: root, stdio: 'inherit' });

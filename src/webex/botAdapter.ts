@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { Dispatcher } from '../bot/dispatcher.js';
 import type { Actor, Space } from '../bot/types.js';
 import type { WebexSdk } from './messenger.js';
-import { requireFrameworkBundle } from './frameworkBundle.js';
+import { BUNDLED, requireBundle } from '../vendorBundle.js';
 import type { WebexClient } from './webexClient.js';
 
 const require = createRequire(import.meta.url);
@@ -16,10 +16,10 @@ type ProcessEvent = (framework: Framework, body: unknown) => Promise<unknown>;
 
 /**
  * The framework's class and its webhook event handler, loaded on first use: compiled (dist/), from
- * the bundle the build made of them (frameworkBundle.ts); from the sources, from node_modules.
+ * the bundle the build made of them (vendorBundle.ts); from the sources, from node_modules.
  */
 function frameworkModule(): { Framework: FrameworkConstructor; processEvent: ProcessEvent } {
-  if (!import.meta.url.endsWith('.ts')) return requireFrameworkBundle() as { Framework: FrameworkConstructor; processEvent: ProcessEvent };
+  if (BUNDLED) return requireBundle('webex-framework') as { Framework: FrameworkConstructor; processEvent: ProcessEvent };
   return { Framework: require('webex-node-bot-framework') as FrameworkConstructor, processEvent: require('webex-node-bot-framework/lib/process-event') as ProcessEvent };
 }
 

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Template } from 'adaptivecards-templating';
 import type { Language } from '../../domain/types.js';
+import { BUNDLED, requireBundle } from '../../vendorBundle.js';
 import { CATALOGUES, translate, type MessageKey } from '../i18n/translate.js';
 import type { CardData, CardName } from './cardData.js';
 import { escapeMarkdown } from './escape.js';
@@ -44,10 +45,10 @@ let templating: typeof import('adaptivecards-templating') | undefined;
 
 /**
  * adaptivecards-templating (with adaptive-expressions) is loaded at the first card, not at start-up,
- * where it took ~140 ms before the first /healthz could answer.
+ * where it took ~140 ms before the first /healthz could answer; compiled, from its bundle (~40 ms).
  */
 function templateClass(): typeof Template {
-  templating ??= createRequire(import.meta.url)('adaptivecards-templating') as typeof import('adaptivecards-templating');
+  templating ??= (BUNDLED ? requireBundle('adaptivecards-templating') : createRequire(import.meta.url)('adaptivecards-templating')) as typeof import('adaptivecards-templating');
   return templating.Template;
 }
 
