@@ -476,8 +476,7 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
       if (parser !== undefined) {
         if (unwritten === undefined) parser.end();
         else endWhenWritten = true;
-      }
-      else if (json !== undefined) {
+      } else if (json !== undefined) {
         json.end();
         onParsed();
       }
