@@ -60,6 +60,15 @@ interface Start {
   rss: { process: number; tree: number };
 }
 
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Spawns `command`, polls `http://127.0.0.1:<port><path>` until it answers 200, then stops the process group. */
 async function timeToFirst200(command: string, args: string[], path: string): Promise<Start> {
   const port = await freePort();
@@ -84,6 +93,8 @@ async function timeToFirst200(command: string, args: string[], path: string): Pr
   } finally {
     process.kill(-child.pid!, 'SIGTERM');
     await new Promise((resolve) => (exited ? resolve(undefined) : child.once('exit', resolve)));
+    // npm (and tsx) may exit before the app under them has written its last files: wait for the whole group.
+    while (groupAlive(child.pid!)) await sleep(20);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,6 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { prepareLocalMode } from './localwebex/localMode.js';
 import { createLog } from './log.js';
 import { LowdbRepository, StoreOpenError } from './store/lowdbRepository.js';
-import { PgRepository } from './store/postgres/pgRepository.js';
 import { WebexStartError, webexApiBaseUrl } from './webex/botAdapter.js';
 import { createOrgAdmin } from './webex/org/orgAdmin.js';
 import { serviceAppToken, staticOrgToken } from './webex/org/orgToken.js';
@@ -23,7 +22,8 @@ async function main(): Promise<void> {
   const config = local?.config ?? loaded;
   const seed = { settings: config.initialSettings, admins: config.adminEmails };
   const repo = config.databaseUrl
-    ? await PgRepository.open(config.databaseUrl, seed, { log, retentionDays: config.storeRetentionDays })
+    ? // Loaded only when used: pg is not needed on the embedded store.
+      await (await import('./store/postgres/pgRepository.js')).PgRepository.open(config.databaseUrl, seed, { log, retentionDays: config.storeRetentionDays })
     : await LowdbRepository.open(config.dataDir, seed, log, { retentionDays: config.storeRetentionDays });
   const app = createApp({
     config,

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import * as PImage from 'pureimage';
 import type { DayCalls } from './summary.js';
 
 /** The chart's words, in the reader's language (the render layer words them). */
@@ -43,6 +42,13 @@ const COLORS = {
 };
 
 let fontReady: Promise<boolean> | undefined;
+let pureimage: Promise<typeof import('pureimage')> | undefined;
+
+/** Loaded at the first chart: charts are drawn in the render pool, and the main thread loads calls/ without drawing. */
+function loadPureimage(): Promise<typeof import('pureimage')> {
+  pureimage ??= import('pureimage');
+  return pureimage;
+}
 
 function fontPath(): string | undefined {
   const candidates = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'];
@@ -61,6 +67,7 @@ function loadFont(): Promise<boolean> {
     const path = fontPath();
     if (path === undefined) return false;
     try {
+      const PImage = await loadPureimage();
       await PImage.registerFont(path, FAMILY).load();
       return true;
     } catch {
@@ -86,6 +93,7 @@ export async function callsPerDayPng(byDay: readonly DayCalls[], words: ChartTex
   const width = options.width ?? 800;
   const height = options.height ?? 400;
   const hasText = await loadFont();
+  const PImage = await loadPureimage();
 
   const image = PImage.make(width, height);
   const ctx = image.getContext('2d');

@@ -84,6 +84,17 @@ function knownSize(input: Readable): number | undefined {
 }
 /** Records read before the tables are sized from `expectedBytes` (fewer than fill the first ones). */
 const SIZE_SAMPLE_ROWS = 500;
+/**
+ * Reading hands the event loop back at least this often. A download read through fetch delivers
+ * the chunks it holds one after another in microtasks, and each is parsed as it comes, so without a
+ * break a burst of chunks buffered on a fast link held the loop for 100–500 ms at a time.
+ */
+const SLICE_MS = 10;
+/**
+ * csv-parse gets a chunk (up to 128 KiB from fetch) this much at a time, the slice checked between
+ * pieces: before the parser's code is compiled (the first upload after start) one chunk took 70–100 ms.
+ */
+const PIECE_BYTES = 8 * 1024;
 
 export interface BrokenRow {
   /**
@@ -242,7 +253,7 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
       started.on('data', onRow);
       started.on('end', onParsed);
       started.on('error', fail);
-      write(started, held);
+      writeInPieces(started, held);
     };
 
     /** A JSON record as a row: its fields in the order of the first record's keys. */
@@ -277,6 +288,48 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
 
     const sample = (row: number, reason: BrokenReason, detail: string) => {
       if (samples.length < MAX_BROKEN_SAMPLES) samples.push({ row, reason, detail });
+    };
+
+    let sliceStart = performance.now();
+    const sliceUsed = () => performance.now() - sliceStart >= SLICE_MS;
+    /** Pauses the input until the event loop has had a turn, once a slice of reading is used up. */
+    const yieldWhenSliceUsed = () => {
+      if (!sliceUsed()) return;
+      pause();
+      setImmediate(() => {
+        sliceStart = performance.now();
+        unpause();
+      });
+    };
+    /** The part of a chunk csv-parse has not had yet, when the slice ran out inside the chunk. */
+    let unwritten: Buffer | undefined;
+    /** The input ended while part of its last chunk was unwritten: csv-parse ends after that part. */
+    let endWhenWritten = false;
+
+    /**
+     * Gives csv-parse `buffer` a piece at a time; when the slice is used up between two pieces, the
+     * rest waits (the input paused) until the event loop has had a turn.
+     */
+    const writeInPieces = (target: Parser, buffer: Buffer): void => {
+      for (let at = 0; at < buffer.length; at += PIECE_BYTES) {
+        if (at > 0 && sliceUsed()) {
+          unwritten = buffer.subarray(at);
+          pause();
+          setImmediate(() => {
+            sliceStart = performance.now();
+            const rest = unwritten!;
+            unwritten = undefined;
+            if (settled) return;
+            writeInPieces(target, rest);
+            afterReading();
+            unpause();
+            if (endWhenWritten && unwritten === undefined && !settled) target.end();
+          });
+          return;
+        }
+        write(target, buffer.subarray(at, at + PIECE_BYTES));
+        if (settled) return;
+      }
     };
 
     const pause = () => {
@@ -395,7 +448,7 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
         return;
       }
       if (parser !== undefined) {
-        write(parser, buffer);
+        writeInPieces(parser, buffer);
       } else if (json !== undefined) {
         json.write(buffer);
       } else {
@@ -403,6 +456,12 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
         // Wait for the end of the first line (or 64 KiB) to tell JSON from CSV and the delimiter.
         if (buffer.includes(0x0a) || bytesRead >= FIRST_LINE_MAX) startReading();
       }
+      afterReading();
+      yieldWhenSliceUsed();
+    };
+
+    /** After bytes were read: answer if nothing more can be, else pass on the Webex Go rows found. */
+    const afterReading = () => {
       if (settled) return;
       if (stoppedAt !== undefined) {
         // Nothing more can be read: answer with what was, and stop the download.
@@ -414,8 +473,10 @@ export function analyseExport(input: Readable, options: AnalyseOptions = {}): Pr
 
     const onEnd = () => {
       if (parser === undefined && json === undefined) startReading();
-      if (parser !== undefined) parser.end();
-      else if (json !== undefined) {
+      if (parser !== undefined) {
+        if (unwritten === undefined) parser.end();
+        else endWhenWritten = true;
+      } else if (json !== undefined) {
         json.end();
         onParsed();
       }

@@ -14,7 +14,7 @@
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { JsonFile } from './persistence.js';
 
@@ -179,6 +179,8 @@ export class LocalMailbox extends EventEmitter<MailboxEvents> {
   }
 
   private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
+    // Loaded at the first mail, not at start-up (~80 ms before the first /healthz).
+    const { simpleParser } = await import('mailparser');
     const parsed = await simpleParser(stream, { keepCidLinks: true });
     if (stream.sizeExceeded) throw new Error('message too large');
     const envelopeTo = session.envelope.rcptTo.map((a) => normalizeAddress(a.address));

@@ -6,9 +6,22 @@ import { createRequire } from 'node:module';
 import type { Dispatcher } from '../bot/dispatcher.js';
 import type { Actor, Space } from '../bot/types.js';
 import type { WebexSdk } from './messenger.js';
+import { BUNDLED, requireBundle } from '../vendorBundle.js';
 import type { WebexClient } from './webexClient.js';
 
 const require = createRequire(import.meta.url);
+
+type FrameworkConstructor = new (config: Record<string, unknown>) => Framework;
+type ProcessEvent = (framework: Framework, body: unknown) => Promise<unknown>;
+
+/**
+ * The framework's class and its webhook event handler, loaded on first use: compiled (dist/), from
+ * the bundle the build made of them (vendorBundle.ts); from the sources, from node_modules.
+ */
+function frameworkModule(): { Framework: FrameworkConstructor; processEvent: ProcessEvent } {
+  if (BUNDLED) return requireBundle('webex-framework') as { Framework: FrameworkConstructor; processEvent: ProcessEvent };
+  return { Framework: require('webex-node-bot-framework') as FrameworkConstructor, processEvent: require('webex-node-bot-framework/lib/process-event') as ProcessEvent };
+}
 
 interface FrameworkTrigger {
   text?: string;
@@ -53,7 +66,7 @@ export class WebexStartError extends Error {
 
 /** The framework is loaded only now: the Webex SDK reads HYDRA_SERVICE_URL when first loaded. */
 export function createFramework(options: WebexBotOptions): Framework {
-  const FrameworkClass = require('webex-node-bot-framework') as new (config: Record<string, unknown>) => Framework;
+  const { Framework: FrameworkClass } = frameworkModule();
   return new FrameworkClass({
     token: options.token,
     ...(options.webhookUrl ? { webhookUrl: options.webhookUrl } : {}),
@@ -224,6 +237,6 @@ export function keepFrameworkOffWebhooks(framework: Framework): void {
 
 /** Hands one webhook event (already verified) to the framework, as its own webhook handler would. */
 export function frameworkWebhookDelivery(framework: Framework): (event: unknown) => Promise<unknown> {
-  const processEvent = require('webex-node-bot-framework/lib/process-event') as (framework: Framework, body: unknown) => Promise<unknown>;
+  const { processEvent } = frameworkModule();
   return (event) => Promise.resolve(processEvent(framework, event));
 }

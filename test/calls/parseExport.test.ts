@@ -318,6 +318,20 @@ describe('calls: reading the export', () => {
     assert.equal(ok(await analyseExport(download, {})).summary.webexGoCalls, 1200);
   });
 
+  it('reads a large chunk in pieces, across turns of the event loop, as it reads small chunks', async () => {
+    const rows = [HEADER];
+    for (let i = 0; i < 40_000; i++) rows.push(i % 5 === 0 ? goRow(`g${i}`, `c${i >> 1}`, 'Oslo, "HQ"\r\nfloor 2') : otherRow(`o${i}`, `c${i >> 1}`));
+    const text = csv(rows, '\r\n');
+    const small = await analyse(text, { chunkSize: 4096 });
+    let turns = 0;
+    const turning = setInterval(() => turns++, 0);
+    const whole = await analyse(text).finally(() => clearInterval(turning));
+    assert.deepEqual(ok(whole.result).summary, ok(small.result).summary);
+    assert.equal(whole.csv, small.csv);
+    assert.equal(ok(whole.result).webexGoCsvRows, 8000);
+    assert.ok(turns > 0, 'timers ran while the one chunk was read');
+  });
+
   it('rejects when the input fails', async () => {
     const failing = new Readable({
       read() {

@@ -21,10 +21,12 @@
  * template, the expression and where it was.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Template } from 'adaptivecards-templating';
+import type { Template } from 'adaptivecards-templating';
 import type { Language } from '../../domain/types.js';
+import { BUNDLED, requireBundle } from '../../vendorBundle.js';
 import { CATALOGUES, translate, type MessageKey } from '../i18n/translate.js';
 import type { CardData, CardName } from './cardData.js';
 import { escapeMarkdown } from './escape.js';
@@ -38,6 +40,17 @@ const TEMPLATE_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 const SHIELDED_DOLLAR = '\uE000';
 
 const templates = new Map<string, Template>();
+
+let templating: typeof import('adaptivecards-templating') | undefined;
+
+/**
+ * adaptivecards-templating (with adaptive-expressions) is loaded at the first card, not at start-up,
+ * where it took ~140 ms before the first /healthz could answer; compiled, from its bundle (~40 ms).
+ */
+function templateClass(): typeof Template {
+  templating ??= (BUNDLED ? requireBundle('adaptivecards-templating') : createRequire(import.meta.url)('adaptivecards-templating')) as typeof import('adaptivecards-templating');
+  return templating.Template;
+}
 
 /** Names of all templates in cards/, e.g. `example` for cards/example.json. */
 export function cardTemplateNames(): string[] {
@@ -78,7 +91,7 @@ function loadTemplate(name: string): Template {
   if (!template) {
     const file = join(CARDS_DIR, `${name}.json`);
     try {
-      template = new Template(JSON.parse(readFileSync(file, 'utf8')));
+      template = new (templateClass())(JSON.parse(readFileSync(file, 'utf8')));
     } catch (error) {
       throw new Error(`cannot load card template ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
