@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { LocalMailbox } from '../../src/localwebex/mailbox.js';
 import { startBot, ESIM_TOKEN, type RunningBot } from '../support/botHarness.js';
 import { ADMIN } from '../support/domain.js';
+import { decodeQr } from '../support/qr.js';
 import { activationIn, assertGroupSpacesKeepSecrets, phoneEvent, redeem, waitUntil } from '../support/e2e.js';
 import type { Message } from '../../src/localwebex/types.js';
-
-const require = createRequire(import.meta.url);
-const { PNG } = require('pngjs') as { PNG: { sync: { read(data: Buffer): { width: number; height: number; data: Buffer } } } };
-const jsQR = require('jsqr') as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
-
-function decodeQr(png: Buffer): string | undefined {
-  const image = PNG.sync.read(png);
-  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
-}
 
 describe('watch space and activation email, end to end', () => {
   let bot: RunningBot;

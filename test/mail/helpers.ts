@@ -1,18 +1,7 @@
 /** Shared bits of the mail tests: test data, a QR decoder, SMTP servers that misbehave. */
-import { createRequire } from 'node:module';
 import net, { type AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { ActivationDetails } from '../../src/domain/types.js';
-
-// pngjs comes with pureimage and has no type declarations: describe the one call used. jsqr is
-// a CommonJS bundle whose function sits on `default`; require() gets it the same way everywhere.
-const require = createRequire(import.meta.url);
-const { PNG } = require('pngjs') as {
-  PNG: { sync: { read(png: Buffer): { width: number; height: number; data: Buffer } } };
-};
-type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
-const jsqrModule = require('jsqr') as JsQr | { default: JsQr };
-const jsQR: JsQr = typeof jsqrModule === 'function' ? jsqrModule : jsqrModule.default;
 
 export const DETAILS: ActivationDetails = {
   email: 'alice@example.com',
@@ -23,12 +12,7 @@ export const DETAILS: ActivationDetails = {
   expiresAt: '2026-04-30T09:15:00.000Z',
 };
 
-/** What the QR code in `png` says, or undefined when none is found. */
-export function decodeQr(png: Buffer): string | undefined {
-  const image = PNG.sync.read(png);
-  const pixels = new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length);
-  return jsQR(pixels, image.width, image.height)?.data;
-}
+export { decodeQr } from '../support/qr.js';
 
 /** A loopback port with nothing listening on it (it was free a moment ago). */
 export async function closedPort(): Promise<number> {
