@@ -42,6 +42,8 @@ export interface StoreOptions {
   retentionDays?: number;
   /** What "now" is for the retention period. */
   now?: () => Date;
+  /** How many delivery ids are remembered (DELIVERIES_KEPT; tests of the bound lower it). */
+  deliveriesKept?: number;
 }
 
 /** The store could not be opened; start-up stops with this message. */
@@ -148,6 +150,10 @@ export class LowdbRepository implements Repository {
   /** Deliveries claimed by this process and not done yet (their holder, by id): in memory only, as only this process can hold them. */
   private readonly unfinished = new Map<string, string>();
 
+  private get deliveriesKept(): number {
+    return this.options.deliveriesKept ?? DELIVERIES_KEPT;
+  }
+
   private constructor(
     private readonly db: Low<StoreData>,
     private readonly snapshot: SnapshotFile,
@@ -223,8 +229,9 @@ export class LowdbRepository implements Repository {
       journalEnd = active.starts[unacknowledged]!;
     }
     const deliveries = new Set<string>();
-    for (const id of data.deliveries ?? []) remember(deliveries, id);
-    for (const entry of entries) applyEntry(data, deliveries, entry);
+    const kept = options.deliveriesKept ?? DELIVERIES_KEPT;
+    for (const id of data.deliveries ?? []) remember(deliveries, id, kept);
+    for (const entry of entries) applyEntry(data, deliveries, entry, kept);
     const audit = await AuditLog.open(dataDir, entries).catch((error: Error) => {
       throw error instanceof AuditFileCut ? new StoreOpenError(`${error.message} ${recoveryAdvice(dataDir)}`) : error;
     });
@@ -540,11 +547,11 @@ export class LowdbRepository implements Repository {
       this.freezeRecord('profiles', iccid);
       delete data.profiles[iccid];
     }
-    for (const id of changes.claims) remember(this.deliveries, id);
+    for (const id of changes.claims) remember(this.deliveries, id, this.deliveriesKept);
     for (const [id, holder] of changes.holders) {
       this.unfinished.set(id, holder);
       // A claim never handled (its caller gave up) must not stay for ever.
-      if (this.unfinished.size > DELIVERIES_KEPT) this.unfinished.delete(this.unfinished.keys().next().value!);
+      if (this.unfinished.size > this.deliveriesKept) this.unfinished.delete(this.unfinished.keys().next().value!);
     }
     // The first change its handling commits: the delivery is done with it.
     if (tx.handling && !tx.handling.done && this.unfinished.get(tx.handling.id) === tx.handling.holder) {
@@ -768,10 +775,10 @@ class Transaction implements StoreTransaction {
   }
 }
 
-/** Adds to a set that keeps only the newest DELIVERIES_KEPT ids. */
-function remember(deliveries: Set<string>, id: string): void {
+/** Adds to a set that keeps only the newest `kept` ids. */
+function remember(deliveries: Set<string>, id: string, kept: number): void {
   deliveries.add(id);
-  if (deliveries.size > DELIVERIES_KEPT) deliveries.delete(deliveries.values().next().value!);
+  if (deliveries.size > kept) deliveries.delete(deliveries.values().next().value!);
 }
 
 /** The snapshot, or the seed for a new store; never a store made up when files of one are there. */
@@ -804,7 +811,8 @@ async function readSnapshot(file: SnapshotFile, paths: StorePaths, names: string
   return data as StoreData;
 }
 
-export function applyEntry(data: StoreData, deliveries: Set<string>, entry: JournalEntry): void {
+/** Replays one journal entry onto the data; `deliveries` keeps the newest `deliveriesKept` ids. */
+export function applyEntry(data: StoreData, deliveries: Set<string>, entry: JournalEntry, deliveriesKept: number): void {
   if (entry.settings) data.settings = entry.settings;
   if (entry.admins) data.admins = entry.admins;
   for (const [id, device] of Object.entries(entry.devices ?? {})) {
@@ -815,7 +823,7 @@ export function applyEntry(data: StoreData, deliveries: Set<string>, entry: Jour
   Object.assign(data.profiles, entry.profiles);
   for (const key of entry.pruned?.codes ?? []) delete data.codes[key];
   for (const iccid of entry.pruned?.profiles ?? []) delete data.profiles[iccid];
-  for (const id of entry.deliveries ?? []) remember(deliveries, id);
+  for (const id of entry.deliveries ?? []) remember(deliveries, id, deliveriesKept);
   if (entry.outbox) data.outbox = applyOutbox(data.outbox, new Map(Object.entries(entry.outbox)));
   if (entry.languages) data.languages = { ...data.languages, ...entry.languages };
 }

@@ -12,7 +12,7 @@ const WRITER_LOCK = 0x5765_6278_5772;
 const CHANNEL = 'webex_go_store';
 /** Change log rows kept; an instance further behind reloads everything. */
 const CHANGES_KEPT = 10_000;
-/** Old change log rows and delivery ids are pruned after this many of this instance's writes. */
+/** Old change log rows and delivery ids are pruned after this many of this instance's writes (claims: at most the ids kept). */
 const PRUNE_EVERY = 1_000;
 /** Wait before listening again after the listening connection was lost. */
 const RELISTEN_MS = 1_000;
@@ -25,6 +25,8 @@ export interface PgStoreOptions {
   log?: (line: string) => void;
   /** Days spent codes and ended eSIM profiles are kept (STORE_RETENTION_DAYS); forgotten at open. None: kept for ever. */
   retentionDays?: number;
+  /** How many delivery ids are remembered (DELIVERIES_KEPT; tests of the bound lower it). */
+  deliveriesKept?: number;
 }
 
 /**
@@ -65,6 +67,7 @@ export class PgRepository implements Repository {
     private readonly connection: string,
     private mirror: Mirror,
     private readonly log: (line: string) => void,
+    private readonly deliveriesKept: number,
   ) {}
 
   /**
@@ -87,7 +90,7 @@ export class PgRepository implements Repository {
       ]);
       // Every process start holds a lease of its own: those of processes long gone go.
       await pool.query(`DELETE FROM leases WHERE starts_with(name, $1) AND expires_at < clock_timestamp() - interval '${INSTANCE_LEASES_KEPT}'`, [instanceLease('')]);
-      const opened = new PgRepository(pool, databaseUrl, target, new Mirror(seed.settings, seed.admins), log);
+      const opened = new PgRepository(pool, databaseUrl, target, new Mirror(seed.settings, seed.admins), log, options.deliveriesKept ?? DELIVERIES_KEPT);
       repo = opened;
       // Listening first, so that nothing committed after the load goes unheard.
       await opened.listen();
@@ -188,10 +191,10 @@ export class PgRepository implements Repository {
                     OR (SELECT count(*) FROM deliveries newer WHERE newer.seq > claimed.seq) >= $3
                  RETURNING 1)
                SELECT EXISTS (SELECT FROM claim) AS mine, (SELECT done FROM deliveries WHERE id = $1) AS done`,
-        values: [id, holder, DELIVERIES_KEPT, instanceLease('')],
+        values: [id, holder, this.deliveriesKept, instanceLease('')],
       }),
     );
-    if (++this.claims % PRUNE_EVERY === 0) this.tidy('DELETE FROM deliveries WHERE seq <= (SELECT seq FROM deliveries ORDER BY seq DESC OFFSET $1 LIMIT 1)', [DELIVERIES_KEPT]);
+    if (++this.claims % Math.min(PRUNE_EVERY, this.deliveriesKept) === 0) this.tidy('DELETE FROM deliveries WHERE seq <= (SELECT seq FROM deliveries ORDER BY seq DESC OFFSET $1 LIMIT 1)', [this.deliveriesKept]);
     const { mine, done } = rows[0]!;
     return mine ? 'mine' : done ? 'done' : 'held';
   }
