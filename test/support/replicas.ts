@@ -1,6 +1,6 @@
 /**
  * Several bot processes on one store and one fake Webex, as a deployment runs them behind a
- * load balancer: for test/e2e/replicas.test.ts and bench/replicas.ts.
+ * load balancer: for the e2e files test/e2e/replicas*.test.ts (through twoInstances.ts) and bench/replicas.ts.
  *
  * Each instance is its own `node` process (the sources through tsx, or dist/) in webhook mode,
  * pointed at the fake by HYDRA_SERVICE_URL. The store is chosen as in production, by

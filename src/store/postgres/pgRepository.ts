@@ -20,7 +20,7 @@ const RELISTEN_MS = 1_000;
 const INSTANCE_LEASES_KEPT = '1 day';
 
 export interface PgStoreOptions {
-  /** Connections this instance opens at most (one more listens for other instances' commits). */
+  /** Connections this instance opens at most for its work (one more listens for other instances' commits, one renews its leases). */
   poolSize?: number;
   log?: (line: string) => void;
   /** Days spent codes and ended eSIM profiles are kept (STORE_RETENTION_DAYS); forgotten at open. None: kept for ever. */
@@ -58,6 +58,12 @@ export class PgRepository implements Repository {
   private claims = 0;
   private refreshQueued = false;
   private listener: pg.Client | undefined;
+  /**
+   * Leases are renewed on a connection of their own: while another instance holds the writer lock
+   * (or froze holding it), this one's writers can fill the pool waiting for it, and a heartbeat
+   * queued behind them would let a live instance's lease lapse.
+   */
+  private readonly leasePool: Pool;
   private closing = false;
   private housekeeping: Promise<void> = Promise.resolve();
 
@@ -68,7 +74,10 @@ export class PgRepository implements Repository {
     private mirror: Mirror,
     private readonly log: (line: string) => void,
     private readonly deliveriesKept: number,
-  ) {}
+  ) {
+    this.leasePool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    this.leasePool.on('error', (error) => log(`PostgreSQL connection lost (${connection}): ${error.message}`));
+  }
 
   /**
    * Connects, brings the schema up to date, seeds a new store and loads it. `databaseUrl` is a
@@ -214,7 +223,7 @@ export class PgRepository implements Repository {
   /** Taken when free or lapsed, renewed by its holder, in one statement on the database's clock. */
   async holdLease(name: string, holder: string, ttlMs: number): Promise<boolean> {
     const { rowCount } = await this.reported(() =>
-      this.pool.query(
+      this.leasePool.query(
         `INSERT INTO leases AS held (name, holder, expires_at) VALUES ($1, $2, clock_timestamp() + $3::float8 * interval '1 millisecond')
          ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
          WHERE held.holder = excluded.holder OR held.expires_at <= clock_timestamp()`,
@@ -239,7 +248,7 @@ export class PgRepository implements Repository {
     await this.queue;
     await this.housekeeping;
     await this.listener?.end().catch(() => undefined);
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.leasePool.end()]);
   }
 
   /** How big the store is and whether it answers, for /healthz. */
