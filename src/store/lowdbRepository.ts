@@ -812,7 +812,7 @@ async function readSnapshot(file: SnapshotFile, paths: StorePaths, names: string
 }
 
 /** Replays one journal entry onto the data; `deliveries` keeps the newest `deliveriesKept` ids. */
-export function applyEntry(data: StoreData, deliveries: Set<string>, entry: JournalEntry, deliveriesKept: number): void {
+function applyEntry(data: StoreData, deliveries: Set<string>, entry: JournalEntry, deliveriesKept: number): void {
   if (entry.settings) data.settings = entry.settings;
   if (entry.admins) data.admins = entry.admins;
   for (const [id, device] of Object.entries(entry.devices ?? {})) {
